@@ -1,0 +1,112 @@
+// Package emulator starts the AWS emulator the tests talk to over HTTP.
+//
+// Which emulator runs is decided by the environment, so the same tests run
+// against moto here and LocalStack or moto images where they can be pulled:
+//   - AWS_ENDPOINT_URL set: use that endpoint, start nothing;
+//   - otherwise: start `moto_server` (pip install 'moto[server]') as a child
+//     process on a free loopback port.
+package emulator
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Emulator is a running AWS emulator.
+type Emulator struct {
+	// Endpoint is the base URL every AWS client is pointed at.
+	Endpoint string
+	stop     func()
+}
+
+// Stop ends the emulator if this package started it.
+func (e *Emulator) Stop() {
+	if e.stop != nil {
+		e.stop()
+	}
+}
+
+// Start returns a ready emulator.
+func Start(ctx context.Context) (*Emulator, error) {
+	if ep := os.Getenv("AWS_ENDPOINT_URL"); ep != "" {
+		return &Emulator{Endpoint: ep}, nil
+	}
+	return startMoto(ctx)
+}
+
+func startMoto(ctx context.Context) (*Emulator, error) {
+	bin, err := exec.LookPath("moto_server")
+	if err != nil {
+		return nil, fmt.Errorf("cannot start the emulator: moto_server is not installed (pip install 'moto[server]'): %w", err)
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	cmd.Env = append(os.Environ(), "MOTO_ALLOW_NONEXISTENT_REGION=true")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stderr, _ := cmd.StderrPipe()
+	cmd.Stdout = nil
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("cannot start moto_server: %w", err)
+	}
+	var lines strings.Builder
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if lines.Len() < 4096 {
+				lines.WriteString(sc.Text() + "\n")
+			}
+		}
+	}()
+	e := &Emulator{
+		Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port),
+		stop: func() {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			_, _ = cmd.Process.Wait()
+		},
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, e.Endpoint+"/moto-api/", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			return e, nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			e.Stop()
+			return nil, fmt.Errorf("moto_server did not start on port %d: %v\n%s", port, err, lines.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Reset wipes every resource in a moto emulator, so tests start from empty.
+func (e *Emulator) Reset(ctx context.Context) error {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, e.Endpoint+"/moto-api/reset", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("cannot reset the emulator: %w", err)
+	}
+	resp.Body.Close()
+	return nil
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("cannot find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
