@@ -34,8 +34,10 @@ type Field struct {
 	Required bool
 	// Default fills an unset field, so an unset field still converges.
 	Default any
-	// Sensitive values are compared by SecretDigest and never rendered; an
-	// Observe must report the live value as SecretDigest(live).
+	// Sensitive values are never rendered, logged or recorded: the engine
+	// compares SecretDigest of the desired and the live value. Observe
+	// reports the plain live value; it stays in memory. A value derived from
+	// a sensitive input may only be given to a Sensitive field.
 	Sensitive bool
 	// ForceNew: a change can only be made by replacing the resource.
 	ForceNew bool
