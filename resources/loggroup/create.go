@@ -1,0 +1,75 @@
+package loggroup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// Create makes the log group with its key and tags, then sets its
+// retention, which CreateLogGroup does not take. A group that already
+// exists (Lambda made it on a first invocation, or a killed run did) is
+// adopted and brought to the desired retention, key and tags.
+func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
+	name := desired.String("name")
+	in := &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(name)}
+	if key := desired.String("kms_key_id"); key != "" {
+		in.KmsKeyId = aws.String(key)
+	}
+	if tags := desired.StringMap("tags"); len(tags) > 0 {
+		in.Tags = tags
+	}
+	_, err := k.api.CreateLogGroup(ctx, in)
+	var exists *types.ResourceAlreadyExistsException
+	switch {
+	case errors.As(err, &exists):
+		live, err := k.observeAfterWrite(ctx, name)
+		if err != nil {
+			return reconcile.Observation{}, err
+		}
+		if err := k.converge(ctx, desired, live, differs(desired, live.Props)); err != nil {
+			return reconcile.Observation{}, err
+		}
+	case err != nil:
+		return reconcile.Observation{}, fmt.Errorf("cannot create log group %q: %w", name, err)
+	default:
+		if desired.Has("retention_days") {
+			if err := k.putRetention(ctx, name, desired.Int("retention_days")); err != nil {
+				return reconcile.Observation{}, err
+			}
+		}
+	}
+	return k.observeAfterWrite(ctx, name)
+}
+
+// differs reports, for an adopted group, which fields differ from desired.
+func differs(desired, live reconcile.Props) func(string) bool {
+	return func(field string) bool {
+		switch field {
+		case "retention_days":
+			return desired.Has(field) != live.Has(field) || desired.Int(field) != live.Int(field)
+		case "tags":
+			set, remove := reconcile.TagChanges(desired.StringMap(field), live.StringMap(field))
+			return len(set) > 0 || len(remove) > 0
+		default:
+			return desired.String(field) != live.String(field)
+		}
+	}
+}
+
+func (k *Kind) observeAfterWrite(ctx context.Context, name string) (reconcile.Observation, error) {
+	obs, err := k.Observe(ctx, reconcile.ObserveRequest{ID: name})
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	if !obs.Exists {
+		return reconcile.Observation{}, fmt.Errorf("log group %q is missing right after it was written", name)
+	}
+	return obs, nil
+}

@@ -1,0 +1,174 @@
+package loggroup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// minSharedPrefix is the shortest common prefix ObserveBatch lists instead
+// of reading each group on its own: "/aws/lambda/" and longer narrow the
+// listing to the stack's groups, while a shorter one ("/") could page
+// through every group in the account.
+const minSharedPrefix = len("/aws/lambda/")
+
+// Observe reads one log group.
+func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+	obs, err := k.ObserveBatch(ctx, []reconcile.ObserveRequest{req})
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	return obs[0], nil
+}
+
+// ObserveBatch reads many log groups. DescribeLogGroups filters only by
+// prefix, so when every name shares a long enough prefix one paginated
+// listing finds them all; otherwise each name gets its own prefix listing.
+// Tags cost one ListTagsForResource per existing group.
+func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
+	names := make([]string, len(reqs))
+	var unique []string
+	seen := map[string]bool{}
+	for i, r := range reqs {
+		names[i] = nameOf(r)
+		if names[i] != "" && !seen[names[i]] {
+			seen[names[i]] = true
+			unique = append(unique, names[i])
+		}
+	}
+	groups := map[string]types.LogGroup{}
+	if prefix := commonPrefix(unique); len(unique) > 1 && len(prefix) >= minSharedPrefix {
+		all, err := k.describe(ctx, prefix)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range unique {
+			if g, ok := all[n]; ok {
+				groups[n] = g
+			}
+		}
+	} else {
+		for _, n := range unique {
+			all, err := k.describe(ctx, n)
+			if err != nil {
+				return nil, err
+			}
+			if g, ok := all[n]; ok {
+				groups[n] = g
+			}
+		}
+	}
+	out := make([]reconcile.Observation, len(reqs))
+	tags := map[string]map[string]string{}
+	for i := range reqs {
+		g, ok := groups[names[i]]
+		if !ok {
+			continue // absent
+		}
+		t, ok := tags[names[i]]
+		if !ok {
+			var err error
+			t, err = k.listTags(ctx, names[i], arnOf(g))
+			var notFound *types.ResourceNotFoundException
+			if errors.As(err, &notFound) {
+				continue // deleted between the two reads
+			}
+			if err != nil {
+				return nil, err
+			}
+			tags[names[i]] = t
+		}
+		out[i] = observation(g, t)
+	}
+	return out, nil
+}
+
+func nameOf(r reconcile.ObserveRequest) string {
+	if r.ID != "" {
+		return r.ID
+	}
+	return r.Desired.String("name")
+}
+
+func observation(g types.LogGroup, tags map[string]string) reconcile.Observation {
+	name := aws.ToString(g.LogGroupName)
+	props := reconcile.Props{
+		"name": name,
+		"tags": reconcile.StringMapValue(tags),
+	}
+	if g.RetentionInDays != nil {
+		props["retention_days"] = int64(*g.RetentionInDays)
+	}
+	if key := aws.ToString(g.KmsKeyId); key != "" {
+		props["kms_key_id"] = key
+	}
+	return reconcile.Observation{
+		Exists: true,
+		ID:     name,
+		Props:  props,
+		Attrs:  map[string]string{"arn": arnOf(g), "name": name},
+	}
+}
+
+// arnOf is the group's ARN without the ":*" that the legacy arn field ends
+// with (it names the group's log streams, for IAM). Tagging APIs, IAM
+// statements about the group itself and other resources referring to it
+// want the bare ARN, which newer responses carry as logGroupArn.
+func arnOf(g types.LogGroup) string {
+	if arn := aws.ToString(g.LogGroupArn); arn != "" {
+		return arn
+	}
+	return strings.TrimSuffix(aws.ToString(g.Arn), ":*")
+}
+
+// describe lists the groups whose names start with prefix, by name.
+func (k *Kind) describe(ctx context.Context, prefix string) (map[string]types.LogGroup, error) {
+	out := map[string]types.LogGroup{}
+	pages := cloudwatchlogs.NewDescribeLogGroupsPaginator(k.api, &cloudwatchlogs.DescribeLogGroupsInput{
+		LogGroupNamePrefix: aws.String(prefix),
+	})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("cannot describe log groups starting with %q: %w", prefix, err)
+		}
+		for _, g := range page.LogGroups {
+			out[aws.ToString(g.LogGroupName)] = g
+		}
+	}
+	return out, nil
+}
+
+func (k *Kind) listTags(ctx context.Context, name, arn string) (map[string]string, error) {
+	resp, err := k.api.ListTagsForResource(ctx, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+	if err != nil {
+		return nil, fmt.Errorf("cannot list tags of log group %q: %w", name, err)
+	}
+	if resp.Tags == nil {
+		return map[string]string{}, nil
+	}
+	return resp.Tags, nil
+}
+
+// commonPrefix is the longest prefix all names share.
+func commonPrefix(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	p := names[0]
+	for _, n := range names[1:] {
+		i := 0
+		for i < len(p) && i < len(n) && p[i] == n[i] {
+			i++
+		}
+		p = p[:i]
+	}
+	return p
+}
