@@ -1,0 +1,70 @@
+package lambdafn
+
+import (
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// Kind reconciles lambda.function resources.
+type Kind struct {
+	api API
+	// retryFor bounds the retries of calls that fail while IAM propagates a
+	// role change; maxBackoff caps the wait between two of them.
+	retryFor   time.Duration
+	maxBackoff time.Duration
+	// waitFor bounds each wait for the function to settle (active, updated,
+	// version published).
+	waitFor time.Duration
+}
+
+var (
+	_ reconcile.Kind   = (*Kind)(nil)
+	_ reconcile.Lister = (*Kind)(nil)
+)
+
+// Option adjusts a Kind, mostly for tests that cannot wait minutes.
+type Option func(*Kind)
+
+// WithRoleRetry sets how long calls failing while a role propagates are
+// retried, and the longest pause between two attempts.
+func WithRoleRetry(bound, maxBackoff time.Duration) Option {
+	return func(k *Kind) { k.retryFor, k.maxBackoff = bound, maxBackoff }
+}
+
+// WithWaitTimeout sets how long each wait for the function to settle lasts
+// at most.
+func WithWaitTimeout(d time.Duration) Option {
+	return func(k *Kind) { k.waitFor = d }
+}
+
+// New returns the kind using a Lambda client built from cfg.
+func New(cfg aws.Config, opts ...Option) *Kind {
+	return NewWithAPI(lambda.NewFromConfig(cfg), opts...)
+}
+
+// NewWithAPI returns the kind calling api.
+func NewWithAPI(api API, opts ...Option) *Kind {
+	k := &Kind{
+		api: api,
+		// terraform-provider-aws retries for up to 15 minutes; propagation
+		// takes seconds in practice, and a run stuck for 15 minutes on a
+		// role that really is wrong helps nobody.
+		retryFor:   2 * time.Minute,
+		maxBackoff: 10 * time.Second,
+		waitFor:    5 * time.Minute,
+	}
+	for _, o := range opts {
+		o(k)
+	}
+	return k
+}
+
+// Type implements reconcile.Kind.
+func (k *Kind) Type() string { return "lambda.function" }
+
+// Attributes implements reconcile.Kind.
+func (k *Kind) Attributes() []string { return []string{"arn", "name", "version"} }

@@ -1,0 +1,135 @@
+package lambdafn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// Observe implements reconcile.Kind.
+//
+// There is no ObserveBatch: ListFunctions returns many configurations per
+// page, but neither the image URI nor the tags, so every function would
+// still need a GetFunction, and ListVersionsByFunction is per function
+// anyway. A batch would only add a call.
+func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+	name := req.ID
+	if name == "" {
+		// Unknown (a name built from a resource not yet made) is not a
+		// string: the function cannot exist yet.
+		name, _ = req.Desired["name"].(string)
+	}
+	if name == "" {
+		return reconcile.Observation{}, nil
+	}
+	obs, err := k.observe(ctx, name)
+	if err != nil || !obs.Exists {
+		return obs, err
+	}
+	obs.Props["publish"] = desiredPublish(req.Desired)
+	return obs, nil
+}
+
+// desiredPublish is what Observe reports for publish: it is not an AWS
+// attribute, so the live value is whatever the spec asks for and never
+// differs.
+func desiredPublish(desired reconcile.Props) bool {
+	if b, ok := desired["publish"].(bool); ok {
+		return b
+	}
+	return true
+}
+
+func (k *Kind) observe(ctx context.Context, name string) (reconcile.Observation, error) {
+	out, err := k.api.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(name)})
+	if isNotFound(err) {
+		return reconcile.Observation{}, nil
+	}
+	if err != nil {
+		return reconcile.Observation{}, fmt.Errorf("cannot read lambda function %q: %w", name, err)
+	}
+	version, err := k.latestVersion(ctx, name)
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	cfg := out.Configuration
+	if cfg == nil {
+		cfg = &types.FunctionConfiguration{}
+	}
+	props := reconcile.Props{
+		"name":          name,
+		"role":          aws.ToString(cfg.Role),
+		"package_type":  string(cfg.PackageType),
+		"architectures": architecturesValue(cfg.Architectures),
+		"memory_size":   int64(aws.ToInt32(cfg.MemorySize)),
+		"timeout":       int64(aws.ToInt32(cfg.Timeout)),
+		"environment":   reconcile.StringMapValue(envVars(cfg.Environment)),
+		"description":   aws.ToString(cfg.Description),
+		"tags":          reconcile.StringMapValue(out.Tags),
+	}
+	if out.Code != nil && out.Code.ImageUri != nil {
+		props["image_uri"] = *out.Code.ImageUri
+	}
+	return reconcile.Observation{
+		Exists: true,
+		ID:     name,
+		Props:  props,
+		Attrs: map[string]string{
+			"arn":     aws.ToString(cfg.FunctionArn),
+			"name":    name,
+			"version": version,
+		},
+	}, nil
+}
+
+// latestVersion returns the highest published version, "" when none is.
+func (k *Kind) latestVersion(ctx context.Context, name string) (string, error) {
+	p := lambda.NewListVersionsByFunctionPaginator(k.api, &lambda.ListVersionsByFunctionInput{FunctionName: aws.String(name)})
+	best := int64(0)
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if isNotFound(err) {
+			return "", nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("cannot list versions of lambda function %q: %w", name, err)
+		}
+		for _, v := range page.Versions {
+			// $LATEST is the unpublished working copy; it does not parse.
+			if n, err := strconv.ParseInt(aws.ToString(v.Version), 10, 64); err == nil && n > best {
+				best = n
+			}
+		}
+	}
+	if best == 0 {
+		return "", nil
+	}
+	return strconv.FormatInt(best, 10), nil
+}
+
+func architecturesValue(a []types.Architecture) []any {
+	out := make([]any, len(a))
+	for i, v := range a {
+		out[i] = string(v)
+	}
+	return out
+}
+
+func envVars(e *types.EnvironmentResponse) map[string]string {
+	if e == nil || e.Variables == nil {
+		return map[string]string{}
+	}
+	return e.Variables
+}
+
+func isNotFound(err error) bool {
+	var e *types.ResourceNotFoundException
+	return errors.As(err, &e)
+}
