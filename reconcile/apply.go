@@ -1,0 +1,340 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Result is what an apply did.
+type Result struct {
+	Done    map[string]Action // resources whose operation succeeded
+	Failed  map[string]error
+	Skipped map[string]string // why each was not attempted
+	Outputs map[string]any
+	State   *State
+}
+
+// Err joins every failure, nil when all went well.
+func (r *Result) Err() error {
+	var errs []error
+	for _, name := range sortedKeys(r.Failed) {
+		errs = append(errs, fmt.Errorf("%s: %w", name, r.Failed[name]))
+	}
+	for _, name := range sortedKeys(r.Skipped) {
+		errs = append(errs, fmt.Errorf("%s: not applied: %s", name, r.Skipped[name]))
+	}
+	return errors.Join(errs...)
+}
+
+// Apply carries out a plan. Deletes run first, dependents before what they
+// depend on; then creates and updates in dependency order. Independent
+// resources run in parallel. A failed resource skips its dependents; the
+// rest goes on, and every error is in the result.
+//
+// Cancelling ctx stops new operations from starting; operations already
+// sent finish (they are not cancelled halfway) and are recorded, so an
+// interrupted run loses nothing. The state is saved after every operation.
+func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	opCtx := context.WithoutCancel(ctx)
+	state := p.state.Clone()
+	state.SpecDigest = p.spec.Digest
+	res := &Result{Done: map[string]Action{}, Failed: map[string]error{}, Skipped: map[string]string{}, Outputs: map[string]any{}, State: state}
+	saver := newSaver(opCtx, e.Store, state)
+
+	var mu sync.Mutex
+	attrs := map[string]map[string]string{} // final attributes by name
+	finished := map[string]chan struct{}{}
+	for _, c := range p.Changes {
+		finished[c.Name] = make(chan struct{})
+		if c.live.Exists {
+			attrs[c.Name] = c.live.Attrs
+		}
+	}
+	lookup := func(expr string) (string, bool) {
+		if v, ok := resolveStatic(p.spec, expr); ok || !strings.Contains(expr, ".") || strings.HasPrefix(expr, "input.") {
+			return v, ok
+		}
+		name, attr, _ := strings.Cut(expr, ".")
+		mu.Lock()
+		defer mu.Unlock()
+		v, ok := attrs[name][attr]
+		return v, ok
+	}
+	blocked := func(name string) string {
+		mu.Lock()
+		defer mu.Unlock()
+		if err, ok := res.Failed[name]; ok {
+			return fmt.Sprintf("%s failed: %v", name, firstLine(err))
+		}
+		if why, ok := res.Skipped[name]; ok {
+			return fmt.Sprintf("%s was not applied (%s)", name, why)
+		}
+		return ""
+	}
+
+	// waitFor lists who must finish first: for deletes, the resources that
+	// depend on this one and are deleted too; otherwise its dependencies.
+	dependents := map[string][]string{}
+	isDelete := map[string]bool{}
+	for _, c := range p.Changes {
+		isDelete[c.Name] = c.Action == Delete
+	}
+	for _, c := range p.Changes {
+		for _, d := range c.Deps {
+			if isDelete[c.Name] && isDelete[d] {
+				dependents[d] = append(dependents[d], c.Name)
+			}
+		}
+	}
+	lastDelete := make(chan struct{})
+	var deleteWG sync.WaitGroup
+
+	sem := make(chan struct{}, e.parallelism())
+	var wg sync.WaitGroup
+	for _, c := range p.Changes {
+		var waitFor []string
+		if c.Action == Delete {
+			waitFor = dependents[c.Name]
+			deleteWG.Add(1)
+		} else {
+			waitFor = c.Deps
+		}
+		wg.Add(1)
+		go func(c *Change) {
+			defer wg.Done()
+			defer close(finished[c.Name])
+			if c.Action == Delete {
+				defer deleteWG.Done()
+			} else {
+				<-lastDelete
+			}
+			for _, d := range waitFor {
+				if ch, ok := finished[d]; ok {
+					<-ch
+				}
+			}
+			for _, d := range waitFor {
+				if why := blocked(d); why != "" {
+					// A failed dependent blocks the delete of what it uses,
+					// as a failed dependency blocks what uses it.
+					mu.Lock()
+					res.Skipped[c.Name] = why
+					mu.Unlock()
+					e.emit(Event{Phase: Skipped, Name: c.Name, Type: c.Type, Action: c.Action, Err: errors.New(why)})
+					return
+				}
+			}
+			if ctx.Err() != nil {
+				mu.Lock()
+				res.Skipped[c.Name] = "interrupted before it started"
+				mu.Unlock()
+				return
+			}
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if ctx.Err() != nil {
+				mu.Lock()
+				res.Skipped[c.Name] = "interrupted before it started"
+				mu.Unlock()
+				return
+			}
+			action, ob, desired, err := e.applyOne(opCtx, p.spec, c, lookup)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				res.Failed[c.Name] = err
+				return
+			}
+			if action != NoOp {
+				res.Done[c.Name] = action
+			}
+			switch {
+			case action == Delete || (c.Action == NoOp && c.res == nil):
+				delete(state.Resources, c.Name)
+			case ob.Exists:
+				attrs[c.Name] = ob.Attrs
+				state.Resources[c.Name] = StateResource{
+					Type: c.Type, ID: ob.ID, Digest: Digest(c.kind.Schema(), desired),
+					Protect: c.Protect, Deps: c.Deps, Extra: p.state.Resources[c.Name].Extra,
+				}
+			}
+			if action != NoOp || digestChanged(p.state, state, c.Name) {
+				saver.dirty(state)
+			}
+		}(c)
+	}
+	go func() { deleteWG.Wait(); close(lastDelete) }()
+	wg.Wait()
+	if err := saver.close(state); err != nil {
+		return res, err
+	}
+	for name, out := range p.spec.Outputs {
+		if p.Destroy {
+			break
+		}
+		v, err := expand(out.Template, lookup)
+		if err == nil {
+			res.Outputs[name] = v
+		}
+	}
+	return res, nil
+}
+
+func digestChanged(before, after *State, name string) bool {
+	b, ok1 := before.Resources[name]
+	a, ok2 := after.Resources[name]
+	return ok1 != ok2 || b.Digest != a.Digest || b.ID != a.ID || b.Protect != a.Protect || !slices.Equal(b.Deps, a.Deps)
+}
+
+func firstLine(err error) string {
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}
+
+// applyOne carries out one change with the attributes now known.
+func (e *Engine) applyOne(ctx context.Context, spec *Spec, c *Change, lookup lookupFunc) (Action, Observation, Props, error) {
+	action := c.Action
+	var desired Props
+	if c.res != nil && action != Delete {
+		d, err := resolveProps(c.res, lookup)
+		if err != nil {
+			return action, Observation{}, nil, err
+		}
+		if hasUnknown(d) {
+			return action, Observation{}, nil, fmt.Errorf("values still unknown after their dependencies were applied")
+		}
+		injectTags(c.kind.Schema(), d, spec, c.Name)
+		desired = d
+		// Values a dependency produced during this apply can turn a no-op
+		// into an update (a function's new version moves its alias).
+		if action == NoOp || action == Update || action == Import {
+			diff := computeDiff(c.kind.Schema(), desired, c.live.Props, diffOptions{Ignore: c.res.Ignore, Manage: c.res.Manage, SpecChanged: true})
+			c.Diff = diff
+			switch {
+			case len(diff) == 0 && action == Update:
+				action = NoOp
+			case len(diff) > 0:
+				action = Update
+				for _, d := range diff {
+					if d.ForceNew {
+						action = Replace
+					}
+				}
+			}
+		}
+	}
+	if action == NoOp || action == Import {
+		return action, c.live, desired, nil
+	}
+	start := time.Now()
+	e.emit(Event{Phase: Started, Name: c.Name, Type: c.Type, Action: action})
+	var ob Observation
+	var err error
+	switch action {
+	case Create:
+		ob, err = c.kind.Create(ctx, desired)
+	case Update:
+		ob, err = c.kind.Update(ctx, UpdateRequest{ID: c.ID, Desired: desired, Live: c.live, Diff: c.Diff})
+	case Replace:
+		if err = c.kind.Delete(ctx, c.ID); err == nil {
+			ob, err = c.kind.Create(ctx, desired)
+		}
+	case Delete:
+		if c.ID != "" && c.live.Exists {
+			err = c.kind.Delete(ctx, c.ID)
+		}
+	}
+	if err == nil && action != Delete && !ob.Exists {
+		err = fmt.Errorf("%s reported success but no resource", action)
+	}
+	ev := Event{Phase: Succeeded, Name: c.Name, Type: c.Type, Action: action, Elapsed: time.Since(start), Err: err}
+	if err != nil {
+		ev.Phase = Failed
+	}
+	e.emit(ev)
+	return action, ob, desired, err
+}
+
+// saver writes the state behind the operations: at most one write is in
+// flight, and every operation that finishes while it runs is carried by
+// the next one. Each operation is recorded as soon as a write can start,
+// and bursts of parallel operations share writes (SSM's write quota is low
+// and shared by the whole account).
+type saver struct {
+	store   StateStore
+	ctx     context.Context
+	mu      sync.Mutex
+	pending *State
+	serial  int64
+	kick    chan struct{}
+	done    chan struct{}
+	err     error
+}
+
+func newSaver(ctx context.Context, store StateStore, s *State) *saver {
+	sv := &saver{store: store, ctx: ctx, serial: s.Serial, kick: make(chan struct{}, 1), done: make(chan struct{})}
+	go sv.loop()
+	return sv
+}
+
+// dirty schedules a save of s; the caller holds the lock guarding s.
+func (sv *saver) dirty(s *State) {
+	sv.mu.Lock()
+	sv.pending = s.Clone()
+	sv.mu.Unlock()
+	select {
+	case sv.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (sv *saver) loop() {
+	defer close(sv.done)
+	for range sv.kick {
+		sv.mu.Lock()
+		s := sv.pending
+		sv.pending = nil
+		sv.mu.Unlock()
+		if s == nil {
+			continue
+		}
+		sv.serial++
+		s.Serial = sv.serial
+		s.Time = time.Now().UTC()
+		if err := sv.store.Save(sv.ctx, s); err != nil {
+			sv.mu.Lock()
+			sv.err = errors.Join(sv.err, err)
+			sv.mu.Unlock()
+		}
+	}
+}
+
+// close flushes what is pending and returns the first write error.
+func (sv *saver) close(final *State) error {
+	close(sv.kick)
+	<-sv.done
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	if sv.pending != nil {
+		s := sv.pending
+		sv.serial++
+		s.Serial = sv.serial
+		s.Time = time.Now().UTC()
+		if err := sv.store.Save(sv.ctx, s); err != nil {
+			sv.err = errors.Join(sv.err, err)
+		}
+	}
+	final.Serial = sv.serial
+	if sv.err != nil {
+		return fmt.Errorf("cannot record the state: %w", sv.err)
+	}
+	return nil
+}

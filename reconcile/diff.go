@@ -1,0 +1,219 @@
+package reconcile
+
+import (
+	"encoding/json"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Sensitive stands in for a secret in a rendered diff.
+const Sensitive = "(sensitive)"
+
+// diffOptions tune a comparison.
+type diffOptions struct {
+	Ignore []string // fields owned by someone else
+	Manage []string // CreateOnly fields the spec takes back
+	// SpecChanged includes SpecOnly fields: they differ only when the spec
+	// changed them.
+	SpecChanged bool
+}
+
+// ComputeDiff compares the desired props with the live ones field by field
+// and returns what differs. Unset desired fields take their Default, or are
+// left alone; ignored and CreateOnly fields are skipped, and so are
+// SpecOnly fields (the engine includes them when the spec changed).
+func ComputeDiff(schema Schema, desired, live Props, ignore []string) Diff {
+	return computeDiff(schema, desired, live, diffOptions{Ignore: ignore})
+}
+
+func computeDiff(schema Schema, desired, live Props, o diffOptions) Diff {
+	var out Diff
+	diffObject(schema, desired, live, "", o, &out)
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+func diffObject(schema Schema, desired, live Props, prefix string, o diffOptions, out *Diff) {
+	for _, name := range sortedKeys(schema) {
+		f := schema[name]
+		path := join(prefix, name)
+		if slices.Contains(o.Ignore, path) {
+			continue
+		}
+		if f.CreateOnly && !slices.Contains(o.Manage, path) {
+			continue
+		}
+		if f.SpecOnly && !o.SpecChanged {
+			continue
+		}
+		want, ok := desired[name]
+		if !ok {
+			if f.Default == nil {
+				continue
+			}
+			want = f.Default
+		}
+		got := live[name]
+		if f.Type == Object {
+			wm, wok := want.(map[string]any)
+			if _, unknown := want.(Unknown); !unknown && wok {
+				gm, _ := got.(map[string]any)
+				diffObject(f.Fields, Props(wm), Props(gm), path, o, out)
+				continue
+			}
+		}
+		if u, unknown := want.(Unknown); unknown {
+			*out = append(*out, FieldDiff{Path: path, Before: renderable(f, got), After: u, Sensitive: f.Sensitive, ForceNew: f.ForceNew})
+			continue
+		}
+		if fieldEqual(f, want, got) {
+			continue
+		}
+		*out = append(*out, FieldDiff{Path: path, Before: renderable(f, got), After: renderable(f, want), Sensitive: f.Sensitive, ForceNew: f.ForceNew})
+	}
+}
+
+// renderable hides secrets; everything else is shown as is.
+func renderable(f Field, v any) any {
+	if f.Sensitive && v != nil {
+		return Sensitive
+	}
+	return v
+}
+
+func fieldEqual(f Field, want, got any) bool {
+	if f.Sensitive {
+		return got != nil && SecretDigest(asString(want)) == SecretDigest(asString(got))
+	}
+	if f.Equal != nil {
+		if isEmpty(want) && isEmpty(got) {
+			return true
+		}
+		if want == nil || got == nil {
+			return false
+		}
+		return f.Equal(want, got)
+	}
+	switch f.Type {
+	case StringList:
+		w, g := ToStringList(want), ToStringList(got)
+		if f.Unordered {
+			w, g = slices.Sorted(slices.Values(w)), slices.Sorted(slices.Values(g))
+		}
+		return slices.Equal(w, g)
+	case StringMap:
+		w, g := ToStringMap(want), ToStringMap(got)
+		if len(w) != len(g) {
+			return false
+		}
+		for k, v := range w {
+			if gv, ok := g[k]; !ok || gv != v {
+				return false
+			}
+		}
+		return true
+	}
+	if isEmpty(want) && isEmpty(got) {
+		return true
+	}
+	return canonical(want) == canonical(got)
+}
+
+func asString(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return canonical(v)
+}
+
+func isEmpty(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case []any:
+		return len(t) == 0
+	case map[string]any:
+		return len(t) == 0
+	case string:
+		return t == ""
+	}
+	return false
+}
+
+// canonical is a JSON encoding with sorted keys, so ints and floats of the
+// same value, and maps in any order, compare equal.
+func canonical(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "\x00invalid"
+	}
+	return string(b)
+}
+
+// Digest is the digest of a resource's desired props as recorded in the
+// state: sensitive values enter only as their own digest.
+func Digest(schema Schema, desired Props) string {
+	return digestProps(schema, desired)
+}
+
+func digestProps(schema Schema, p Props) string {
+	clean := make(map[string]any, len(p))
+	for k, v := range p {
+		f := schema[k]
+		switch {
+		case f.Sensitive:
+			clean[k] = SecretDigest(asString(v))
+		case f.Type == Object:
+			if m, ok := v.(map[string]any); ok {
+				var sub map[string]any
+				_ = json.Unmarshal([]byte(canonicalObject(f.Fields, m)), &sub)
+				clean[k] = sub
+				continue
+			}
+			clean[k] = v
+		default:
+			clean[k] = v
+		}
+	}
+	return SecretDigest(canonical(clean))[len("sha256:"):][:16]
+}
+
+func canonicalObject(schema Schema, m map[string]any) string {
+	return canonical(m)
+}
+
+// hasUnknown reports whether any value in props is only known after apply.
+func hasUnknown(p Props) bool {
+	for _, v := range p {
+		switch t := v.(type) {
+		case Unknown:
+			return true
+		case map[string]any:
+			if hasUnknown(Props(t)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// summarize renders a value in one short line for text output.
+func summarize(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return "(none)"
+	case Unknown:
+		return "(known after apply)"
+	case string:
+		if t == Sensitive {
+			return t
+		}
+		return `"` + t + `"`
+	}
+	s := canonical(v)
+	if len(s) > 120 {
+		s = s[:117] + "..."
+	}
+	return strings.ReplaceAll(s, "\n", " ")
+}

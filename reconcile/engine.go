@@ -1,0 +1,455 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// AttrsChangedByUpdate is implemented by kinds whose attributes can change
+// when the resource is updated in place (a function publishes a new
+// version): dependents see those attributes as known only after apply.
+type AttrsChangedByUpdate interface {
+	AttrsChangedByUpdate() []string
+}
+
+// Engine plans and applies a spec against AWS through its kinds.
+type Engine struct {
+	Store StateStore
+	// Parallelism bounds concurrent AWS operations (default 10).
+	Parallelism int
+	// Events receives progress; it must be safe for concurrent use.
+	Events func(Event)
+}
+
+// EventPhase is a step of one resource's progress.
+type EventPhase string
+
+const (
+	Started   EventPhase = "started"
+	Succeeded EventPhase = "succeeded"
+	Failed    EventPhase = "failed"
+	Skipped   EventPhase = "skipped"
+)
+
+// Event reports progress on one resource.
+type Event struct {
+	Phase   EventPhase
+	Name    string
+	Type    string
+	Action  Action
+	Elapsed time.Duration
+	Err     error
+}
+
+func (e *Engine) emit(ev Event) {
+	if e.Events != nil {
+		e.Events(ev)
+	}
+}
+
+func (e *Engine) parallelism() int {
+	if e.Parallelism <= 0 {
+		return 10
+	}
+	return e.Parallelism
+}
+
+// node is one resource during planning: from the spec, the state or both.
+type node struct {
+	name  string
+	res   *Resource      // nil when removed from the spec
+	state *StateResource // nil when not in the state
+	kind  Kind
+	deps  []string
+}
+
+// PlanOptions tune planning.
+type PlanOptions struct {
+	Destroy bool
+	// Kinds by type, to observe resources the spec no longer declares.
+	Kinds map[string]Kind
+}
+
+// Plan observes every resource, in dependency order and in parallel, and
+// computes what apply would do. It changes nothing.
+func (e *Engine) Plan(ctx context.Context, spec *Spec, state *State, o PlanOptions) (*Plan, error) {
+	p := &Plan{FormatVersion: FormatVersion, Stack: spec.Project + "/" + spec.Environment, Region: spec.Region, Destroy: o.Destroy, Outputs: map[string]any{}, spec: spec, state: state}
+	nodes := map[string]*node{}
+	for _, name := range spec.Order {
+		r := spec.Resources[name]
+		n := &node{name: name, res: r, kind: r.Kind, deps: r.Deps}
+		if sr, ok := state.Resources[name]; ok {
+			sr := sr
+			if sr.Type == r.Type {
+				n.state = &sr
+			} else {
+				// The type changed: the old resource is removed, a new one made.
+				old := &node{name: name + "#old", state: &sr, kind: o.Kinds[sr.Type]}
+				nodes[old.name] = old
+			}
+		}
+		nodes[name] = n
+	}
+	for name, sr := range state.Resources {
+		if _, ok := spec.Resources[name]; ok {
+			continue
+		}
+		sr := sr
+		k := o.Kinds[sr.Type]
+		if k == nil {
+			p.Errors = append(p.Errors, fmt.Sprintf("%s: the state records type %q, which this version of reconcile does not know", name, sr.Type))
+			continue
+		}
+		nodes[name] = &node{name: name, state: &sr, kind: k, deps: sr.Deps}
+	}
+	for _, n := range nodes {
+		if n.kind == nil {
+			p.Errors = append(p.Errors, fmt.Sprintf("%s: unknown type %q in the state", n.name, n.state.Type))
+			delete(nodes, n.name)
+		}
+	}
+
+	graph := map[string][]string{}
+	for name, n := range nodes {
+		graph[name] = n.deps
+	}
+	changes := map[string]*Change{}
+	var mu sync.Mutex
+	lookup := func(expr string) (string, bool) {
+		return resolveStatic(spec, expr)
+	}
+	resourceLookup := func(expr string) (string, bool) {
+		if v, ok := lookup(expr); ok || !strings.Contains(expr, ".") || strings.HasPrefix(expr, "input.") {
+			return v, ok
+		}
+		name, attr, _ := strings.Cut(expr, ".")
+		mu.Lock()
+		c := changes[name]
+		mu.Unlock()
+		if c == nil || !c.live.Exists || c.Action == Create || c.Action == Replace || c.Action == Delete {
+			return "", false
+		}
+		if c.Action == Update {
+			if v, ok := c.kind.(AttrsChangedByUpdate); ok && slices.Contains(v.AttrsChangedByUpdate(), attr) {
+				return "", false
+			}
+		}
+		v, ok := c.live.Attrs[attr]
+		return v, ok
+	}
+
+	for _, level := range levels(graph) {
+		reqs := map[string][]ObserveRequest{} // by type
+		kinds := map[string]Kind{}
+		desired := map[string]Props{}
+		for _, name := range level {
+			n := nodes[name]
+			req := ObserveRequest{Name: strings.TrimSuffix(name, "#old")}
+			if n.state != nil {
+				req.ID = n.state.ID
+			}
+			if n.res != nil {
+				d, err := resolveProps(n.res, resourceLookup)
+				if err != nil {
+					return nil, err
+				}
+				injectTags(n.kind.Schema(), d, spec, n.name)
+				desired[name] = d
+				req.Desired = d
+			}
+			t := n.kind.Type()
+			reqs[t] = append(reqs[t], req)
+			kinds[t] = n.kind
+		}
+		obs, err := e.observe(ctx, kinds, reqs)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range level {
+			n := nodes[name]
+			ob := obs[strings.TrimSuffix(name, "#old")+"\x00"+n.kind.Type()]
+			c := planChange(n, desired[name], ob, o.Destroy)
+			if c.Protect && (c.Action == Delete || c.Action == Replace) {
+				p.Errors = append(p.Errors, fmt.Sprintf("%s (%s) is protected and the plan would %s it; remove protect: true first if that is really meant", c.Name, c.Type, c.Action))
+			}
+			mu.Lock()
+			changes[name] = c
+			mu.Unlock()
+		}
+	}
+
+	// Order: deletes of resources gone from the spec in reverse dependency
+	// order first, then the rest in dependency order.
+	lv := levels(graph)
+	var deletes, rest []*Change
+	for _, level := range lv {
+		for _, name := range level {
+			c := changes[name]
+			if c.Action == Delete {
+				deletes = append(deletes, c)
+			} else {
+				rest = append(rest, c)
+			}
+		}
+	}
+	slices.Reverse(deletes)
+	p.Changes = append(deletes, rest...)
+
+	if !o.Destroy {
+		for name, out := range spec.Outputs {
+			v, err := expand(out.Template, resourceLookup)
+			if err != nil {
+				return nil, err
+			}
+			p.Outputs[name] = v
+		}
+		um, err := e.unmanaged(ctx, spec, p.Changes)
+		if err != nil {
+			return nil, err
+		}
+		p.Unmanaged = um
+	}
+	return p, nil
+}
+
+// observe reads every request of one level, batching where a kind can.
+func (e *Engine) observe(ctx context.Context, kinds map[string]Kind, reqs map[string][]ObserveRequest) (map[string]Observation, error) {
+	out := map[string]Observation{}
+	var mu sync.Mutex
+	var errs []error
+	sem := make(chan struct{}, e.parallelism())
+	var wg sync.WaitGroup
+	record := func(t string, rs []ObserveRequest, obs []Observation, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			names := make([]string, len(rs))
+			for i, r := range rs {
+				names[i] = r.Name
+			}
+			errs = append(errs, fmt.Errorf("cannot read %s %s: %w", t, strings.Join(names, ", "), err))
+			return
+		}
+		for i, r := range rs {
+			out[r.Name+"\x00"+t] = obs[i]
+		}
+	}
+	for _, t := range sortedKeys(reqs) {
+		k, rs := kinds[t], reqs[t]
+		if b, ok := k.(BatchObserver); ok && len(rs) > 1 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				obs, err := b.ObserveBatch(ctx, rs)
+				if err == nil && len(obs) != len(rs) {
+					err = fmt.Errorf("batch observe returned %d results for %d requests", len(obs), len(rs))
+				}
+				record(t, rs, obs, err)
+			}()
+			continue
+		}
+		for _, r := range rs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				ob, err := k.Observe(ctx, r)
+				record(t, []ObserveRequest{r}, []Observation{ob}, err)
+			}()
+		}
+	}
+	wg.Wait()
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
+
+// planChange decides the action and class of one resource.
+func planChange(n *node, desired Props, live Observation, destroy bool) *Change {
+	c := &Change{Name: n.name, Type: n.kind.Type(), kind: n.kind, desired: desired, live: live, res: n.res, Deps: n.deps}
+	if n.state != nil {
+		c.ID = n.state.ID
+		c.Protect = n.state.Protect
+	}
+	if n.res != nil {
+		c.Protect = c.Protect || n.res.Protect
+	}
+	if live.Exists && live.ID != "" {
+		c.ID = live.ID
+	}
+	switch {
+	case n.res == nil || destroy:
+		if !live.Exists {
+			c.Action = NoOp
+			if n.state != nil && !destroy {
+				// Gone already: only the record remains, dropped by apply.
+				c.Action, c.Class = Delete, RemovedFromSpec
+			}
+			return c
+		}
+		c.Action = Delete
+		c.Class = RemovedFromSpec
+		if destroy {
+			c.Class = Destroying
+		}
+		if strings.HasSuffix(n.name, "#old") {
+			c.Class = SpecChanged
+		}
+		return c
+	case !live.Exists:
+		c.Action = Create
+		c.Class = NewInSpec
+		if n.state != nil {
+			c.Class = DeletedOutOfBand
+		}
+		return c
+	}
+	schema := n.kind.Schema()
+	specChanged := n.state != nil && (hasUnknown(desired) || Digest(schema, desired) != n.state.Digest)
+	c.Diff = computeDiff(schema, desired, live.Props, diffOptions{Ignore: n.res.Ignore, Manage: n.res.Manage, SpecChanged: specChanged || n.state == nil})
+	if len(c.Diff) == 0 {
+		c.Action = NoOp
+		if n.state == nil {
+			c.Action, c.Class = Import, Adopted
+		}
+		return c
+	}
+	c.Action = Update
+	for _, d := range c.Diff {
+		if d.ForceNew {
+			c.Action = Replace
+		}
+	}
+	switch {
+	case n.state == nil:
+		c.Class = Adopted
+	case hasUnknown(desired):
+		// A dependency is being made or changed: its new values are not
+		// known yet, so the digest cannot be compared.
+		c.Class = DependencyChanged
+	case specChanged:
+		c.Class = SpecChanged
+	default:
+		c.Class = OutOfBand
+	}
+	return c
+}
+
+// resolveStatic resolves the stack's own values and inputs.
+func resolveStatic(spec *Spec, expr string) (string, bool) {
+	switch expr {
+	case "project":
+		return spec.Project, true
+	case "environment":
+		return spec.Environment, true
+	case "region":
+		return spec.Region, true
+	}
+	if name, ok := strings.CutPrefix(expr, "input."); ok {
+		in, found := spec.Inputs[name]
+		return in.Value, found && in.Set
+	}
+	return "", false
+}
+
+// resolveProps expands every template of a resource and converts resolved
+// references to their field's type.
+func resolveProps(r *Resource, lookup lookupFunc) (Props, error) {
+	return resolveObject(r.Kind.Schema(), r.Props, lookup, r.Name)
+}
+
+func resolveObject(schema Schema, props Props, lookup lookupFunc, name string) (Props, error) {
+	out := Props{}
+	for k, v := range props {
+		f := schema[k]
+		if f.Type == Object {
+			if m, ok := v.(map[string]any); ok {
+				sub, err := resolveObject(f.Fields, Props(m), lookup, name)
+				if err != nil {
+					return nil, err
+				}
+				out[k] = map[string]any(sub)
+				continue
+			}
+		}
+		x, err := expandValue(v, lookup)
+		if err != nil {
+			return nil, fmt.Errorf("resource %s: %s: %w", name, k, err)
+		}
+		if s, ok := x.(string); ok && (f.Type == Int || f.Type == Bool) {
+			if x, err = convertScalar(f.Type, s); err != nil {
+				return nil, fmt.Errorf("resource %s: %s: %w", name, k, err)
+			}
+		}
+		out[k] = x
+	}
+	return out, nil
+}
+
+// injectTags adds the ownership tags to kinds that take tags.
+func injectTags(schema Schema, desired Props, spec *Spec, name string) {
+	if f, ok := schema["tags"]; !ok || f.Type != StringMap {
+		return
+	}
+	tags := map[string]any{}
+	for k, v := range ToStringMap(desired["tags"]) {
+		tags[k] = v
+	}
+	tags[TagStack] = spec.Project + "/" + spec.Environment
+	tags[TagName] = strings.TrimSuffix(name, "#old")
+	desired["tags"] = tags
+}
+
+// unmanaged lists resources that carry the stack's prefix but that neither
+// the state nor the spec knows.
+func (e *Engine) unmanaged(ctx context.Context, spec *Spec, changes []*Change) ([]Unmanaged, error) {
+	known := map[string]bool{}
+	prefixes := map[string]map[string]bool{}
+	kinds := map[string]Kind{}
+	for _, c := range changes {
+		known[c.Type+"\x00"+c.ID] = true
+		if n := c.live.Attrs["name"]; n != "" {
+			known[c.Type+"\x00"+n] = true
+		}
+		if _, ok := c.kind.(Lister); !ok || c.desired == nil {
+			continue
+		}
+		name, _ := c.desired["name"].(string)
+		i := strings.Index(name, spec.Project)
+		if i < 0 {
+			continue
+		}
+		if prefixes[c.Type] == nil {
+			prefixes[c.Type] = map[string]bool{}
+		}
+		prefixes[c.Type][name[:i+len(spec.Project)]] = true
+		kinds[c.Type] = c.kind
+	}
+	var out []Unmanaged
+	for _, t := range sortedKeys(prefixes) {
+		for _, prefix := range sortedKeys(prefixes[t]) {
+			ids, err := kinds[t].(Lister).List(ctx, prefix)
+			if err != nil {
+				return nil, fmt.Errorf("cannot list %s resources named %s*: %w", t, prefix, err)
+			}
+			for _, id := range ids {
+				if !known[t+"\x00"+id] {
+					out = append(out, Unmanaged{Type: t, ID: id})
+					known[t+"\x00"+id] = true
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Type+out[i].ID < out[j].Type+out[j].ID })
+	return out, nil
+}

@@ -1,0 +1,184 @@
+package reconcile
+
+import (
+	"fmt"
+	"strings"
+)
+
+// FormatVersion is the version of the JSON plan schema (docs/plan-json.md).
+const FormatVersion = "1"
+
+// Action is what apply will do to one resource.
+type Action string
+
+const (
+	NoOp    Action = "no-op"
+	Create  Action = "create"
+	Update  Action = "update"  // in place
+	Replace Action = "replace" // delete, then create
+	Delete  Action = "delete"
+	Import  Action = "import" // exists and matches the spec, not yet in the state
+)
+
+// Symbol is the terraform-like mark of an action.
+func (a Action) Symbol() string {
+	switch a {
+	case Create:
+		return "+"
+	case Update:
+		return "~"
+	case Replace:
+		return "-/+"
+	case Delete:
+		return "-"
+	case Import:
+		return "<="
+	}
+	return "="
+}
+
+// Class says why a resource differs: the answer to "who changed what".
+type Class string
+
+const (
+	Unchanged         Class = ""
+	NewInSpec         Class = "new_in_spec"
+	SpecChanged       Class = "spec_changed"
+	OutOfBand         Class = "out_of_band_change"
+	DeletedOutOfBand  Class = "deleted_out_of_band"
+	RemovedFromSpec   Class = "removed_from_spec"
+	Adopted           Class = "adopted" // existed in AWS, not in the state
+	DependencyChanged Class = "dependency_changed"
+	Destroying        Class = "destroy"
+)
+
+// Describe is the class as a plan shows it.
+func (c Class) Describe() string {
+	switch c {
+	case NewInSpec:
+		return "new in spec"
+	case SpecChanged:
+		return "spec changed"
+	case OutOfBand:
+		return "out-of-band change"
+	case DeletedOutOfBand:
+		return "deleted out of band"
+	case RemovedFromSpec:
+		return "removed from spec"
+	case Adopted:
+		return "exists, not in state: adopting"
+	case DependencyChanged:
+		return "a dependency changes"
+	case Destroying:
+		return "destroy"
+	}
+	return ""
+}
+
+// IsDrift reports whether the class is a change made outside the spec.
+func (c Class) IsDrift() bool { return c == OutOfBand || c == DeletedOutOfBand }
+
+// Change is the plan for one resource.
+type Change struct {
+	Name    string `json:"name"`
+	Type    string `json:"type"`
+	ID      string `json:"id,omitempty"`
+	Action  Action `json:"action"`
+	Class   Class  `json:"class,omitempty"`
+	Diff    Diff   `json:"diff,omitempty"`
+	Deps    []string `json:"depends_on,omitempty"`
+	Protect bool   `json:"protect,omitempty"`
+
+	res     *Resource
+	kind    Kind
+	desired Props
+	live    Observation
+}
+
+// Unmanaged is a resource carrying the stack's naming prefix that the state
+// does not know: reported, never touched.
+type Unmanaged struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+// Plan is a pure value: what apply would do, and why.
+type Plan struct {
+	FormatVersion string         `json:"format_version"`
+	Stack         string         `json:"stack"`
+	Region        string         `json:"region"`
+	Destroy       bool           `json:"destroy,omitempty"`
+	Changes       []*Change      `json:"changes"`
+	Unmanaged     []Unmanaged    `json:"unmanaged,omitempty"`
+	Outputs       map[string]any `json:"outputs,omitempty"`
+	// Errors make the plan impossible to apply (deleting a protected
+	// resource, a resource that cannot be observed).
+	Errors []string `json:"errors,omitempty"`
+
+	spec  *Spec
+	state *State
+}
+
+// Summary counts the plan's changes.
+type Summary struct {
+	Add       int `json:"add"`
+	Change    int `json:"change"`
+	Destroy   int `json:"destroy"`
+	Import    int `json:"import"`
+	Unchanged int `json:"unchanged"`
+	Drift     int `json:"drift"`
+}
+
+// Summary counts actions and drift.
+func (p *Plan) Summary() Summary {
+	var s Summary
+	for _, c := range p.Changes {
+		switch c.Action {
+		case Create:
+			s.Add++
+		case Update:
+			s.Change++
+		case Replace:
+			s.Add++
+			s.Destroy++
+		case Delete:
+			s.Destroy++
+		case Import:
+			s.Import++
+		default:
+			s.Unchanged++
+		}
+		if c.Class.IsDrift() {
+			s.Drift++
+		}
+	}
+	return s
+}
+
+// HasChanges reports whether apply would change AWS or the state.
+func (p *Plan) HasChanges() bool {
+	for _, c := range p.Changes {
+		if c.Action != NoOp {
+			return true
+		}
+	}
+	return false
+}
+
+// Err returns the plan's errors as one error, nil when it can be applied.
+func (p *Plan) Err() error {
+	if len(p.Errors) == 0 {
+		return nil
+	}
+	return fmt.Errorf("the plan cannot be applied:\n  %s", strings.Join(p.Errors, "\n  "))
+}
+
+// Change returns the change for a logical name, nil if none.
+func (p *Plan) Change(name string) *Change {
+	for _, c := range p.Changes {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}

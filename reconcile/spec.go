@@ -1,0 +1,742 @@
+package reconcile
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Spec is a loaded, validated spec.yaml for one environment.
+type Spec struct {
+	File        string
+	Project     string
+	Environment string
+	Region      string
+	Inputs      map[string]Input
+	// Resources by logical name; Order lists the names as declared.
+	Resources map[string]*Resource
+	Order     []string
+	Outputs   map[string]Output
+	// Digest identifies the spec text and environment, for the state's
+	// metadata.
+	Digest string
+}
+
+// Input is a value taken from an environment variable.
+type Input struct {
+	Name      string
+	Env       string
+	Sensitive bool
+	Value     string
+	Set       bool // false when the variable is unset and has no default
+}
+
+// Output is a value printed after apply.
+type Output struct {
+	Template string
+	Pos      Pos
+}
+
+// Resource is one entry of the spec's resources.
+type Resource struct {
+	Name      string
+	Type      string
+	Kind      Kind
+	Props     Props // templates still hold their ${...} expressions
+	DependsOn []string
+	Ignore    []string
+	Manage    []string
+	Protect   bool
+	Pos       Pos
+	// Deps are the resources this one references or depends on, sorted.
+	Deps     []string
+	fieldPos map[string]Pos
+}
+
+// Pos is a position in the spec file.
+type Pos struct{ Line, Col int }
+
+// SpecError is one problem in a spec file.
+type SpecError struct {
+	File string
+	Pos  Pos
+	Path string
+	Msg  string
+}
+
+func (e *SpecError) Error() string {
+	loc := e.File
+	if e.Pos.Line > 0 {
+		loc = fmt.Sprintf("%s:%d:%d", e.File, e.Pos.Line, e.Pos.Col)
+	}
+	if e.Path == "" {
+		return fmt.Sprintf("%s: %s", loc, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s: %s", loc, e.Path, e.Msg)
+}
+
+// SpecErrors is every problem found in a spec, in file order.
+type SpecErrors []*SpecError
+
+func (es SpecErrors) Error() string {
+	var b strings.Builder
+	for _, e := range es {
+		b.WriteString(e.Error())
+		b.WriteByte('\n')
+	}
+	noun := "errors"
+	if len(es) == 1 {
+		noun = "error"
+	}
+	fmt.Fprintf(&b, "%d %s; nothing was sent to AWS.", len(es), noun)
+	return b.String()
+}
+
+// LoadOptions tune Load.
+type LoadOptions struct {
+	// Environment overrides the spec's default environment.
+	Environment string
+	// Kinds by type name: what resources the spec may declare.
+	Kinds map[string]Kind
+	// LookupEnv reads inputs; os.LookupEnv when nil.
+	LookupEnv func(string) (string, bool)
+}
+
+// LoadFile reads and validates a spec file.
+func LoadFile(path string, o LoadOptions) (*Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read spec: %w", err)
+	}
+	return Load(path, data, o)
+}
+
+var (
+	nameRE    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	projectRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}[a-z0-9]$`)
+	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+)
+
+type loader struct {
+	file string
+	errs SpecErrors
+	o    LoadOptions
+	s    *Spec
+}
+
+func (l *loader) errf(n *yaml.Node, path, format string, args ...any) {
+	e := &SpecError{File: l.file, Path: path, Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		e.Pos = Pos{n.Line, n.Column}
+	}
+	l.errs = append(l.errs, e)
+}
+
+// Load validates spec text. Every problem is reported at once, as
+// SpecErrors, before anything talks to AWS.
+func Load(file string, data []byte, o LoadOptions) (*Spec, error) {
+	if o.LookupEnv == nil {
+		o.LookupEnv = os.LookupEnv
+	}
+	l := &loader{file: file, o: o, s: &Spec{File: file, Inputs: map[string]Input{}, Resources: map[string]*Resource{}, Outputs: map[string]Output{}}}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, SpecErrors{yamlError(file, err)}
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, SpecErrors{{File: file, Msg: "the spec is empty"}}
+	}
+	root := resolveAlias(doc.Content[0])
+	if root.Kind != yaml.MappingNode {
+		return nil, SpecErrors{{File: file, Pos: Pos{root.Line, root.Column}, Msg: "the spec must be a mapping with project, region and resources"}}
+	}
+	l.load(root)
+	if len(l.errs) > 0 {
+		sort.SliceStable(l.errs, func(i, j int) bool {
+			a, b := l.errs[i].Pos, l.errs[j].Pos
+			return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+		})
+		return nil, l.errs
+	}
+	sum := sha256.Sum256(append(append([]byte{}, data...), "\x00"+l.s.Environment...))
+	l.s.Digest = hex.EncodeToString(sum[:8])
+	return l.s, nil
+}
+
+var yamlLineRE = regexp.MustCompile(`line (\d+)`)
+
+func yamlError(file string, err error) *SpecError {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	e := &SpecError{File: file, Msg: msg}
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		e.Pos = Pos{Line: n, Col: 1}
+	}
+	return e
+}
+
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// mapping returns a mapping's keys and values in order.
+func (l *loader) mapping(n *yaml.Node, path string) ([]*yaml.Node, []*yaml.Node, bool) {
+	n = resolveAlias(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		l.errf(n, path, "expected a mapping, got %s", describe(n))
+		return nil, nil, false
+	}
+	var keys, vals []*yaml.Node
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], resolveAlias(n.Content[i+1])
+		if k.Value == "<<" {
+			l.errf(k, path, "merge keys (<<) are not supported; use environments: for overrides")
+			continue
+		}
+		if seen[k.Value] {
+			l.errf(k, join(path, k.Value), "duplicate key")
+			continue
+		}
+		seen[k.Value] = true
+		keys, vals = append(keys, k), append(vals, v)
+	}
+	return keys, vals, true
+}
+
+func describe(n *yaml.Node) string {
+	if n == nil {
+		return "nothing"
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return "null"
+		case "!!str":
+			return strconv.Quote(n.Value)
+		}
+		return n.Value
+	}
+	return "an unknown node"
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func (l *loader) str(n *yaml.Node, path string) (string, bool) {
+	n = resolveAlias(n)
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" || n.Tag == "!!bool" || n.Tag == "!!map" {
+		l.errf(n, path, "expected a string, got %s", describe(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (l *loader) boolean(n *yaml.Node, path string) bool {
+	n = resolveAlias(n)
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		l.errf(n, path, "expected true or false, got %s", describe(n))
+		return false
+	}
+	return n.Value == "true"
+}
+
+func (l *loader) strList(n *yaml.Node, path string) []string {
+	n = resolveAlias(n)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		l.errf(n, path, "expected a list of strings, got %s", describe(n))
+		return nil
+	}
+	var out []string
+	for i, e := range n.Content {
+		if s, ok := l.str(e, fmt.Sprintf("%s[%d]", path, i)); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (l *loader) load(root *yaml.Node) {
+	keys, vals, _ := l.mapping(root, "")
+	top := map[string]*yaml.Node{}
+	for i, k := range keys {
+		switch k.Value {
+		case "project", "environment", "region", "inputs", "resources", "outputs", "environments":
+			top[k.Value] = vals[i]
+		default:
+			l.errf(k, k.Value, "unknown field (expected project, environment, region, inputs, resources, outputs, environments)")
+		}
+	}
+	s := l.s
+	if n := top["project"]; n == nil {
+		l.errf(root, "project", "required field is missing")
+	} else if v, ok := l.str(n, "project"); ok {
+		if !projectRE.MatchString(v) {
+			l.errf(n, "project", "must be 2 to 32 lowercase letters, digits and hyphens, starting with a letter (it prefixes AWS names), got %q", v)
+		}
+		s.Project = v
+	}
+	s.Environment = "dev"
+	if n := top["environment"]; n != nil {
+		if v, ok := l.str(n, "environment"); ok {
+			s.Environment = v
+		}
+	}
+	if l.o.Environment != "" {
+		s.Environment = l.o.Environment
+	}
+	if !projectRE.MatchString(s.Environment) {
+		l.errf(top["environment"], "environment", "must be 2 to 32 lowercase letters, digits and hyphens, got %q", s.Environment)
+	}
+	// Environment overrides are merged into the tree before decoding, so
+	// every error still points at the line that set the value.
+	if n := top["environments"]; n != nil {
+		l.applyOverrides(n, top)
+	}
+	if n := top["region"]; n == nil {
+		l.errf(root, "region", "required field is missing")
+	} else if v, ok := l.str(n, "region"); ok {
+		if !regionRE.MatchString(v) {
+			l.errf(n, "region", "not an AWS region name: %q", v)
+		}
+		s.Region = v
+	}
+	if n := top["inputs"]; n != nil {
+		l.loadInputs(n)
+	}
+	if n := top["resources"]; n == nil {
+		l.errf(root, "resources", "required field is missing")
+	} else {
+		l.loadResources(n)
+	}
+	if n := top["outputs"]; n != nil {
+		keys, vals, _ := l.mapping(n, "outputs")
+		for i, k := range keys {
+			if v, ok := l.str(vals[i], "outputs."+k.Value); ok {
+				s.Outputs[k.Value] = Output{Template: v, Pos: Pos{vals[i].Line, vals[i].Column}}
+			}
+		}
+	}
+	if len(l.errs) == 0 {
+		l.checkRefs()
+	}
+	if len(l.errs) == 0 {
+		l.checkCycles()
+	}
+}
+
+func (l *loader) applyOverrides(n *yaml.Node, top map[string]*yaml.Node) {
+	keys, vals, ok := l.mapping(n, "environments")
+	if !ok {
+		return
+	}
+	var names []string
+	var over *yaml.Node
+	for i, k := range keys {
+		names = append(names, k.Value)
+		if k.Value == l.s.Environment {
+			over = vals[i]
+		}
+	}
+	if over == nil {
+		l.errf(n, "environments", "environment %q is not declared (declared: %s)", l.s.Environment, strings.Join(names, ", "))
+		return
+	}
+	if over.Kind == yaml.ScalarNode && over.Tag == "!!null" {
+		return // "dev:" with nothing to override
+	}
+	okeys, ovals, ok := l.mapping(over, "environments."+l.s.Environment)
+	if !ok {
+		return
+	}
+	for i, k := range okeys {
+		path := "environments." + l.s.Environment + "." + k.Value
+		switch k.Value {
+		case "region":
+			top["region"] = ovals[i]
+		case "inputs", "outputs":
+			if top[k.Value] == nil {
+				top[k.Value] = ovals[i]
+			} else {
+				mergeNode(top[k.Value], ovals[i])
+			}
+		case "resources":
+			base := top["resources"]
+			rkeys, rvals, ok := l.mapping(ovals[i], path)
+			if !ok || base == nil {
+				continue
+			}
+			for j, rk := range rkeys {
+				target := mappingValue(base, rk.Value)
+				if target == nil {
+					l.errf(rk, path+"."+rk.Value, "override for a resource that is not declared in resources")
+					continue
+				}
+				mergeNode(target, rvals[j])
+			}
+		default:
+			l.errf(k, path, "unknown field (an environment may override region, inputs, resources, outputs)")
+		}
+	}
+}
+
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	n = resolveAlias(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return resolveAlias(n.Content[i+1])
+		}
+	}
+	return nil
+}
+
+// mergeNode merges over into base in place: mappings merge key by key,
+// anything else is replaced.
+func mergeNode(base, over *yaml.Node) {
+	over = resolveAlias(over)
+	if base.Kind != yaml.MappingNode || over.Kind != yaml.MappingNode {
+		*base = *over
+		return
+	}
+	for i := 0; i+1 < len(over.Content); i += 2 {
+		k, v := over.Content[i], over.Content[i+1]
+		found := false
+		for j := 0; j+1 < len(base.Content); j += 2 {
+			if base.Content[j].Value == k.Value {
+				bv := resolveAlias(base.Content[j+1])
+				if bv.Kind == yaml.MappingNode && resolveAlias(v).Kind == yaml.MappingNode {
+					mergeNode(bv, v)
+				} else {
+					base.Content[j+1] = v
+				}
+				found = true
+				break
+			}
+		}
+		if !found {
+			base.Content = append(base.Content, k, v)
+		}
+	}
+}
+
+func (l *loader) loadInputs(n *yaml.Node) {
+	keys, vals, _ := l.mapping(n, "inputs")
+	for i, k := range keys {
+		path := "inputs." + k.Value
+		if !nameRE.MatchString(k.Value) {
+			l.errf(k, path, "input names are lowercase letters, digits and underscores")
+		}
+		in := Input{Name: k.Value}
+		var def *string
+		optional := false
+		fkeys, fvals, _ := l.mapping(vals[i], path)
+		for j, fk := range fkeys {
+			fp := path + "." + fk.Value
+			switch fk.Value {
+			case "env":
+				in.Env, _ = l.str(fvals[j], fp)
+			case "sensitive":
+				in.Sensitive = l.boolean(fvals[j], fp)
+			case "default":
+				if v, ok := l.str(fvals[j], fp); ok {
+					def = &v
+				}
+			case "optional":
+				optional = l.boolean(fvals[j], fp)
+			default:
+				l.errf(fk, fp, "unknown field (expected env, sensitive, default, optional)")
+			}
+		}
+		if in.Env == "" {
+			l.errf(vals[i], path+".env", "required field is missing: the environment variable to read")
+		} else if v, ok := l.o.LookupEnv(in.Env); ok && v != "" {
+			in.Value, in.Set = v, true
+		} else if def != nil {
+			in.Value, in.Set = *def, true
+		} else if !optional {
+			l.errf(vals[i], path, "environment variable %s is not set (set it, or give the input a default or optional: true)", in.Env)
+		}
+		if in.Sensitive && def != nil {
+			l.errf(vals[i], path+".default", "a sensitive input cannot have a default written in the spec")
+		}
+		l.s.Inputs[k.Value] = in
+	}
+}
+
+func (l *loader) loadResources(n *yaml.Node) {
+	keys, vals, _ := l.mapping(n, "resources")
+	for i, k := range keys {
+		path := "resources." + k.Value
+		if !nameRE.MatchString(k.Value) {
+			l.errf(k, path, "resource names are lowercase letters, digits and underscores, starting with a letter")
+			continue
+		}
+		r := &Resource{Name: k.Value, Pos: Pos{k.Line, k.Column}, fieldPos: map[string]Pos{}}
+		enabled := true
+		var props *yaml.Node
+		fkeys, fvals, ok := l.mapping(vals[i], path)
+		if !ok {
+			continue
+		}
+		for j, fk := range fkeys {
+			fp := path + "." + fk.Value
+			switch fk.Value {
+			case "type":
+				r.Type, _ = l.str(fvals[j], fp)
+				if r.Type != "" && l.o.Kinds[r.Type] == nil {
+					var known []string
+					for t := range l.o.Kinds {
+						known = append(known, t)
+					}
+					sort.Strings(known)
+					hint := ""
+					if c := closest(r.Type, known); c != "" {
+						hint = fmt.Sprintf(" (did you mean %s?)", c)
+					}
+					l.errf(fvals[j], fp, "unknown resource type %q%s", r.Type, hint)
+				}
+			case "properties":
+				props = fvals[j]
+			case "depends_on":
+				r.DependsOn = l.strList(fvals[j], fp)
+			case "ignore":
+				r.Ignore = l.strList(fvals[j], fp)
+			case "manage":
+				r.Manage = l.strList(fvals[j], fp)
+			case "protect":
+				r.Protect = l.boolean(fvals[j], fp)
+			case "enabled":
+				enabled = l.boolean(fvals[j], fp)
+			default:
+				l.errf(fk, fp, "unknown field (expected type, properties, depends_on, ignore, manage, protect, enabled)")
+			}
+		}
+		if r.Type == "" {
+			if !slices.ContainsFunc(fkeys, func(n *yaml.Node) bool { return n.Value == "type" }) {
+				l.errf(k, path+".type", "required field is missing")
+			}
+			continue
+		}
+		r.Kind = l.o.Kinds[r.Type]
+		if r.Kind == nil || !enabled {
+			continue
+		}
+		schema := r.Kind.Schema()
+		if props == nil {
+			r.Props = Props{}
+		} else {
+			r.Props = Props(l.decodeObject(props, schema, path+".properties", r))
+		}
+		l.checkRequired(r, schema, r.Props, path+".properties", Pos{k.Line, k.Column})
+		for _, list := range [][]string{r.Ignore, r.Manage} {
+			for _, f := range list {
+				if _, ok := lookupField(schema, f); !ok {
+					l.errf(vals[i], path, "ignore/manage names %q, which is not a field of %s", f, r.Type)
+				}
+			}
+		}
+		l.s.Resources[r.Name] = r
+		l.s.Order = append(l.s.Order, r.Name)
+	}
+}
+
+// lookupField finds a field by dotted path.
+func lookupField(s Schema, path string) (Field, bool) {
+	head, rest, nested := strings.Cut(path, ".")
+	f, ok := s[head]
+	if !ok {
+		return Field{}, false
+	}
+	if !nested {
+		return f, true
+	}
+	if f.Type != Object {
+		return Field{}, false
+	}
+	return lookupField(f.Fields, rest)
+}
+
+func (l *loader) checkRequired(r *Resource, schema Schema, props Props, path string, pos Pos) {
+	for _, name := range sortedKeys(schema) {
+		f := schema[name]
+		if f.Required && f.Default == nil && !props.Has(name) {
+			l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: join(path, name), Msg: "required field is missing"})
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (l *loader) decodeObject(n *yaml.Node, schema Schema, path string, r *Resource) map[string]any {
+	keys, vals, ok := l.mapping(n, path)
+	if !ok {
+		return map[string]any{}
+	}
+	out := map[string]any{}
+	for i, k := range keys {
+		fp := join(path, k.Value)
+		f, ok := schema[k.Value]
+		if !ok {
+			hint := ""
+			if c := closest(k.Value, sortedKeys(schema)); c != "" {
+				hint = fmt.Sprintf(" (did you mean %s?)", c)
+			}
+			l.errf(k, fp, "unknown field%s; %s has: %s", hint, r.Type, strings.Join(sortedKeys(schema), ", "))
+			continue
+		}
+		rel := strings.TrimPrefix(fp, "resources."+r.Name+".properties.")
+		r.fieldPos[rel] = Pos{vals[i].Line, vals[i].Column}
+		if v, ok := l.decodeField(vals[i], f, fp, r); ok {
+			out[k.Value] = v
+		}
+	}
+	return out
+}
+
+func isWholeRef(s string) bool {
+	refs, err := parseRefs(s)
+	return err == nil && len(refs) == 1 && refs[0].Start == 0 && refs[0].End == len(s)
+}
+
+func (l *loader) decodeField(n *yaml.Node, f Field, path string, r *Resource) (any, bool) {
+	n = resolveAlias(n)
+	switch f.Type {
+	case String:
+		s, ok := l.str(n, path)
+		return s, ok
+	case Int:
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!int" {
+			v, err := strconv.ParseInt(n.Value, 0, 64)
+			if err != nil {
+				l.errf(n, path, "expected an integer, got %s", n.Value)
+				return nil, false
+			}
+			return v, true
+		}
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && isWholeRef(n.Value) {
+			return n.Value, true
+		}
+		l.errf(n, path, "expected an integer, got %s", describe(n))
+	case Bool:
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!bool" {
+			return n.Value == "true", true
+		}
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && isWholeRef(n.Value) {
+			return n.Value, true
+		}
+		l.errf(n, path, "expected true or false, got %s", describe(n))
+	case StringList:
+		if n.Kind != yaml.SequenceNode {
+			l.errf(n, path, "expected a list of strings, got %s", describe(n))
+			return nil, false
+		}
+		out := []any{}
+		for i, e := range n.Content {
+			if s, ok := l.str(e, fmt.Sprintf("%s[%d]", path, i)); ok {
+				out = append(out, s)
+			}
+		}
+		return out, true
+	case StringMap:
+		keys, vals, ok := l.mapping(n, path)
+		if !ok {
+			return nil, false
+		}
+		out := map[string]any{}
+		for i, k := range keys {
+			if s, ok := l.str(vals[i], join(path, k.Value)); ok {
+				out[k.Value] = s
+			}
+		}
+		return out, true
+	case Document:
+		v, err := nodeValue(n, 0)
+		if err != nil {
+			l.errf(n, path, "%v", err)
+			return nil, false
+		}
+		return v, true
+	case Object:
+		return l.decodeObject(n, f.Fields, path, r), true
+	default:
+		l.errf(n, path, "field has no type (a bug in the %s kind)", r.Type)
+	}
+	return nil, false
+}
+
+// nodeValue converts a YAML node to a JSON-like value.
+func nodeValue(n *yaml.Node, depth int) (any, error) {
+	n = resolveAlias(n)
+	if depth > 64 {
+		return nil, fmt.Errorf("nested too deeply")
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		out := map[string]any{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			v, err := nodeValue(n.Content[i+1], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[n.Content[i].Value] = v
+		}
+		return out, nil
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, e := range n.Content {
+			v, err := nodeValue(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!int":
+			if v, err := strconv.ParseInt(n.Value, 0, 64); err == nil {
+				return v, nil
+			}
+		case "!!bool":
+			return n.Value == "true", nil
+		case "!!null":
+			return nil, nil
+		case "!!float":
+			if v, err := strconv.ParseFloat(n.Value, 64); err == nil {
+				return v, nil
+			}
+		}
+		return n.Value, nil
+	}
+	return nil, fmt.Errorf("unsupported YAML node")
+}
