@@ -1,0 +1,94 @@
+package ecrrepo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// Create makes the repository with its mutability, scan setting and tags,
+// then puts the lifecycle policy, which CreateRepository does not take. A
+// repository that already exists is adopted and brought to desired.
+func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
+	name := desired.String("name")
+	id := idFor(name, desired.Bool("force_delete"))
+	_, err := k.api.CreateRepository(ctx, &ecr.CreateRepositoryInput{
+		RepositoryName:             aws.String(name),
+		ImageTagMutability:         types.ImageTagMutability(stringOr(desired, "image_tag_mutability", mutable)),
+		ImageScanningConfiguration: &types.ImageScanningConfiguration{ScanOnPush: desired.Bool("scan_on_push")},
+		Tags:                       tagList(desired.StringMap("tags")),
+	})
+	var exists *types.RepositoryAlreadyExistsException
+	switch {
+	case errors.As(err, &exists):
+		live, err := k.observeAfterWrite(ctx, id)
+		if err != nil {
+			return reconcile.Observation{}, err
+		}
+		if err := k.converge(ctx, desired, live, differs(desired, live.Props)); err != nil {
+			return reconcile.Observation{}, err
+		}
+	case err != nil:
+		return reconcile.Observation{}, fmt.Errorf("cannot create ecr repository %q: %w", name, err)
+	case desired.Has("lifecycle_policy"):
+		if err := k.putPolicy(ctx, name, desired["lifecycle_policy"]); err != nil {
+			return reconcile.Observation{}, err
+		}
+	}
+	return k.observeAfterWrite(ctx, id)
+}
+
+// differs reports, for an adopted repository, which fields differ from
+// desired.
+func differs(desired, live reconcile.Props) func(string) bool {
+	return func(field string) bool {
+		switch field {
+		case "image_tag_mutability":
+			return stringOr(desired, field, mutable) != live.String(field)
+		case "scan_on_push":
+			return desired.Bool(field) != live.Bool(field)
+		case "lifecycle_policy":
+			return !LifecyclePolicyEqual(desired[field], live[field])
+		case "tags":
+			set, remove := reconcile.TagChanges(desired.StringMap(field), live.StringMap(field))
+			return len(set) > 0 || len(remove) > 0
+		}
+		return false
+	}
+}
+
+func (k *Kind) observeAfterWrite(ctx context.Context, id string) (reconcile.Observation, error) {
+	obs, err := k.Observe(ctx, reconcile.ObserveRequest{ID: id})
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	if !obs.Exists {
+		name, _ := parseID(id)
+		return reconcile.Observation{}, fmt.Errorf("ecr repository %q is missing right after it was written", name)
+	}
+	return obs, nil
+}
+
+func stringOr(p reconcile.Props, key, def string) string {
+	if s := p.String(key); s != "" {
+		return s
+	}
+	return def
+}
+
+func tagList(m map[string]string) []types.Tag {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]types.Tag, 0, len(m))
+	for k, v := range m {
+		out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(v)})
+	}
+	return out
+}

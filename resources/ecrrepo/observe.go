@@ -1,0 +1,174 @@
+package ecrrepo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// DescribeRepositories takes at most 100 names.
+const describeBatch = 100
+
+// Observe reads one repository.
+func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+	obs, err := k.ObserveBatch(ctx, []reconcile.ObserveRequest{req})
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	return obs[0], nil
+}
+
+// ObserveBatch reads many repositories with one DescribeRepositories per
+// 100 names, then their lifecycle policy and tags, one call each per
+// existing repository (ECR has no batch read for either).
+func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
+	names := make([]string, len(reqs))
+	forces := make([]bool, len(reqs))
+	var unique []string
+	seen := map[string]bool{}
+	for i, r := range reqs {
+		names[i], forces[i] = identity(r)
+		if names[i] != "" && !seen[names[i]] {
+			seen[names[i]] = true
+			unique = append(unique, names[i])
+		}
+	}
+	repos := map[string]types.Repository{}
+	for start := 0; start < len(unique); start += describeBatch {
+		found, err := k.describe(ctx, unique[start:min(start+describeBatch, len(unique))])
+		if err != nil {
+			return nil, err
+		}
+		for n, r := range found {
+			repos[n] = r
+		}
+	}
+	details := map[string]reconcile.Props{}
+	out := make([]reconcile.Observation, len(reqs))
+	for i := range reqs {
+		repo, ok := repos[names[i]]
+		if !ok {
+			continue // absent
+		}
+		props, ok := details[names[i]]
+		if !ok {
+			var err error
+			props, err = k.readDetails(ctx, repo)
+			var notFound *types.RepositoryNotFoundException
+			if errors.As(err, &notFound) {
+				continue // deleted between the reads
+			}
+			if err != nil {
+				return nil, err
+			}
+			details[names[i]] = props
+		}
+		out[i] = observation(repo, props, forces[i])
+	}
+	return out, nil
+}
+
+// identity is the repository name and the force_delete choice: from the ID
+// recorded in the state, else from the desired props. Reporting force_delete
+// from the ID makes a spec change of it show as a diff, so that Update
+// records the new ID; it can never drift out of band.
+func identity(r reconcile.ObserveRequest) (string, bool) {
+	if r.ID != "" {
+		return parseID(r.ID)
+	}
+	return r.Desired.String("name"), r.Desired.Bool("force_delete")
+}
+
+// describe returns the existing repositories among names. One missing name
+// fails the whole DescribeRepositories call with RepositoryNotFoundException
+// and hides the others, so on that error each name is asked on its own.
+func (k *Kind) describe(ctx context.Context, names []string) (map[string]types.Repository, error) {
+	out := map[string]types.Repository{}
+	resp, err := k.api.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{RepositoryNames: names})
+	var notFound *types.RepositoryNotFoundException
+	switch {
+	case errors.As(err, &notFound) && len(names) > 1:
+		for _, n := range names {
+			found, err := k.describe(ctx, []string{n})
+			if err != nil {
+				return nil, err
+			}
+			for n, r := range found {
+				out[n] = r
+			}
+		}
+		return out, nil
+	case errors.As(err, &notFound):
+		return out, nil
+	case err != nil:
+		return nil, fmt.Errorf("cannot describe ecr repositories %v: %w", names, err)
+	}
+	// Some emulators (kumo) answer a missing name with an empty list rather
+	// than the error: a name not in the answer is absent either way.
+	for _, r := range resp.Repositories {
+		out[aws.ToString(r.RepositoryName)] = r
+	}
+	return out, nil
+}
+
+// readDetails reads the lifecycle policy and the tags of repo.
+func (k *Kind) readDetails(ctx context.Context, repo types.Repository) (reconcile.Props, error) {
+	name := aws.ToString(repo.RepositoryName)
+	props := reconcile.Props{}
+	pol, err := k.api.GetLifecyclePolicy(ctx, &ecr.GetLifecyclePolicyInput{
+		RepositoryName: repo.RepositoryName,
+		RegistryId:     repo.RegistryId,
+	})
+	var noPolicy *types.LifecyclePolicyNotFoundException
+	switch {
+	case errors.As(err, &noPolicy):
+	case err != nil:
+		return nil, fmt.Errorf("cannot read the lifecycle policy of ecr repository %q: %w", name, err)
+	default:
+		doc, err := decodePolicy(aws.ToString(pol.LifecyclePolicyText))
+		if err != nil {
+			return nil, fmt.Errorf("cannot parse the lifecycle policy of ecr repository %q: %w", name, err)
+		}
+		props["lifecycle_policy"] = doc
+	}
+	tags, err := k.api.ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: repo.RepositoryArn})
+	if err != nil {
+		return nil, fmt.Errorf("cannot list tags of ecr repository %q: %w", name, err)
+	}
+	m := make(map[string]any, len(tags.Tags))
+	for _, t := range tags.Tags {
+		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	props["tags"] = m
+	return props, nil
+}
+
+func observation(repo types.Repository, details reconcile.Props, force bool) reconcile.Observation {
+	name := aws.ToString(repo.RepositoryName)
+	props := reconcile.Props{
+		"name":                 name,
+		"image_tag_mutability": string(repo.ImageTagMutability),
+		"scan_on_push":         repo.ImageScanningConfiguration != nil && repo.ImageScanningConfiguration.ScanOnPush,
+		"force_delete":         force,
+	}
+	for k, v := range details {
+		props[k] = v
+	}
+	return reconcile.Observation{
+		Exists: true,
+		ID:     idFor(name, force),
+		Props:  props,
+		Attrs: map[string]string{
+			"arn":         aws.ToString(repo.RepositoryArn),
+			"name":        name,
+			"url":         aws.ToString(repo.RepositoryUri),
+			"registry_id": aws.ToString(repo.RegistryId),
+		},
+	}
+}

@@ -1,0 +1,51 @@
+package ecrrepo
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+const mutable = "MUTABLE"
+
+// Type is the spec's name for this kind.
+func (k *Kind) Type() string { return "ecr.repository" }
+
+// Schema describes the fields of an ecr.repository.
+func (k *Kind) Schema() reconcile.Schema {
+	return reconcile.Schema{
+		"name": {Type: reconcile.String, Required: true, ForceNew: true, Check: CheckName,
+			Doc: "Repository name, lowercase, may contain \"/\" namespaces."},
+		"image_tag_mutability": {Type: reconcile.String, Default: mutable, Enum: []string{"MUTABLE", "IMMUTABLE"},
+			Doc: "IMMUTABLE forbids pushing a tag that already exists."},
+		"scan_on_push": {Type: reconcile.Bool, Default: false, Doc: "Scan each pushed image for vulnerabilities."},
+		"force_delete": {Type: reconcile.Bool, Default: false,
+			Doc: "Delete the repository even when it holds images (not an AWS setting)."},
+		"lifecycle_policy": {Type: reconcile.Document, Check: CheckLifecyclePolicy, Equal: LifecyclePolicyEqual,
+			Doc: "ECR lifecycle policy, {rules: [...]} as in ECR's JSON."},
+		"tags": {Type: reconcile.StringMap, Doc: "Tags on the repository."},
+	}
+}
+
+// Attributes lists what ${name.attr} may reference.
+func (k *Kind) Attributes() []string { return []string{"arn", "name", "url", "registry_id"} }
+
+var namePattern = regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
+
+// CheckName applies ECR's naming rules: 2 to 256 characters, lowercase
+// components of letters and digits joined by single . _ - and separated by /.
+func CheckName(v any) error {
+	name, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("expected a string, got %T", v)
+	}
+	if len(name) < 2 || len(name) > 256 {
+		return fmt.Errorf("must be 2 to 256 characters long, got %d", len(name))
+	}
+	if !namePattern.MatchString(name) {
+		return errors.New("must be lowercase letters and digits, separated by single . _ - or /, starting and ending with a letter or digit")
+	}
+	return nil
+}
