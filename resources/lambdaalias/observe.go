@@ -1,0 +1,70 @@
+package lambdaalias
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// Observe implements reconcile.Kind.
+func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+	var function, alias string
+	if req.ID != "" {
+		var err error
+		if function, alias, err = parseID(req.ID); err != nil {
+			return reconcile.Observation{}, err
+		}
+	} else {
+		// Unknown values are not strings: the alias cannot exist yet.
+		function, _ = req.Desired["function_name"].(string)
+		alias, _ = req.Desired["name"].(string)
+		if function == "" || alias == "" {
+			return reconcile.Observation{}, nil
+		}
+	}
+	return k.observe(ctx, function, alias)
+}
+
+func (k *Kind) observe(ctx context.Context, function, alias string) (reconcile.Observation, error) {
+	out, err := k.api.GetAlias(ctx, &lambda.GetAliasInput{FunctionName: aws.String(function), Name: aws.String(alias)})
+	if isNotFound(err) {
+		return reconcile.Observation{}, nil
+	}
+	if err != nil {
+		return reconcile.Observation{}, fmt.Errorf("cannot read lambda alias %q of function %q: %w", alias, function, err)
+	}
+	return observation(function, out.AliasArn, out.Name, out.FunctionVersion, out.Description), nil
+}
+
+// observation builds what Observe, Create and Update report from the fields
+// every alias call returns.
+func observation(function string, arn, name, version, description *string) reconcile.Observation {
+	return reconcile.Observation{
+		Exists: true,
+		ID:     id(function, aws.ToString(name)),
+		Props: reconcile.Props{
+			"function_name":    function,
+			"name":             aws.ToString(name),
+			"function_version": aws.ToString(version),
+			"description":      aws.ToString(description),
+		},
+		Attrs: map[string]string{
+			"arn":              aws.ToString(arn),
+			"name":             aws.ToString(name),
+			"function_version": aws.ToString(version),
+		},
+	}
+}
+
+// isNotFound covers a missing function as well as a missing alias: both
+// are ResourceNotFoundException.
+func isNotFound(err error) bool {
+	var e *types.ResourceNotFoundException
+	return errors.As(err, &e)
+}

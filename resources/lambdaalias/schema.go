@@ -1,0 +1,37 @@
+package lambdaalias
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// AWS's pattern is (?!^[0-9]+$)([a-zA-Z0-9-_]+); Go's regexp has no
+// lookahead, so the all-digits case (a version number) is checked apart.
+var (
+	namePattern = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,128}$`)
+	allDigits   = regexp.MustCompile(`^[0-9]+$`)
+)
+
+// Schema implements reconcile.Kind.
+func (k *Kind) Schema() reconcile.Schema {
+	return reconcile.Schema{
+		"function_name": {Type: reconcile.String, Required: true, ForceNew: true,
+			Doc: "name of the function the alias belongs to"},
+		"name": {Type: reconcile.String, Required: true, ForceNew: true, Check: checkName,
+			Doc: "alias name: 1 to 128 letters, digits, hyphens or underscores, not only digits"},
+		"function_version": {Type: reconcile.String, Required: true,
+			Doc: "published version the alias points to"},
+		"description": {Type: reconcile.String,
+			Doc: "description"},
+	}
+}
+
+func checkName(v any) error {
+	s, _ := v.(string)
+	if !namePattern.MatchString(s) || allDigits.MatchString(s) {
+		return fmt.Errorf("expected 1 to 128 letters, digits, hyphens or underscores, not only digits, got %q", s)
+	}
+	return nil
+}
