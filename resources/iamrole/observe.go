@@ -1,0 +1,112 @@
+package iamrole
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/policydoc"
+)
+
+// Observe implements reconcile.Kind. The role is read with GetRole (which
+// carries its tags) and ListAttachedRolePolicies.
+func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+	name := req.ID
+	if name == "" {
+		name = req.Desired.String("name") // "" while the name is Unknown
+	}
+	if name == "" {
+		return reconcile.Observation{}, nil
+	}
+	out, err := k.api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	if notFound(err) {
+		return reconcile.Observation{}, nil
+	}
+	if err != nil {
+		return reconcile.Observation{}, fmt.Errorf("cannot read IAM role %q: %w", name, err)
+	}
+	arns, err := k.attachedPolicies(ctx, name)
+	if notFound(err) {
+		return reconcile.Observation{}, nil // deleted between the two calls
+	}
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	return observation(out.Role, arns)
+}
+
+// observation turns what AWS reports into the kind's props and attributes.
+func observation(role *types.Role, managedPolicyARNs []string) (reconcile.Observation, error) {
+	name := aws.ToString(role.RoleName)
+	props := reconcile.Props{
+		"name":                 name,
+		"path":                 aws.ToString(role.Path),
+		"max_session_duration": int64(aws.ToInt32(role.MaxSessionDuration)),
+		"managed_policy_arns":  reconcile.StringListValue(managedPolicyARNs),
+		"tags":                 reconcile.StringMapValue(tagMap(role.Tags)),
+	}
+	if d := aws.ToString(role.Description); d != "" {
+		props["description"] = d
+	}
+	if doc := aws.ToString(role.AssumeRolePolicyDocument); doc != "" {
+		trust, err := policydoc.Decode(doc)
+		if err != nil {
+			return reconcile.Observation{}, fmt.Errorf("cannot read the trust policy of IAM role %q: %w", name, err)
+		}
+		props["assume_role_policy"] = trust
+	}
+	return reconcile.Observation{
+		Exists: true,
+		ID:     name,
+		Props:  props,
+		Attrs: map[string]string{
+			"arn":  aws.ToString(role.Arn),
+			"name": name,
+			"id":   aws.ToString(role.RoleId),
+		},
+	}, nil
+}
+
+// attachedPolicies lists the ARNs of the managed policies attached to the
+// role, sorted.
+func (k *Kind) attachedPolicies(ctx context.Context, name string) ([]string, error) {
+	var arns []string
+	p := iam.NewListAttachedRolePoliciesPaginator(k.api, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("cannot list the policies attached to IAM role %q: %w", name, err)
+		}
+		for _, ap := range page.AttachedPolicies {
+			arns = append(arns, aws.ToString(ap.PolicyArn))
+		}
+	}
+	sort.Strings(arns)
+	return arns, nil
+}
+
+func tagMap(tags []types.Tag) map[string]string {
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return m
+}
+
+func tagList(m map[string]string) []types.Tag {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	tags := make([]types.Tag, 0, len(keys))
+	for _, k := range keys {
+		tags = append(tags, types.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return tags
+}

@@ -1,0 +1,100 @@
+package iamrole
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/policydoc"
+)
+
+var (
+	namePattern = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	pathPattern = regexp.MustCompile(`^/([\x21-\x7E]{1,510}/)?$`)
+)
+
+// Schema implements reconcile.Kind.
+func (k *Kind) Schema() reconcile.Schema {
+	return reconcile.Schema{
+		"name": {
+			Type: reconcile.String, Required: true, ForceNew: true, Check: checkName,
+			Doc: "Role name, 1 to 64 letters, digits and +=,.@_-.",
+		},
+		"path": {
+			Type: reconcile.String, Default: "/", ForceNew: true, Check: checkPath,
+			Doc: `Path the role lives under, "/" or "/a/b/".`,
+		},
+		"assume_role_policy": {
+			Type: reconcile.Document, Required: true, Equal: policydoc.Equal, Check: checkTrust,
+			Doc: "Trust policy. A statement trusting GitHub Actions must pin aud to sts.amazonaws.com and sub to one repository.",
+		},
+		"description": {
+			Type: reconcile.String, Check: checkDescription,
+			Doc: "What the role is for.",
+		},
+		"max_session_duration": {
+			Type: reconcile.Int, Default: int64(3600), Check: checkMaxSession,
+			Doc: "Longest session, in seconds, 3600 to 43200.",
+		},
+		"managed_policy_arns": {
+			Type: reconcile.StringList, Unordered: true, Check: checkPolicyARNs,
+			Doc: "ARNs of managed policies attached to the role; others are detached.",
+		},
+		"tags": {
+			Type: reconcile.StringMap,
+			Doc:  "Tags on the role.",
+		},
+	}
+}
+
+func checkName(v any) error {
+	s, _ := v.(string)
+	if !namePattern.MatchString(s) {
+		return fmt.Errorf("expected 1 to 64 characters from letters, digits and +=,.@_-, got %q", s)
+	}
+	return nil
+}
+
+func checkPath(v any) error {
+	s, _ := v.(string)
+	if !pathPattern.MatchString(s) {
+		return fmt.Errorf(`expected a path that starts and ends with "/" (at most 512 characters), got %q`, s)
+	}
+	return nil
+}
+
+func checkDescription(v any) error {
+	s, _ := v.(string)
+	if len([]rune(s)) > 1000 {
+		return fmt.Errorf("expected at most 1000 characters, got %d", len([]rune(s)))
+	}
+	return nil
+}
+
+func checkMaxSession(v any) error {
+	n := reconcile.Props{"v": v}.Int("v")
+	if n < 3600 || n > 43200 {
+		return fmt.Errorf("expected an integer between 3600 and 43200 seconds, got %v", v)
+	}
+	return nil
+}
+
+func checkPolicyARNs(v any) error {
+	for _, a := range reconcile.ToStringList(v) {
+		if strings.Contains(a, "${") {
+			continue
+		}
+		if !strings.HasPrefix(a, "arn:") || !strings.Contains(a, ":policy/") {
+			return fmt.Errorf("expected managed policy ARNs (arn:aws:iam::ACCOUNT:policy/NAME), got %q", a)
+		}
+	}
+	return nil
+}
+
+func checkTrust(v any) error {
+	if _, err := policydoc.Marshal(v); err != nil {
+		return err
+	}
+	return policydoc.CheckGitHubTrust(v)
+}

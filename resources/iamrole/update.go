@@ -1,0 +1,130 @@
+package iamrole
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/policydoc"
+)
+
+// Update implements reconcile.Kind: only the APIs of the fields in the diff
+// are called (trust policy, UpdateRole, attachments, tags).
+func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconcile.Observation, error) {
+	if err := k.apply(ctx, req.ID, req.Desired, req.Live.Props, req.Diff.Has); err != nil {
+		return reconcile.Observation{}, err
+	}
+	return merged(req.Live, req.Desired, req.Diff.Has), nil
+}
+
+// apply changes the fields for which changed is true from live to desired.
+func (k *Kind) apply(ctx context.Context, name string, desired, live reconcile.Props, changed func(string) bool) error {
+	if changed("assume_role_policy") {
+		trust, err := policydoc.Marshal(desired["assume_role_policy"])
+		if err != nil {
+			return fmt.Errorf("cannot update the trust policy of IAM role %q: %w", name, err)
+		}
+		if _, err := k.api.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{
+			RoleName: aws.String(name), PolicyDocument: aws.String(trust),
+		}); err != nil {
+			return fmt.Errorf("cannot update the trust policy of IAM role %q: %w", name, err)
+		}
+	}
+	if changed("description") || changed("max_session_duration") {
+		// UpdateRole sets both; the field not in the diff keeps its live
+		// value so that one call never reverts the other.
+		from := func(f string) reconcile.Props {
+			if changed(f) {
+				return desired
+			}
+			return live
+		}
+		in := &iam.UpdateRoleInput{
+			RoleName:    aws.String(name),
+			Description: aws.String(from("description").String("description")),
+		}
+		if n := from("max_session_duration").Int("max_session_duration"); n != 0 {
+			in.MaxSessionDuration = aws.Int32(int32(n))
+		}
+		if _, err := k.api.UpdateRole(ctx, in); err != nil {
+			return fmt.Errorf("cannot update IAM role %q: %w", name, err)
+		}
+	}
+	if changed("managed_policy_arns") {
+		want, got := desired.StringList("managed_policy_arns"), live.StringList("managed_policy_arns")
+		// Attach first: the role never lacks both the old and new policy.
+		for _, arn := range minus(want, got) {
+			if err := k.attach(ctx, name, arn); err != nil {
+				return err
+			}
+		}
+		for _, arn := range minus(got, want) {
+			if err := k.detach(ctx, name, arn); err != nil {
+				return err
+			}
+		}
+	}
+	if changed("tags") {
+		set, remove := reconcile.TagChanges(desired.StringMap("tags"), live.StringMap("tags"))
+		if len(set) > 0 {
+			if _, err := k.api.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(name), Tags: tagList(set)}); err != nil {
+				return fmt.Errorf("cannot tag IAM role %q: %w", name, err)
+			}
+		}
+		if len(remove) > 0 {
+			if _, err := k.api.UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String(name), TagKeys: remove}); err != nil {
+				return fmt.Errorf("cannot untag IAM role %q: %w", name, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (k *Kind) attach(ctx context.Context, name, arn string) error {
+	if _, err := k.api.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(name), PolicyArn: aws.String(arn)}); err != nil {
+		return fmt.Errorf("cannot attach policy %q to IAM role %q: %w", arn, name, err)
+	}
+	return nil
+}
+
+// detach succeeds when the policy is no longer attached.
+func (k *Kind) detach(ctx context.Context, name, arn string) error {
+	if _, err := k.api.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(name), PolicyArn: aws.String(arn)}); err != nil && !notFound(err) {
+		return fmt.Errorf("cannot detach policy %q from IAM role %q: %w", arn, name, err)
+	}
+	return nil
+}
+
+// merged is the observation after an update: the live one with the changed
+// fields set to their desired values.
+func merged(live reconcile.Observation, desired reconcile.Props, changed func(string) bool) reconcile.Observation {
+	props := reconcile.Props{}
+	for k, v := range live.Props {
+		props[k] = v
+	}
+	for k, v := range desired {
+		if changed(k) {
+			props[k] = v
+		}
+	}
+	live.Props = props
+	return live
+}
+
+// minus returns the elements of a not in b.
+func minus(a, b []string) []string {
+	in := make(map[string]bool, len(b))
+	for _, s := range b {
+		in[s] = true
+	}
+	var out []string
+	for _, s := range a {
+		if !in[s] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
