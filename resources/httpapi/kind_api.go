@@ -1,0 +1,249 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// apiKind reconciles apigw.api: an HTTP API, its CORS configuration and tags.
+type apiKind struct {
+	api API
+	id  *identity
+}
+
+// NewAPI returns the apigw.api kind.
+func NewAPI(cfg aws.Config) reconcile.Kind {
+	return NewAPIWithAPI(apigatewayv2.NewFromConfig(cfg), sts.NewFromConfig(cfg), cfg.Region)
+}
+
+// NewAPIWithAPI returns the apigw.api kind talking to the given clients.
+func NewAPIWithAPI(api API, stsAPI STSAPI, region string) reconcile.Kind {
+	return &apiKind{api: api, id: &identity{sts: stsAPI, region: region}}
+}
+
+var (
+	_ reconcile.Kind   = (*apiKind)(nil)
+	_ reconcile.Lister = (*apiKind)(nil)
+)
+
+func (k *apiKind) Type() string { return "apigw.api" }
+
+func (k *apiKind) Schema() reconcile.Schema {
+	return reconcile.Schema{
+		"name":          {Type: reconcile.String, Required: true, Check: checkAPIName, Doc: "Name of the API (not unique in AWS: the stack's tag tells ours apart)."},
+		"protocol_type": {Type: reconcile.String, Enum: []string{string(types.ProtocolTypeHttp)}, Default: string(types.ProtocolTypeHttp), ForceNew: true, Doc: "HTTP (WebSocket APIs are not supported)."},
+		"description":   {Type: reconcile.String, Default: "", Doc: "Description of the API."},
+		"cors":          {Type: reconcile.Object, Fields: corsFields, Doc: "CORS configuration API Gateway answers preflights from; unset means none."},
+		"tags":          {Type: reconcile.StringMap, Doc: "Tags of the API."},
+	}
+}
+
+func (k *apiKind) Attributes() []string { return []string{"id", "endpoint", "execution_arn"} }
+
+func (k *apiKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+	if req.ID != "" {
+		return k.observeID(ctx, req.ID)
+	}
+	a, err := k.find(ctx, req.Desired)
+	if err != nil || a == nil {
+		return reconcile.Observation{}, err
+	}
+	return k.observation(ctx, a)
+}
+
+func (k *apiKind) observeID(ctx context.Context, id string) (reconcile.Observation, error) {
+	out, err := k.api.GetApi(ctx, &apigatewayv2.GetApiInput{ApiId: aws.String(id)})
+	if isNotFound(err) {
+		return reconcile.Observation{}, nil
+	}
+	if err != nil {
+		return reconcile.Observation{}, fmt.Errorf("cannot read http api %s: %w", id, err)
+	}
+	return k.observation(ctx, &types.Api{
+		ApiId: out.ApiId, ApiEndpoint: out.ApiEndpoint, Name: out.Name, ProtocolType: out.ProtocolType,
+		Description: out.Description, CorsConfiguration: out.CorsConfiguration, Tags: out.Tags,
+	})
+}
+
+// find looks for the API a previous run made but did not record: API names
+// are not unique, so it must also carry this stack's ownership tag.
+func (k *apiKind) find(ctx context.Context, desired reconcile.Props) (*types.Api, error) {
+	name, ok := knownString(desired, "name")
+	if !ok {
+		return nil, nil
+	}
+	stack := desired.StringMap("tags")[reconcile.TagStack]
+	var found []types.Api
+	err := k.eachAPI(ctx, func(a types.Api) {
+		if aws.ToString(a.Name) == name && a.Tags[reconcile.TagStack] == stack {
+			found = append(found, a)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch len(found) {
+	case 0:
+		return nil, nil
+	case 1:
+		return &found[0], nil
+	}
+	ids := make([]string, len(found))
+	for i, a := range found {
+		ids[i] = aws.ToString(a.ApiId)
+	}
+	return nil, fmt.Errorf("%d http apis are named %q and tagged %s=%q (%s): delete the extra ones or record the right one in the state",
+		len(found), name, reconcile.TagStack, stack, strings.Join(ids, ", "))
+}
+
+func (k *apiKind) eachAPI(ctx context.Context, fn func(types.Api)) error {
+	in := &apigatewayv2.GetApisInput{}
+	for {
+		out, err := k.api.GetApis(ctx, in)
+		if err != nil {
+			return fmt.Errorf("cannot list http apis: %w", err)
+		}
+		for _, a := range out.Items {
+			fn(a)
+		}
+		if aws.ToString(out.NextToken) == "" {
+			return nil
+		}
+		in.NextToken = out.NextToken
+	}
+}
+
+func (k *apiKind) observation(ctx context.Context, a *types.Api) (reconcile.Observation, error) {
+	id := aws.ToString(a.ApiId)
+	execARN, err := k.id.executionARN(ctx, id)
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	props := reconcile.Props{
+		"name":          aws.ToString(a.Name),
+		"protocol_type": string(a.ProtocolType),
+		"description":   aws.ToString(a.Description),
+		"tags":          tagMap(a.Tags),
+	}
+	if a.CorsConfiguration != nil {
+		props["cors"] = flattenCors(a.CorsConfiguration)
+	}
+	return reconcile.Observation{
+		Exists: true,
+		ID:     id,
+		Props:  props,
+		Attrs: map[string]string{
+			"id":            id,
+			"endpoint":      aws.ToString(a.ApiEndpoint),
+			"execution_arn": execARN,
+		},
+	}, nil
+}
+
+func (k *apiKind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
+	// CreateApi never conflicts (names are not unique), so adoption of an API
+	// a killed run made is by name and ownership tag.
+	existing, err := k.find(ctx, desired)
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	if existing != nil {
+		live, err := k.observation(ctx, existing)
+		if err != nil {
+			return reconcile.Observation{}, err
+		}
+		return k.update(ctx, live.ID, desired, live.Props, everything)
+	}
+	name := desired.String("name")
+	in := &apigatewayv2.CreateApiInput{
+		Name:         aws.String(name),
+		ProtocolType: types.ProtocolType(desired.String("protocol_type")),
+		Tags:         desired.StringMap("tags"),
+	}
+	if d := desired.String("description"); d != "" {
+		in.Description = aws.String(d)
+	}
+	if c := desired.Object("cors"); c != nil {
+		in.CorsConfiguration = expandCors(c)
+	}
+	out, err := k.api.CreateApi(ctx, in)
+	if err != nil {
+		return reconcile.Observation{}, fmt.Errorf("cannot create http api %q: %w", name, err)
+	}
+	return k.observation(ctx, &types.Api{
+		ApiId: out.ApiId, ApiEndpoint: out.ApiEndpoint, Name: out.Name, ProtocolType: out.ProtocolType,
+		Description: out.Description, CorsConfiguration: out.CorsConfiguration, Tags: out.Tags,
+	})
+}
+
+func (k *apiKind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconcile.Observation, error) {
+	return k.update(ctx, req.ID, req.Desired, req.Live.Props, req.Diff.Has)
+}
+
+func (k *apiKind) update(ctx context.Context, id string, desired, live reconcile.Props, changed changedFn) (reconcile.Observation, error) {
+	cors := desired.Object("cors")
+	in := &apigatewayv2.UpdateApiInput{ApiId: aws.String(id)}
+	send := false
+	if changed("name") {
+		in.Name, send = aws.String(desired.String("name")), true
+	}
+	if changed("description") {
+		in.Description, send = aws.String(desired.String("description")), true
+	}
+	if changed("cors") && cors != nil {
+		in.CorsConfiguration, send = expandCors(cors), true
+	}
+	if send {
+		if _, err := k.api.UpdateApi(ctx, in); err != nil {
+			return reconcile.Observation{}, fmt.Errorf("cannot update http api %s: %w", id, err)
+		}
+	}
+	// UpdateApi cannot remove a configuration (a nil one means "unchanged"):
+	// removing CORS takes its own call.
+	if changed("cors") && cors == nil && live.Object("cors") != nil {
+		_, err := k.api.DeleteCorsConfiguration(ctx, &apigatewayv2.DeleteCorsConfigurationInput{ApiId: aws.String(id)})
+		if err != nil && !isNotFound(err) {
+			return reconcile.Observation{}, fmt.Errorf("cannot remove the cors configuration of http api %s: %w", id, err)
+		}
+	}
+	if changed("tags") {
+		arn, err := k.id.apiARN(ctx, id)
+		if err != nil {
+			return reconcile.Observation{}, err
+		}
+		if err := updateTags(ctx, k.api, arn, desired.StringMap("tags"), live.StringMap("tags")); err != nil {
+			return reconcile.Observation{}, fmt.Errorf("cannot update the tags of http api %s: %w", id, err)
+		}
+	}
+	obs, err := k.observeID(ctx, id)
+	if err == nil && !obs.Exists {
+		err = fmt.Errorf("http api %s vanished while being updated", id)
+	}
+	return obs, err
+}
+
+func (k *apiKind) Delete(ctx context.Context, id string) error {
+	_, err := k.api.DeleteApi(ctx, &apigatewayv2.DeleteApiInput{ApiId: aws.String(id)})
+	if err != nil && !isNotFound(err) {
+		return fmt.Errorf("cannot delete http api %s: %w", id, err)
+	}
+	return nil
+}
+
+// List returns the ids of the HTTP APIs whose names start with prefix.
+func (k *apiKind) List(ctx context.Context, prefix string) ([]string, error) {
+	var ids []string
+	err := k.eachAPI(ctx, func(a types.Api) {
+		if strings.HasPrefix(aws.ToString(a.Name), prefix) {
+			ids = append(ids, aws.ToString(a.ApiId))
+		}
+	})
+	return ids, err
+}

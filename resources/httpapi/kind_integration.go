@@ -1,0 +1,211 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// integrationKind reconciles apigw.integration: how an API reaches its
+// Lambda (a proxy integration to the function's alias ARN).
+type integrationKind struct{ api API }
+
+// NewIntegration returns the apigw.integration kind.
+func NewIntegration(cfg aws.Config) reconcile.Kind {
+	return NewIntegrationWithAPI(apigatewayv2.NewFromConfig(cfg))
+}
+
+// NewIntegrationWithAPI returns the apigw.integration kind talking to api.
+func NewIntegrationWithAPI(api API) reconcile.Kind { return &integrationKind{api: api} }
+
+func (k *integrationKind) Type() string { return "apigw.integration" }
+
+func (k *integrationKind) Schema() reconcile.Schema {
+	return reconcile.Schema{
+		"api_id":             {Type: reconcile.String, Required: true, ForceNew: true, Doc: "Id of the HTTP API."},
+		"integration_type":   {Type: reconcile.String, Default: string(types.IntegrationTypeAwsProxy), ForceNew: true, Enum: []string{string(types.IntegrationTypeAwsProxy), string(types.IntegrationTypeHttpProxy)}, Doc: "AWS_PROXY for a Lambda."},
+		"integration_uri":    {Type: reconcile.String, Required: true, Doc: "ARN of the Lambda alias invoked (the one its permission names)."},
+		"integration_method": {Type: reconcile.String, Default: "POST", Doc: "Method used to call the target; Lambda proxies use POST."},
+		// The SDK requires a payload format version for Lambda proxies;
+		// 2.0 is the HTTP API event format.
+		"payload_format_version": {Type: reconcile.String, Default: "2.0", Enum: []string{"1.0", "2.0"}, Doc: "Event format sent to the Lambda."},
+		"timeout_ms":             {Type: reconcile.Int, Default: int64(30000), Check: checkTimeout, Doc: "Integration timeout in milliseconds (50..30000)."},
+		"description":            {Type: reconcile.String, Default: "", Doc: "Description of the integration."},
+	}
+}
+
+func (k *integrationKind) Attributes() []string { return []string{"id"} }
+
+func (k *integrationKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+	if req.ID != "" {
+		return k.observeID(ctx, req.ID)
+	}
+	apiID, ok := knownString(req.Desired, "api_id")
+	uri, ok2 := knownString(req.Desired, "integration_uri")
+	if !ok || !ok2 {
+		return reconcile.Observation{}, nil
+	}
+	i, err := k.find(ctx, apiID, uri)
+	if err != nil || i == nil {
+		return reconcile.Observation{}, err
+	}
+	return integrationObservation(apiID, i), nil
+}
+
+func (k *integrationKind) observeID(ctx context.Context, id string) (reconcile.Observation, error) {
+	apiID, intID, err := splitID(k.Type(), id)
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	out, err := k.api.GetIntegration(ctx, &apigatewayv2.GetIntegrationInput{ApiId: aws.String(apiID), IntegrationId: aws.String(intID)})
+	if isNotFound(err) {
+		return reconcile.Observation{}, nil
+	}
+	if err != nil {
+		return reconcile.Observation{}, fmt.Errorf("cannot read integration %s: %w", id, err)
+	}
+	return integrationObservation(apiID, &types.Integration{
+		IntegrationId: out.IntegrationId, IntegrationType: out.IntegrationType, IntegrationUri: out.IntegrationUri,
+		IntegrationMethod: out.IntegrationMethod, PayloadFormatVersion: out.PayloadFormatVersion,
+		TimeoutInMillis: out.TimeoutInMillis, Description: out.Description,
+	}), nil
+}
+
+// find returns the API's integration with the given target URI: one API
+// integrates each Lambda alias once.
+func (k *integrationKind) find(ctx context.Context, apiID, uri string) (*types.Integration, error) {
+	var found []types.Integration
+	in := &apigatewayv2.GetIntegrationsInput{ApiId: aws.String(apiID)}
+	for {
+		out, err := k.api.GetIntegrations(ctx, in)
+		if isNotFound(err) {
+			return nil, nil // the API itself is gone
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cannot list the integrations of http api %s: %w", apiID, err)
+		}
+		for _, i := range out.Items {
+			if aws.ToString(i.IntegrationUri) == uri {
+				found = append(found, i)
+			}
+		}
+		if aws.ToString(out.NextToken) == "" {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	switch len(found) {
+	case 0:
+		return nil, nil
+	case 1:
+		return &found[0], nil
+	}
+	ids := make([]string, len(found))
+	for n, i := range found {
+		ids[n] = aws.ToString(i.IntegrationId)
+	}
+	return nil, fmt.Errorf("http api %s has %d integrations with uri %s (%s): delete the extra ones",
+		apiID, len(found), uri, strings.Join(ids, ", "))
+}
+
+func integrationObservation(apiID string, i *types.Integration) reconcile.Observation {
+	id := joinID(apiID, aws.ToString(i.IntegrationId))
+	return reconcile.Observation{
+		Exists: true,
+		ID:     id,
+		Props: reconcile.Props{
+			"api_id":                 apiID,
+			"integration_type":       string(i.IntegrationType),
+			"integration_uri":        aws.ToString(i.IntegrationUri),
+			"integration_method":     aws.ToString(i.IntegrationMethod),
+			"payload_format_version": aws.ToString(i.PayloadFormatVersion),
+			"timeout_ms":             int64(aws.ToInt32(i.TimeoutInMillis)),
+			"description":            aws.ToString(i.Description),
+		},
+		Attrs: map[string]string{"id": aws.ToString(i.IntegrationId)},
+	}
+}
+
+func (k *integrationKind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
+	apiID, uri := desired.String("api_id"), desired.String("integration_uri")
+	existing, err := k.find(ctx, apiID, uri)
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	if existing != nil {
+		live := integrationObservation(apiID, existing)
+		return k.update(ctx, live.ID, desired, everything)
+	}
+	in := &apigatewayv2.CreateIntegrationInput{
+		ApiId:                aws.String(apiID),
+		IntegrationType:      types.IntegrationType(desired.String("integration_type")),
+		IntegrationUri:       aws.String(uri),
+		IntegrationMethod:    aws.String(desired.String("integration_method")),
+		PayloadFormatVersion: aws.String(desired.String("payload_format_version")),
+		TimeoutInMillis:      aws.Int32(int32(desired.Int("timeout_ms"))),
+	}
+	if d := desired.String("description"); d != "" {
+		in.Description = aws.String(d)
+	}
+	out, err := k.api.CreateIntegration(ctx, in)
+	if err != nil {
+		return reconcile.Observation{}, fmt.Errorf("cannot create the integration of http api %s with %s: %w", apiID, uri, err)
+	}
+	return integrationObservation(apiID, &types.Integration{
+		IntegrationId: out.IntegrationId, IntegrationType: out.IntegrationType, IntegrationUri: out.IntegrationUri,
+		IntegrationMethod: out.IntegrationMethod, PayloadFormatVersion: out.PayloadFormatVersion,
+		TimeoutInMillis: out.TimeoutInMillis, Description: out.Description,
+	}), nil
+}
+
+func (k *integrationKind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconcile.Observation, error) {
+	return k.update(ctx, req.ID, req.Desired, req.Diff.Has)
+}
+
+func (k *integrationKind) update(ctx context.Context, id string, desired reconcile.Props, changed changedFn) (reconcile.Observation, error) {
+	apiID, intID, err := splitID(k.Type(), id)
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	in := &apigatewayv2.UpdateIntegrationInput{ApiId: aws.String(apiID), IntegrationId: aws.String(intID)}
+	send := false
+	str := func(field string, dst **string) {
+		if changed(field) {
+			*dst, send = aws.String(desired.String(field)), true
+		}
+	}
+	str("integration_uri", &in.IntegrationUri)
+	str("integration_method", &in.IntegrationMethod)
+	str("payload_format_version", &in.PayloadFormatVersion)
+	str("description", &in.Description)
+	if changed("timeout_ms") {
+		in.TimeoutInMillis, send = aws.Int32(int32(desired.Int("timeout_ms"))), true
+	}
+	if send {
+		if _, err := k.api.UpdateIntegration(ctx, in); err != nil {
+			return reconcile.Observation{}, fmt.Errorf("cannot update integration %s: %w", id, err)
+		}
+	}
+	obs, err := k.observeID(ctx, id)
+	if err == nil && !obs.Exists {
+		err = fmt.Errorf("integration %s vanished while being updated", id)
+	}
+	return obs, err
+}
+
+func (k *integrationKind) Delete(ctx context.Context, id string) error {
+	apiID, intID, err := splitID(k.Type(), id)
+	if err != nil {
+		return err
+	}
+	_, err = k.api.DeleteIntegration(ctx, &apigatewayv2.DeleteIntegrationInput{ApiId: aws.String(apiID), IntegrationId: aws.String(intID)})
+	if err != nil && !isNotFound(err) {
+		return fmt.Errorf("cannot delete integration %s: %w", id, err)
+	}
+	return nil
+}

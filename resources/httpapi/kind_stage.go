@@ -1,0 +1,192 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// defaultStage serves the API at its root URL.
+const defaultStage = "$default"
+
+// stageKind reconciles apigw.stage. Stages here always auto-deploy, so AWS
+// owns each stage's DeploymentId: this kind never sends it and never reports
+// it, which is what gives Terraform its perpetual diff (provider#13633).
+type stageKind struct {
+	api API
+	id  *identity
+}
+
+// NewStage returns the apigw.stage kind.
+func NewStage(cfg aws.Config) reconcile.Kind {
+	return NewStageWithAPI(apigatewayv2.NewFromConfig(cfg), sts.NewFromConfig(cfg), cfg.Region)
+}
+
+// NewStageWithAPI returns the apigw.stage kind talking to the given clients
+// (STS only for the partition of the stage's tagging ARN).
+func NewStageWithAPI(api API, stsAPI STSAPI, region string) reconcile.Kind {
+	return &stageKind{api: api, id: &identity{sts: stsAPI, region: region}}
+}
+
+func (k *stageKind) Type() string { return "apigw.stage" }
+
+func (k *stageKind) Schema() reconcile.Schema {
+	return reconcile.Schema{
+		"api_id":      {Type: reconcile.String, Required: true, ForceNew: true, Doc: "Id of the HTTP API."},
+		"name":        {Type: reconcile.String, Default: defaultStage, ForceNew: true, Doc: `Stage name; "$default" serves the API at its root URL.`},
+		"auto_deploy": {Type: reconcile.Bool, Default: true, Doc: "Deploy every change to the API at once."},
+		"description": {Type: reconcile.String, Default: "", Doc: "Description of the stage."},
+		"tags":        {Type: reconcile.StringMap, Doc: "Tags of the stage."},
+	}
+}
+
+func (k *stageKind) Attributes() []string { return []string{"id", "name", "invoke_url"} }
+
+func (k *stageKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+	id := req.ID
+	if id == "" {
+		// A stage's name is its identity within the API.
+		apiID, ok := knownString(req.Desired, "api_id")
+		name, ok2 := knownString(req.Desired, "name")
+		if !ok || !ok2 {
+			return reconcile.Observation{}, nil
+		}
+		id = joinID(apiID, name)
+	}
+	return k.observeID(ctx, id)
+}
+
+func (k *stageKind) observeID(ctx context.Context, id string) (reconcile.Observation, error) {
+	apiID, name, err := splitID(k.Type(), id)
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	out, err := k.api.GetStage(ctx, &apigatewayv2.GetStageInput{ApiId: aws.String(apiID), StageName: aws.String(name)})
+	if isNotFound(err) {
+		return reconcile.Observation{}, nil
+	}
+	if err != nil {
+		return reconcile.Observation{}, fmt.Errorf("cannot read stage %s: %w", id, err)
+	}
+	url, err := k.invokeURL(ctx, apiID, name)
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	return reconcile.Observation{
+		Exists: true,
+		ID:     id,
+		Props: reconcile.Props{
+			"api_id":      apiID,
+			"name":        aws.ToString(out.StageName),
+			"auto_deploy": aws.ToBool(out.AutoDeploy),
+			"description": aws.ToString(out.Description),
+			"tags":        tagMap(out.Tags),
+		},
+		Attrs: map[string]string{"id": id, "name": aws.ToString(out.StageName), "invoke_url": url},
+	}, nil
+}
+
+// invokeURL is where the stage answers: the API's endpoint for $default,
+// the endpoint and the stage name otherwise.
+func (k *stageKind) invokeURL(ctx context.Context, apiID, name string) (string, error) {
+	out, err := k.api.GetApi(ctx, &apigatewayv2.GetApiInput{ApiId: aws.String(apiID)})
+	if err != nil {
+		return "", fmt.Errorf("cannot read the endpoint of http api %s: %w", apiID, err)
+	}
+	endpoint := aws.ToString(out.ApiEndpoint)
+	if name == defaultStage {
+		return endpoint, nil
+	}
+	return endpoint + "/" + name, nil
+}
+
+func (k *stageKind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
+	apiID, name := desired.String("api_id"), desired.String("name")
+	id := joinID(apiID, name)
+	in := &apigatewayv2.CreateStageInput{
+		ApiId:      aws.String(apiID),
+		StageName:  aws.String(name),
+		AutoDeploy: aws.Bool(desired.Bool("auto_deploy")),
+		Tags:       desired.StringMap("tags"),
+	}
+	if d := desired.String("description"); d != "" {
+		in.Description = aws.String(d)
+	}
+	_, err := k.api.CreateStage(ctx, in)
+	if isConflict(err) {
+		// The stage exists (a killed run made it): adopt it.
+		live, oerr := k.observeID(ctx, id)
+		if oerr != nil {
+			return reconcile.Observation{}, oerr
+		}
+		if !live.Exists {
+			return reconcile.Observation{}, fmt.Errorf("cannot create stage %s: %w", id, err)
+		}
+		return k.update(ctx, id, desired, live.Props, everything)
+	}
+	if err != nil {
+		return reconcile.Observation{}, fmt.Errorf("cannot create stage %s: %w", id, err)
+	}
+	obs, err := k.observeID(ctx, id)
+	if err == nil && !obs.Exists {
+		err = fmt.Errorf("stage %s is not found right after its creation", id)
+	}
+	return obs, err
+}
+
+func (k *stageKind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconcile.Observation, error) {
+	return k.update(ctx, req.ID, req.Desired, req.Live.Props, req.Diff.Has)
+}
+
+func (k *stageKind) update(ctx context.Context, id string, desired, live reconcile.Props, changed changedFn) (reconcile.Observation, error) {
+	apiID, name, err := splitID(k.Type(), id)
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	if changed("auto_deploy") || changed("description") {
+		// AutoDeploy is sent with every update, changed or not: kumo reads
+		// an absent AutoDeploy as false and would stop deploying. AWS takes
+		// the unchanged value as a no-op.
+		in := &apigatewayv2.UpdateStageInput{
+			ApiId:      aws.String(apiID),
+			StageName:  aws.String(name),
+			AutoDeploy: aws.Bool(desired.Bool("auto_deploy")),
+		}
+		if changed("description") {
+			in.Description = aws.String(desired.String("description"))
+		}
+		if _, err := k.api.UpdateStage(ctx, in); err != nil {
+			return reconcile.Observation{}, fmt.Errorf("cannot update stage %s: %w", id, err)
+		}
+	}
+	if changed("tags") {
+		arn, err := k.id.stageARN(ctx, apiID, name)
+		if err != nil {
+			return reconcile.Observation{}, err
+		}
+		if err := updateTags(ctx, k.api, arn, desired.StringMap("tags"), live.StringMap("tags")); err != nil {
+			return reconcile.Observation{}, fmt.Errorf("cannot update the tags of stage %s: %w", id, err)
+		}
+	}
+	obs, err := k.observeID(ctx, id)
+	if err == nil && !obs.Exists {
+		err = fmt.Errorf("stage %s vanished while being updated", id)
+	}
+	return obs, err
+}
+
+func (k *stageKind) Delete(ctx context.Context, id string) error {
+	apiID, name, err := splitID(k.Type(), id)
+	if err != nil {
+		return err
+	}
+	_, err = k.api.DeleteStage(ctx, &apigatewayv2.DeleteStageInput{ApiId: aws.String(apiID), StageName: aws.String(name)})
+	if err != nil && !isNotFound(err) {
+		return fmt.Errorf("cannot delete stage %s: %w", id, err)
+	}
+	return nil
+}
