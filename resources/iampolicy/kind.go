@@ -1,0 +1,49 @@
+package iampolicy
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// Kind reconciles inline role policies.
+type Kind struct {
+	api API
+}
+
+var _ reconcile.Kind = (*Kind)(nil)
+
+// New returns the kind talking to IAM with cfg.
+func New(cfg aws.Config) *Kind { return NewWithAPI(iam.NewFromConfig(cfg)) }
+
+// NewWithAPI returns the kind talking to api (a fake in tests).
+func NewWithAPI(api API) *Kind { return &Kind{api: api} }
+
+// Type implements reconcile.Kind.
+func (k *Kind) Type() string { return "iam.role_policy" }
+
+// Attributes implements reconcile.Kind.
+func (k *Kind) Attributes() []string { return []string{"name", "role"} }
+
+// ID is how the state records a policy: role names cannot hold a colon.
+func ID(role, name string) string { return role + ":" + name }
+
+// parseID splits an ID made by ID.
+func parseID(id string) (role, name string, err error) {
+	role, name, ok := strings.Cut(id, ":")
+	if !ok || role == "" || name == "" {
+		return "", "", fmt.Errorf("invalid IAM role policy id %q: expected ROLE:NAME", id)
+	}
+	return role, name, nil
+}
+
+func notFound(err error) bool {
+	var nse *types.NoSuchEntityException
+	return errors.As(err, &nse)
+}
