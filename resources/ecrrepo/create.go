@@ -36,7 +36,7 @@ func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.O
 		}
 	case err != nil:
 		return reconcile.Observation{}, fmt.Errorf("cannot create ecr repository %q: %w", name, err)
-	case desired.Has("lifecycle_policy"):
+	case !emptyPolicy(desired["lifecycle_policy"]):
 		if err := k.putPolicy(ctx, name, desired["lifecycle_policy"]); err != nil {
 			return reconcile.Observation{}, err
 		}

@@ -10,8 +10,12 @@ import (
 )
 
 // CheckLifecyclePolicy accepts an object (or its JSON text) holding a
-// non-empty "rules" list of objects. ECR validates the rules themselves.
+// non-empty "rules" list of objects, or an empty object for no policy. ECR
+// validates the rules themselves.
 func CheckLifecyclePolicy(v any) error {
+	if emptyPolicy(v) {
+		return nil
+	}
 	doc, err := normalisePolicy(v)
 	if err != nil {
 		return err
@@ -32,14 +36,27 @@ func CheckLifecyclePolicy(v any) error {
 	return nil
 }
 
+// emptyPolicy reports whether v means "no lifecycle policy".
+func emptyPolicy(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case map[string]any:
+		return len(t) == 0
+	case string:
+		return t == "" || t == "{}"
+	}
+	return false
+}
+
 // LifecyclePolicyEqual compares two lifecycle policies as ECR means them.
 // ECR stores rules sorted by rulePriority and may reorder the tag lists of
 // a selection (terraform-provider-aws#22639), so both sides are normalised
 // before comparing: rules sorted by priority, every string list inside a
 // selection sorted. Anything else (a count changed, a rule added) differs.
 func LifecyclePolicyEqual(want, got any) bool {
-	if want == nil || got == nil {
-		return want == nil && got == nil
+	if emptyPolicy(want) || emptyPolicy(got) {
+		return emptyPolicy(want) && emptyPolicy(got)
 	}
 	w, err := normalisePolicy(want)
 	if err != nil {

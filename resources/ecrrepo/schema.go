@@ -23,8 +23,11 @@ func (k *Kind) Schema() reconcile.Schema {
 		"scan_on_push": {Type: reconcile.Bool, Default: false, Doc: "Scan each pushed image for vulnerabilities."},
 		"force_delete": {Type: reconcile.Bool, Default: false,
 			Doc: "Delete the repository even when it holds images (not an AWS setting)."},
-		"lifecycle_policy": {Type: reconcile.Document, Check: CheckLifecyclePolicy, Equal: LifecyclePolicyEqual,
-			Doc: "ECR lifecycle policy, {rules: [...]} as in ECR's JSON."},
+		// The empty Default stands for "no policy", so that dropping the
+		// field from the spec is a diff (the engine leaves unset fields
+		// without a Default alone) and Update deletes the policy.
+		"lifecycle_policy": {Type: reconcile.Document, Default: map[string]any{}, Check: CheckLifecyclePolicy, Equal: LifecyclePolicyEqual,
+			Doc: "ECR lifecycle policy, {rules: [...]} as in ECR's JSON; empty or unset means none."},
 		"tags": {Type: reconcile.StringMap, Doc: "Tags on the repository."},
 	}
 }

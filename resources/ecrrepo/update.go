@@ -59,7 +59,7 @@ func (k *Kind) converge(ctx context.Context, desired reconcile.Props, live recon
 		}
 	}
 	if changed("lifecycle_policy") {
-		if desired.Has("lifecycle_policy") {
+		if !emptyPolicy(desired["lifecycle_policy"]) {
 			if err := k.putPolicy(ctx, name, desired["lifecycle_policy"]); err != nil {
 				return err
 			}

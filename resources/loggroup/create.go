@@ -39,7 +39,7 @@ func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.O
 	case err != nil:
 		return reconcile.Observation{}, fmt.Errorf("cannot create log group %q: %w", name, err)
 	default:
-		if desired.Has("retention_days") {
+		if desired.Int("retention_days") > 0 {
 			if err := k.putRetention(ctx, name, desired.Int("retention_days")); err != nil {
 				return reconcile.Observation{}, err
 			}
@@ -53,7 +53,7 @@ func differs(desired, live reconcile.Props) func(string) bool {
 	return func(field string) bool {
 		switch field {
 		case "retention_days":
-			return desired.Has(field) != live.Has(field) || desired.Int(field) != live.Int(field)
+			return desired.Int(field) != live.Int(field)
 		case "tags":
 			set, remove := reconcile.TagChanges(desired.StringMap(field), live.StringMap(field))
 			return len(set) > 0 || len(remove) > 0

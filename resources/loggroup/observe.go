@@ -100,8 +100,9 @@ func nameOf(r reconcile.ObserveRequest) string {
 func observation(g types.LogGroup, tags map[string]string) reconcile.Observation {
 	name := aws.ToString(g.LogGroupName)
 	props := reconcile.Props{
-		"name": name,
-		"tags": reconcile.StringMapValue(tags),
+		"name":           name,
+		"tags":           reconcile.StringMapValue(tags),
+		"retention_days": int64(0), // no retention policy: never expire
 	}
 	if g.RetentionInDays != nil {
 		props["retention_days"] = int64(*g.RetentionInDays)

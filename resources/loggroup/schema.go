@@ -17,9 +17,13 @@ func (k *Kind) Schema() reconcile.Schema {
 	return reconcile.Schema{
 		"name": {Type: reconcile.String, Required: true, ForceNew: true, Check: CheckName,
 			Doc: "Log group name (/aws/lambda/<function> for a function's logs)."},
-		"retention_days": {Type: reconcile.Int, Check: CheckRetention,
-			Doc: "Days to keep events (1, 3, 5, 7, 14, 30, ...); unset keeps them forever."},
-		"kms_key_id": {Type: reconcile.String, Doc: "ARN of the KMS key encrypting the log data."},
+		// 0 stands for "never expire" on both sides (Observe reports 0 when
+		// the group has no retention policy), so that dropping the field
+		// from the spec is a diff: the engine leaves unset fields without a
+		// Default alone.
+		"retention_days": {Type: reconcile.Int, Default: int64(0), Check: CheckRetention,
+			Doc: "Days to keep events (1, 3, 5, 7, 14, 30, ...); unset or 0 keeps them forever."},
+		"kms_key_id": {Type: reconcile.String, Default: "", Doc: "ARN of the KMS key encrypting the log data."},
 		"tags":       {Type: reconcile.StringMap, Doc: "Tags on the log group."},
 	}
 }
@@ -48,14 +52,14 @@ func CheckName(v any) error {
 // RetentionDays are the only values PutRetentionPolicy accepts.
 var RetentionDays = []int64{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
-// CheckRetention accepts one of RetentionDays.
+// CheckRetention accepts one of RetentionDays, or 0 for never.
 func CheckRetention(v any) error {
 	n, ok := toInt64(v)
 	if !ok {
 		return fmt.Errorf("expected an integer, got %T", v)
 	}
-	if !slices.Contains(RetentionDays, n) {
-		return fmt.Errorf("must be one of %v, got %d", RetentionDays, n)
+	if n != 0 && !slices.Contains(RetentionDays, n) {
+		return fmt.Errorf("must be 0 (never expire) or one of %v, got %d", RetentionDays, n)
 	}
 	return nil
 }

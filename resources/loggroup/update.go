@@ -34,7 +34,7 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 func (k *Kind) converge(ctx context.Context, desired reconcile.Props, live reconcile.Observation, changed func(string) bool) error {
 	name := live.ID
 	if changed("retention_days") {
-		if desired.Has("retention_days") {
+		if desired.Int("retention_days") > 0 {
 			if err := k.putRetention(ctx, name, desired.Int("retention_days")); err != nil {
 				return err
 			}

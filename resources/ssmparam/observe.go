@@ -111,7 +111,7 @@ func observation(p types.Parameter, m types.ParameterMetadata, tags map[string]s
 	// A SecureString always has a key; the AWS-managed one is what an unset
 	// key_id means, so it is reported only when the spec names a key.
 	if key := aws.ToString(m.KeyId); p.Type == types.ParameterTypeSecureString && key != "" &&
-		(key != defaultKeyAlias || desired.Has("key_id")) {
+		(key != defaultKeyAlias || desired.String("key_id") != "") {
 		props["key_id"] = key
 	}
 	arn := aws.ToString(p.ARN)

@@ -30,10 +30,12 @@ func (k *Kind) Schema() reconcile.Schema {
 			Doc: "String, SecureString (encrypted with KMS) or StringList (comma-separated)."},
 		"value": {Type: reconcile.String, Required: true, Sensitive: true,
 			Doc: "The value; never shown or recorded, compared by digest."},
-		"description": {Type: reconcile.String, Doc: "Free text shown in the console."},
+		// An empty Default makes removing the field from the spec a diff
+		// (the engine leaves unset fields without a Default alone).
+		"description": {Type: reconcile.String, Default: "", Doc: "Free text shown in the console."},
 		"tier": {Type: reconcile.String, Default: tierStandard, Enum: []string{"Standard", "Advanced"},
 			Doc: "Standard (4 KB, free) or Advanced (8 KB, charged per parameter)."},
-		"key_id": {Type: reconcile.String, Doc: "KMS key for a SecureString; the AWS-managed alias/aws/ssm when unset."},
+		"key_id": {Type: reconcile.String, Default: "", Doc: "KMS key for a SecureString; the AWS-managed alias/aws/ssm when unset."},
 		"tags":   {Type: reconcile.StringMap, Doc: "Tags on the parameter."},
 	}
 }
