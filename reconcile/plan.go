@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -80,14 +81,14 @@ func (c Class) IsDrift() bool { return c == OutOfBand || c == DeletedOutOfBand }
 
 // Change is the plan for one resource.
 type Change struct {
-	Name    string `json:"name"`
-	Type    string `json:"type"`
-	ID      string `json:"id,omitempty"`
-	Action  Action `json:"action"`
-	Class   Class  `json:"class,omitempty"`
-	Diff    Diff   `json:"diff,omitempty"`
+	Name    string   `json:"name"`
+	Type    string   `json:"type"`
+	ID      string   `json:"id,omitempty"`
+	Action  Action   `json:"action"`
+	Class   Class    `json:"class,omitempty"`
+	Diff    Diff     `json:"diff,omitempty"`
 	Deps    []string `json:"depends_on,omitempty"`
-	Protect bool   `json:"protect,omitempty"`
+	Protect bool     `json:"protect,omitempty"`
 
 	res     *Resource
 	kind    Kind
@@ -181,4 +182,12 @@ func (p *Plan) Change(name string) *Change {
 		}
 	}
 	return nil
+}
+
+// MarshalJSON renders an unknown value as {"unknown": true, "ref": "..."}.
+func (u Unknown) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Unknown bool   `json:"unknown"`
+		Ref     string `json:"ref"`
+	}{true, u.Ref})
 }

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/ecrrepo"
+	"github.com/trip-assistant/stack/resources/httpapi"
+	"github.com/trip-assistant/stack/resources/iamrole"
+	"github.com/trip-assistant/stack/resources/lambdaalias"
+	"github.com/trip-assistant/stack/resources/lambdafn"
+	"github.com/trip-assistant/stack/resources/loggroup"
+	"github.com/trip-assistant/stack/resources/ssmparam"
+)
+
+// kinds wires every resource kind to clients built from cfg. Adding a kind
+// is one line here; the engine does not change.
+func kinds(cfg aws.Config) map[string]reconcile.Kind {
+	all := []reconcile.Kind{
+		ssmparam.New(cfg),
+		loggroup.New(cfg),
+		ecrrepo.New(cfg),
+		iamrole.New(cfg),
+		lambdafn.New(cfg),
+		lambdaalias.New(cfg),
+		httpapi.NewAPI(cfg),
+		httpapi.NewIntegration(cfg),
+		httpapi.NewRoute(cfg),
+		httpapi.NewStage(cfg),
+	}
+	out := make(map[string]reconcile.Kind, len(all))
+	for _, k := range all {
+		out[k.Type()] = k
+	}
+	return out
+}

@@ -1,0 +1,75 @@
+// Command reconcile owns an AWS serverless stack declared in spec.yaml:
+// it plans, applies and destroys it, explains drift, and deploys images.
+//
+// main only maps errors to exit codes: 0 success (or no changes with
+// --detailed-exitcode), 1 error, 2 changes present with --detailed-exitcode.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=...".
+var Version = "dev"
+
+// exitCode makes a command end with a chosen code and no error text.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+
+func main() {
+	ctx, stop := signalContext()
+	defer stop()
+	err := run(ctx, os.Args[1:])
+	var code exitCode
+	switch {
+	case err == nil:
+	case errors.As(err, &code):
+		os.Exit(int(code))
+	default:
+		fmt.Fprintln(os.Stderr, "Error:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "unlock":
+			return (&unlockCommand{}).Run(ctx, args[1:])
+		case "deploy":
+			return (&deployCommand{}).Run(ctx, args[1:])
+		case "version", "--version":
+			fmt.Println("reconcile", Version)
+			return nil
+		}
+	}
+	return (&planCommand{}).Run(ctx, args)
+}
+
+// signalContext is cancelled by the first SIGINT or SIGTERM: no new
+// operation starts, those in flight finish and are recorded, and the lock
+// is released. A second signal exits at once.
+func signalContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return
+		}
+		fmt.Fprintln(os.Stderr, "\nInterrupted: finishing the operations in flight, recording them and releasing the lock. Interrupt again to exit at once.")
+		cancel()
+		<-ch
+		fmt.Fprintln(os.Stderr, "Exiting without waiting: the lock may be left held; see `reconcile unlock`.")
+		os.Exit(130)
+	}()
+	return ctx, func() { signal.Stop(ch); cancel() }
+}

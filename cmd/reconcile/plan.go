@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/render"
+)
+
+// planCommand plans, and unless --dry-run, applies (or destroys) a stack.
+type planCommand struct {
+	flags            stackFlags
+	dryRun           bool
+	destroy          bool
+	detailedExitcode bool
+	output           string
+	stats            bool
+	stdout, stderr   io.Writer
+}
+
+func (c *planCommand) Run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
+	c.flags.register(fs)
+	fs.BoolVar(&c.dryRun, "dry-run", false, "print the plan and change nothing (takes no lock)")
+	fs.BoolVar(&c.destroy, "destroy", false, "remove everything the stack owns")
+	fs.BoolVar(&c.detailedExitcode, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when none, 1 on error")
+	fs.StringVar(&c.output, "output", "text", "plan format: text, json or markdown")
+	fs.BoolVar(&c.stats, "stats", false, "print API calls and phase timings at the end")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: reconcile [flags]\n       reconcile unlock --spec FILE LOCK_ID\n       reconcile deploy --spec FILE --function NAME --image URI [--smoke-url URL]\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return exitCode(1)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (commands: unlock, deploy, version)", fs.Arg(0))
+	}
+	switch c.output {
+	case "text", "json", "markdown":
+	default:
+		return fmt.Errorf("--output must be text, json or markdown, got %q", c.output)
+	}
+	if c.stdout == nil {
+		c.stdout, c.stderr = os.Stdout, os.Stderr
+	}
+	st, err := c.flags.load(ctx)
+	if err != nil {
+		return err
+	}
+	st.bind()
+	eng := &reconcile.Engine{Store: st.store, Parallelism: c.flags.parallelism}
+
+	if !c.dryRun {
+		info, err := st.lock(ctx, c.operation())
+		if err != nil {
+			var held *reconcile.LockedError
+			if errors.As(err, &held) {
+				return fmt.Errorf("%w\nIf that run is gone, clear the lock with:  reconcile unlock --spec %s %s", err, c.flags.spec, held.Holder.ID)
+			}
+			return err
+		}
+		c.progress("Lock acquired (run %s, held by %s).\n", info.ID, info.Who)
+		defer func() {
+			if uerr := st.unlock(ctx, info); uerr != nil {
+				fmt.Fprintln(c.stderr, "Error:", uerr)
+			}
+		}()
+	}
+
+	state, err := st.store.Load(ctx)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	c.progress("Reading %d resources of %s (%s)... ", len(st.spec.Resources)+countRemoved(st.spec, state), st.name(), st.spec.Region)
+	plan, err := eng.Plan(ctx, st.spec, state, reconcile.PlanOptions{Destroy: c.destroy, Kinds: st.kinds})
+	if err != nil {
+		c.progress("failed\n")
+		return err
+	}
+	c.progress("done in %.1fs\n\n", time.Since(start).Seconds())
+
+	if c.dryRun || plan.Err() != nil || !plan.HasChanges() {
+		if err := c.render(plan, nil); err != nil {
+			return err
+		}
+		if err := plan.Err(); err != nil {
+			return exitCode(1)
+		}
+		if c.detailedExitcode && plan.HasChanges() {
+			return exitCode(2)
+		}
+		return nil
+	}
+
+	if c.output == "text" {
+		render.Text(c.stdout, plan, render.StyleFor(os.Stdout))
+		fmt.Fprintln(c.stdout)
+	}
+	var mu sync.Mutex
+	style := render.StyleFor(os.Stderr)
+	eng.Events = func(ev reconcile.Event) {
+		if line := render.Progress(ev, style); line != "" {
+			mu.Lock()
+			fmt.Fprintln(c.stderr, line)
+			mu.Unlock()
+		}
+	}
+	applyStart := time.Now()
+	res, err := eng.Apply(ctx, plan)
+	if res == nil {
+		return err
+	}
+	if c.output != "text" {
+		if rerr := c.render(plan, res); rerr != nil {
+			return rerr
+		}
+	} else {
+		c.summarize(res, time.Since(applyStart))
+	}
+	if err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("interrupted: %d operations done and recorded; run again to finish", len(res.Done))
+	}
+	if rerr := res.Err(); rerr != nil {
+		return fmt.Errorf("apply finished with errors:\n%w", rerr)
+	}
+	return nil
+}
+
+func (c *planCommand) operation() string {
+	if c.destroy {
+		return "destroy"
+	}
+	return "apply"
+}
+
+func (c *planCommand) progress(format string, args ...any) {
+	if c.output == "text" {
+		fmt.Fprintf(c.stderr, format, args...)
+	}
+}
+
+func (c *planCommand) render(p *reconcile.Plan, r *reconcile.Result) error {
+	switch c.output {
+	case "json":
+		return render.JSON(c.stdout, render.NewDocument(p, r, nil))
+	case "markdown":
+		render.Markdown(c.stdout, p)
+	default:
+		render.Text(c.stdout, p, render.StyleFor(os.Stdout))
+	}
+	return nil
+}
+
+func (c *planCommand) summarize(r *reconcile.Result, elapsed time.Duration) {
+	counts := map[reconcile.Action]int{}
+	for _, a := range r.Done {
+		counts[a]++
+	}
+	verb := "Apply"
+	if c.destroy {
+		verb = "Destroy"
+	}
+	fmt.Fprintf(c.stdout, "%s complete: %d created, %d updated, %d replaced, %d deleted in %.1fs.  State serial %d recorded in SSM.\n",
+		verb, counts[reconcile.Create], counts[reconcile.Update], counts[reconcile.Replace], counts[reconcile.Delete], elapsed.Seconds(), r.State.Serial)
+	if len(r.Outputs) > 0 {
+		fmt.Fprintln(c.stdout, "Outputs:")
+		names := make([]string, 0, len(r.Outputs))
+		for k := range r.Outputs {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			fmt.Fprintf(c.stdout, "  %s = %s\n", k, render.Value(r.Outputs[k]))
+		}
+	}
+}
+
+func countRemoved(spec *reconcile.Spec, state *reconcile.State) int {
+	n := 0
+	for name := range state.Resources {
+		if _, ok := spec.Resources[name]; !ok {
+			n++
+		}
+	}
+	return n
+}

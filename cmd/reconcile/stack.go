@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"flag"
+	"fmt"
+	"os"
+	"os/user"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/trip-assistant/stack/internal/awsclient"
+	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/ssmstate"
+)
+
+// stackFlags are the flags every command that reads a spec takes.
+type stackFlags struct {
+	spec        string
+	env         string
+	region      string
+	profile     string
+	endpoint    string
+	parallelism int
+}
+
+func (f *stackFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.spec, "spec", "spec.yaml", "the stack's spec file")
+	fs.StringVar(&f.env, "env", "", "environment to use (default: the spec's environment)")
+	fs.StringVar(&f.region, "region", "", "AWS region (default: the spec's region)")
+	fs.StringVar(&f.profile, "profile", "", "AWS shared config profile")
+	fs.StringVar(&f.endpoint, "endpoint", "", "send every AWS call to this endpoint (an emulator); default $AWS_ENDPOINT_URL")
+	fs.IntVar(&f.parallelism, "parallelism", 10, "AWS operations run at once")
+}
+
+// stack is a loaded spec with the clients to reconcile it.
+type stack struct {
+	spec  *reconcile.Spec
+	cfg   aws.Config
+	kinds map[string]reconcile.Kind
+	store reconcile.StateStore
+}
+
+// load validates the spec before any AWS call, then builds the clients.
+func (f *stackFlags) load(ctx context.Context) (*stack, error) {
+	// Kinds describe their schema without calling AWS, so validation runs
+	// on kinds built from an empty configuration.
+	spec, err := reconcile.LoadFile(f.spec, reconcile.LoadOptions{Environment: f.env, Kinds: kinds(aws.Config{})})
+	if err != nil {
+		return nil, err
+	}
+	region := spec.Region
+	if f.region != "" {
+		region = f.region
+		spec.Region = region
+	}
+	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: region, Profile: f.profile, Endpoint: f.endpoint})
+	if err != nil {
+		return nil, err
+	}
+	return &stack{
+		spec:  spec,
+		cfg:   cfg,
+		kinds: kinds(cfg),
+		store: ssmstate.New(cfg, spec.Project, spec.Environment),
+	}, nil
+}
+
+// bind points the spec's resources at the kinds with real clients.
+func (s *stack) bind() {
+	for _, r := range s.spec.Resources {
+		r.Kind = s.kinds[r.Type]
+	}
+}
+
+func (s *stack) name() string { return s.spec.Project + "/" + s.spec.Environment }
+
+// lock takes the stack's lock for an operation, naming who holds it.
+func (s *stack) lock(ctx context.Context, operation string) (reconcile.LockInfo, error) {
+	info := reconcile.LockInfo{ID: newRunID(), Who: whoAmI(), Since: time.Now().UTC(), Operation: operation}
+	if err := s.store.Lock(ctx, info); err != nil {
+		return info, err
+	}
+	return info, nil
+}
+
+// unlock releases the lock even when ctx was cancelled by a signal.
+func (s *stack) unlock(ctx context.Context, info reconcile.LockInfo) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := s.store.Unlock(ctx, info.ID); err != nil {
+		return fmt.Errorf("cannot release the lock %s: %w (clear it with: reconcile unlock --spec %s %s)", info.ID, err, s.spec.File, info.ID)
+	}
+	return nil
+}
+
+func newRunID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%x", b)
+}
+
+func whoAmI() string {
+	if a := os.Getenv("GITHUB_ACTOR"); a != "" {
+		return fmt.Sprintf("%s@github-actions run %s", a, os.Getenv("GITHUB_RUN_ID"))
+	}
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	return name + "@" + host
+}

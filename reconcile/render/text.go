@@ -1,0 +1,193 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// Style decides whether text output is coloured.
+type Style struct{ Color bool }
+
+// StyleFor colours only a terminal, and never when NO_COLOR is set.
+func StyleFor(f *os.File) Style {
+	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return Style{}
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return Style{}
+	}
+	return Style{Color: fi.Mode()&os.ModeCharDevice != 0}
+}
+
+func (s Style) paint(code, text string) string {
+	if !s.Color {
+		return text
+	}
+	return "\x1b[" + code + "m" + text + "\x1b[0m"
+}
+
+func (s Style) action(a reconcile.Action) string {
+	sym := a.Symbol()
+	switch a {
+	case reconcile.Create, reconcile.Import:
+		return s.paint("32", sym)
+	case reconcile.Update:
+		return s.paint("33", sym)
+	case reconcile.Delete, reconcile.Replace:
+		return s.paint("31", sym)
+	}
+	return sym
+}
+
+// Value renders one value of a diff on one line.
+func Value(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return "(none)"
+	case reconcile.Unknown:
+		return "(known after apply)"
+	case string:
+		if t == reconcile.Sensitive {
+			return t
+		}
+		return fmt.Sprintf("%q", t)
+	case int64, int, bool, float64:
+		return fmt.Sprint(t)
+	}
+	s := jsonLine(v)
+	if len(s) > 160 {
+		s = s[:157] + "..."
+	}
+	return s
+}
+
+// Text writes the plan the way a person reads it.
+func Text(w io.Writer, p *reconcile.Plan, st Style) {
+	unchanged := 0
+	sensitive := false
+	for _, c := range p.Changes {
+		if c.Action == reconcile.NoOp {
+			unchanged++
+			continue
+		}
+		name := ""
+		if c.ID != "" {
+			name = "  (" + c.ID + ")"
+		}
+		head := fmt.Sprintf("  %s %s %s%s", st.action(c.Action), c.Type, c.Name, name)
+		fmt.Fprintf(w, "%-72s %s\n", head, st.paint("2", describe(c)))
+		for _, d := range c.Diff {
+			sensitive = sensitive || d.Sensitive
+			fmt.Fprintf(w, "      %s\n", fieldLine(c, d))
+		}
+	}
+	if unchanged > 0 {
+		fmt.Fprintf(w, "  = %d resources unchanged\n", unchanged)
+	}
+	for _, u := range p.Unmanaged {
+		fmt.Fprintf(w, "  ? unmanaged: %s %s (matches the stack's prefix, not in state; left alone)\n", u.Type, u.ID)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, SummaryLine(p))
+	if sensitive {
+		fmt.Fprintln(w, "Secret values are shown as (sensitive).")
+	}
+	for _, e := range p.Errors {
+		fmt.Fprintf(w, "%s %s\n", st.paint("31", "Error:"), e)
+	}
+}
+
+func describe(c *reconcile.Change) string {
+	d := c.Class.Describe()
+	switch c.Action {
+	case reconcile.Replace:
+		d += " (forces replacement)"
+	case reconcile.Create:
+		if c.Class == reconcile.DeletedOutOfBand {
+			d += " ⇒ will be re-created"
+		}
+	}
+	return d
+}
+
+func fieldLine(c *reconcile.Change, d reconcile.FieldDiff) string {
+	force := ""
+	if d.ForceNew {
+		force = "  (forces replacement)"
+	}
+	if c.Class == reconcile.OutOfBand {
+		return fmt.Sprintf("%s: %s → %s (live)  ⇒ will be set back to %s%s", d.Path, Value(d.After), Value(d.Before), Value(d.After), force)
+	}
+	return fmt.Sprintf("%s: %s → %s%s", d.Path, Value(d.Before), Value(d.After), force)
+}
+
+// SummaryLine is the plan's last line.
+func SummaryLine(p *reconcile.Plan) string {
+	s := p.Summary()
+	if !p.HasChanges() {
+		return "No changes. The stack matches the spec."
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Plan: %d to add, %d to change, %d to destroy", s.Add, s.Change, s.Destroy)
+	if s.Import > 0 {
+		fmt.Fprintf(&b, ", %d to adopt", s.Import)
+	}
+	b.WriteString(".")
+	if s.Drift > 0 {
+		noun := "changes"
+		if s.Drift == 1 {
+			noun = "change"
+		}
+		fmt.Fprintf(&b, "  Drift: %d out-of-band %s.", s.Drift, noun)
+	}
+	return b.String()
+}
+
+// Progress renders one apply event as a line.
+func Progress(ev reconcile.Event, st Style) string {
+	label := fmt.Sprintf("%s %s", ev.Type, ev.Name)
+	switch ev.Phase {
+	case reconcile.Started:
+		return fmt.Sprintf("  … %-50s %s", label, ing(ev.Action))
+	case reconcile.Succeeded:
+		return fmt.Sprintf("  %s %-50s %-9s %.1fs", st.paint("32", "✓"), label, past(ev.Action), ev.Elapsed.Seconds())
+	case reconcile.Failed:
+		return fmt.Sprintf("  %s %-50s failed: %v", st.paint("31", "✗"), label, ev.Err)
+	case reconcile.Skipped:
+		return fmt.Sprintf("  - %-50s skipped: %v", label, ev.Err)
+	}
+	return ""
+}
+
+func ing(a reconcile.Action) string {
+	switch a {
+	case reconcile.Create:
+		return "creating"
+	case reconcile.Update:
+		return "updating"
+	case reconcile.Replace:
+		return "replacing"
+	case reconcile.Delete:
+		return "deleting"
+	}
+	return string(a)
+}
+
+func past(a reconcile.Action) string {
+	switch a {
+	case reconcile.Create:
+		return "created"
+	case reconcile.Update:
+		return "updated"
+	case reconcile.Replace:
+		return "replaced"
+	case reconcile.Delete:
+		return "deleted"
+	}
+	return string(a)
+}
