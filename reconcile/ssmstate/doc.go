@@ -1,0 +1,69 @@
+// Package ssmstate keeps a stack's state and lock in SSM Parameter Store,
+// one record per project and environment under Prefix(project, env). It
+// implements reconcile.StateStore using standard-tier String parameters
+// only: the advanced tier costs money per parameter.
+//
+// # Record format (format 1)
+//
+// The resources are split into chunks, each the gzip of a JSON object
+// {logical name: reconcile.StateResource}, base64-encoded and at most 4096
+// bytes. Chunk 0 shares the head parameter <prefix>/state with a one-line
+// JSON header; chunks 1..n-1 are <prefix>/state/1 .. <prefix>/state/<n-1>:
+//
+//	<prefix>/state    = {"f":1,"s":serial,"n":n,"v":[v1,...],"h":digest,...} "\n" chunk0
+//	<prefix>/state/i  = chunk i
+//
+// Each chunk is compressed on its own rather than cutting one gzip stream
+// into pieces: in a single stream one changed resource changes every byte
+// after it, so every later chunk would be rewritten. Compressed separately,
+// a resource stays in the chunk it was first placed in; a Save rewrites only
+// the chunks whose resources changed, plus the head (whose header changes on
+// every Save anyway). New resources go to chunk 0 for that reason; a chunk
+// that outgrows 4096 bytes is split and its second half becomes a new chunk
+// at the end; a chunk left empty is replaced by the last one. What was last
+// written is kept in memory (Load fills it too), so with one resource
+// changed a Save writes two parameters. A Store with no memory of the record
+// rewrites every chunk once.
+//
+// # Where the metadata lives, and why it is in the value too
+//
+// The header in the head's value is authoritative: serial, spec digest,
+// tool version, time, chunk count, the SSM version number of every chunk,
+// and a SHA-256 digest of all chunk bodies. The head's tags carry the same
+// metadata under "reconcile:*" keys for people and tools (the console,
+// `aws ssm list-tags-for-resource`); Load never reads them. Tags cannot be
+// written in the same call as the value (PutParameter with Overwrite=true
+// and Tags is a ValidationException; only the first creation can carry
+// Tags), so there is always a moment when the value is new and the tags are
+// old. Keeping what Load needs in the value means a crash between the two
+// calls leaves a loadable state whose tags lag by one Save.
+//
+// # Ordering, crashes and torn reads
+//
+// Save writes the changed chunks first and the head last; stale chunks past
+// the new count are deleted after the head. Because the header pins each
+// chunk's version, and Load reads chunks with "name:version" selectors, a
+// crash after some chunks were written but before the head leaves the
+// previous Save loadable, and a reader that read the head before a
+// concurrent Save still reads the chunks that head names. The digest is the
+// safety net for what pinning cannot cover (a chunk deleted under a reader,
+// a hand-edited parameter): Load rereads once on a mismatch or a missing
+// chunk, then fails with an error saying the record is inconsistent.
+//
+// # Limits
+//
+// SSM keeps 100 versions of a parameter and drops the oldest on the next
+// PutParameter, unless the oldest has a label: then PutParameter fails with
+// ParameterMaxVersionLimitExceeded. This package never labels versions; do
+// not label them by hand. The header has a budget of 1024 bytes, which
+// bounds the record at about 100 chunks (a few thousand resources). SSM's
+// write throughput is low and shared by the whole account, hence the care
+// to write few parameters.
+//
+// # Lock
+//
+// <prefix>/lock is created with PutParameter Overwrite=false, an atomic
+// create-if-absent, holding the reconcile.LockInfo as JSON. SSM has no TTL
+// and no conditional delete: a stale lock is judged from its content and
+// removed with Unlock(its id).
+package ssmstate
