@@ -1,0 +1,204 @@
+package ecrrepo
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
+)
+
+// fakeECR is an API whose methods are function fields; calls records the
+// method names in order.
+type fakeECR struct {
+	calls                         []string
+	describeRepositories          func(*ecr.DescribeRepositoriesInput) (*ecr.DescribeRepositoriesOutput, error)
+	getLifecyclePolicy            func(*ecr.GetLifecyclePolicyInput) (*ecr.GetLifecyclePolicyOutput, error)
+	listTagsForResource           func(*ecr.ListTagsForResourceInput) (*ecr.ListTagsForResourceOutput, error)
+	createRepository              func(*ecr.CreateRepositoryInput) (*ecr.CreateRepositoryOutput, error)
+	putImageTagMutability         func(*ecr.PutImageTagMutabilityInput) (*ecr.PutImageTagMutabilityOutput, error)
+	putImageScanningConfiguration func(*ecr.PutImageScanningConfigurationInput) (*ecr.PutImageScanningConfigurationOutput, error)
+	putLifecyclePolicy            func(*ecr.PutLifecyclePolicyInput) (*ecr.PutLifecyclePolicyOutput, error)
+	deleteLifecyclePolicy         func(*ecr.DeleteLifecyclePolicyInput) (*ecr.DeleteLifecyclePolicyOutput, error)
+	tagResource                   func(*ecr.TagResourceInput) (*ecr.TagResourceOutput, error)
+	untagResource                 func(*ecr.UntagResourceInput) (*ecr.UntagResourceOutput, error)
+	deleteRepository              func(*ecr.DeleteRepositoryInput) (*ecr.DeleteRepositoryOutput, error)
+}
+
+var _ API = (*fakeECR)(nil)
+
+func (f *fakeECR) DescribeRepositories(_ context.Context, in *ecr.DescribeRepositoriesInput, _ ...func(*ecr.Options)) (*ecr.DescribeRepositoriesOutput, error) {
+	f.calls = append(f.calls, "DescribeRepositories")
+	return f.describeRepositories(in)
+}
+func (f *fakeECR) GetLifecyclePolicy(_ context.Context, in *ecr.GetLifecyclePolicyInput, _ ...func(*ecr.Options)) (*ecr.GetLifecyclePolicyOutput, error) {
+	f.calls = append(f.calls, "GetLifecyclePolicy")
+	return f.getLifecyclePolicy(in)
+}
+func (f *fakeECR) ListTagsForResource(_ context.Context, in *ecr.ListTagsForResourceInput, _ ...func(*ecr.Options)) (*ecr.ListTagsForResourceOutput, error) {
+	f.calls = append(f.calls, "ListTagsForResource")
+	return f.listTagsForResource(in)
+}
+func (f *fakeECR) CreateRepository(_ context.Context, in *ecr.CreateRepositoryInput, _ ...func(*ecr.Options)) (*ecr.CreateRepositoryOutput, error) {
+	f.calls = append(f.calls, "CreateRepository")
+	return f.createRepository(in)
+}
+func (f *fakeECR) PutImageTagMutability(_ context.Context, in *ecr.PutImageTagMutabilityInput, _ ...func(*ecr.Options)) (*ecr.PutImageTagMutabilityOutput, error) {
+	f.calls = append(f.calls, "PutImageTagMutability")
+	return f.putImageTagMutability(in)
+}
+func (f *fakeECR) PutImageScanningConfiguration(_ context.Context, in *ecr.PutImageScanningConfigurationInput, _ ...func(*ecr.Options)) (*ecr.PutImageScanningConfigurationOutput, error) {
+	f.calls = append(f.calls, "PutImageScanningConfiguration")
+	return f.putImageScanningConfiguration(in)
+}
+func (f *fakeECR) PutLifecyclePolicy(_ context.Context, in *ecr.PutLifecyclePolicyInput, _ ...func(*ecr.Options)) (*ecr.PutLifecyclePolicyOutput, error) {
+	f.calls = append(f.calls, "PutLifecyclePolicy")
+	return f.putLifecyclePolicy(in)
+}
+func (f *fakeECR) DeleteLifecyclePolicy(_ context.Context, in *ecr.DeleteLifecyclePolicyInput, _ ...func(*ecr.Options)) (*ecr.DeleteLifecyclePolicyOutput, error) {
+	f.calls = append(f.calls, "DeleteLifecyclePolicy")
+	return f.deleteLifecyclePolicy(in)
+}
+func (f *fakeECR) TagResource(_ context.Context, in *ecr.TagResourceInput, _ ...func(*ecr.Options)) (*ecr.TagResourceOutput, error) {
+	f.calls = append(f.calls, "TagResource")
+	return f.tagResource(in)
+}
+func (f *fakeECR) UntagResource(_ context.Context, in *ecr.UntagResourceInput, _ ...func(*ecr.Options)) (*ecr.UntagResourceOutput, error) {
+	f.calls = append(f.calls, "UntagResource")
+	return f.untagResource(in)
+}
+func (f *fakeECR) DeleteRepository(_ context.Context, in *ecr.DeleteRepositoryInput, _ ...func(*ecr.Options)) (*ecr.DeleteRepositoryOutput, error) {
+	f.calls = append(f.calls, "DeleteRepository")
+	return f.deleteRepository(in)
+}
+
+type memRepo struct {
+	mutability types.ImageTagMutability
+	scan       bool
+	policy     string
+	tags       map[string]string
+	images     bool
+	deletedBy  *ecr.DeleteRepositoryInput
+}
+
+const testRegistry = "123456789012"
+
+func repoARN(name string) string { return "arn:aws:ecr:us-east-2:" + testRegistry + ":repository/" + name }
+
+// newMemECR returns a fake keeping repositories in memory. Like ECR, one
+// missing name fails DescribeRepositories for all names.
+func newMemECR(repos map[string]*memRepo) *fakeECR {
+	byARN := func(arn string) *memRepo { return repos[strings.TrimPrefix(arn, repoARN(""))] }
+	repository := func(n string, r *memRepo) types.Repository {
+		return types.Repository{
+			RepositoryName: aws.String(n), RepositoryArn: aws.String(repoARN(n)), RegistryId: aws.String(testRegistry),
+			RepositoryUri:              aws.String(testRegistry + ".dkr.ecr.us-east-2.amazonaws.com/" + n),
+			ImageTagMutability:         r.mutability,
+			ImageScanningConfiguration: &types.ImageScanningConfiguration{ScanOnPush: r.scan},
+		}
+	}
+	return &fakeECR{
+		describeRepositories: func(in *ecr.DescribeRepositoriesInput) (*ecr.DescribeRepositoriesOutput, error) {
+			out := &ecr.DescribeRepositoriesOutput{}
+			names := in.RepositoryNames
+			if names == nil {
+				for n := range repos {
+					names = append(names, n)
+				}
+				sort.Strings(names)
+			}
+			for _, n := range names {
+				r, ok := repos[n]
+				if !ok {
+					return nil, &types.RepositoryNotFoundException{Message: aws.String(n)}
+				}
+				out.Repositories = append(out.Repositories, repository(n, r))
+			}
+			return out, nil
+		},
+		getLifecyclePolicy: func(in *ecr.GetLifecyclePolicyInput) (*ecr.GetLifecyclePolicyOutput, error) {
+			r, ok := repos[aws.ToString(in.RepositoryName)]
+			if !ok {
+				return nil, &types.RepositoryNotFoundException{}
+			}
+			if r.policy == "" {
+				return nil, &types.LifecyclePolicyNotFoundException{}
+			}
+			return &ecr.GetLifecyclePolicyOutput{LifecyclePolicyText: aws.String(r.policy)}, nil
+		},
+		listTagsForResource: func(in *ecr.ListTagsForResourceInput) (*ecr.ListTagsForResourceOutput, error) {
+			r := byARN(aws.ToString(in.ResourceArn))
+			if r == nil {
+				return nil, &types.RepositoryNotFoundException{}
+			}
+			out := &ecr.ListTagsForResourceOutput{}
+			for k, v := range r.tags {
+				out.Tags = append(out.Tags, types.Tag{Key: aws.String(k), Value: aws.String(v)})
+			}
+			return out, nil
+		},
+		createRepository: func(in *ecr.CreateRepositoryInput) (*ecr.CreateRepositoryOutput, error) {
+			n := aws.ToString(in.RepositoryName)
+			if _, ok := repos[n]; ok {
+				return nil, &types.RepositoryAlreadyExistsException{}
+			}
+			r := &memRepo{mutability: in.ImageTagMutability, tags: map[string]string{}}
+			if in.ImageScanningConfiguration != nil {
+				r.scan = in.ImageScanningConfiguration.ScanOnPush
+			}
+			for _, t := range in.Tags {
+				r.tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+			}
+			repos[n] = r
+			return &ecr.CreateRepositoryOutput{}, nil
+		},
+		putImageTagMutability: func(in *ecr.PutImageTagMutabilityInput) (*ecr.PutImageTagMutabilityOutput, error) {
+			repos[aws.ToString(in.RepositoryName)].mutability = in.ImageTagMutability
+			return &ecr.PutImageTagMutabilityOutput{}, nil
+		},
+		putImageScanningConfiguration: func(in *ecr.PutImageScanningConfigurationInput) (*ecr.PutImageScanningConfigurationOutput, error) {
+			repos[aws.ToString(in.RepositoryName)].scan = in.ImageScanningConfiguration.ScanOnPush
+			return &ecr.PutImageScanningConfigurationOutput{}, nil
+		},
+		putLifecyclePolicy: func(in *ecr.PutLifecyclePolicyInput) (*ecr.PutLifecyclePolicyOutput, error) {
+			repos[aws.ToString(in.RepositoryName)].policy = aws.ToString(in.LifecyclePolicyText)
+			return &ecr.PutLifecyclePolicyOutput{}, nil
+		},
+		deleteLifecyclePolicy: func(in *ecr.DeleteLifecyclePolicyInput) (*ecr.DeleteLifecyclePolicyOutput, error) {
+			r := repos[aws.ToString(in.RepositoryName)]
+			if r.policy == "" {
+				return nil, &types.LifecyclePolicyNotFoundException{}
+			}
+			r.policy = ""
+			return &ecr.DeleteLifecyclePolicyOutput{}, nil
+		},
+		tagResource: func(in *ecr.TagResourceInput) (*ecr.TagResourceOutput, error) {
+			r := byARN(aws.ToString(in.ResourceArn))
+			for _, t := range in.Tags {
+				r.tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+			}
+			return &ecr.TagResourceOutput{}, nil
+		},
+		untagResource: func(in *ecr.UntagResourceInput) (*ecr.UntagResourceOutput, error) {
+			r := byARN(aws.ToString(in.ResourceArn))
+			for _, k := range in.TagKeys {
+				delete(r.tags, k)
+			}
+			return &ecr.UntagResourceOutput{}, nil
+		},
+		deleteRepository: func(in *ecr.DeleteRepositoryInput) (*ecr.DeleteRepositoryOutput, error) {
+			n := aws.ToString(in.RepositoryName)
+			r, ok := repos[n]
+			if !ok {
+				return nil, &types.RepositoryNotFoundException{}
+			}
+			if r.images && !in.Force {
+				return nil, &types.RepositoryNotEmptyException{}
+			}
+			delete(repos, n)
+			return &ecr.DeleteRepositoryOutput{}, nil
+		},
+	}
+}
