@@ -354,6 +354,8 @@ func resolveStatic(spec *Spec, expr string) (string, bool) {
 		return spec.Environment, true
 	case "region":
 		return spec.Region, true
+	case "account_id":
+		return spec.AccountID, spec.AccountID != ""
 	}
 	if name, ok := strings.CutPrefix(expr, "input."); ok {
 		in, found := spec.Inputs[name]

@@ -9,6 +9,7 @@ import (
 // A template is a string that may hold ${...} expressions:
 //
 //	${project} ${environment} ${region}   the stack's own values
+//	${account_id}                          the AWS account, asked of STS once
 //	${input.NAME}                          an input (environment variable)
 //	${RESOURCE.ATTR}                       an attribute of another resource
 //
@@ -24,11 +25,20 @@ type ref struct {
 // resourceRef splits "name.attr"; ok is false for the stack's own values
 // and inputs.
 func (r ref) resourceRef() (name, attr string, ok bool) {
-	if r.Expr == "project" || r.Expr == "environment" || r.Expr == "region" || strings.HasPrefix(r.Expr, "input.") {
+	if isStackValue(r.Expr) || strings.HasPrefix(r.Expr, "input.") {
 		return "", "", false
 	}
 	name, attr, ok = strings.Cut(r.Expr, ".")
 	return name, attr, ok
+}
+
+// isStackValue reports whether expr names one of the stack's own values.
+func isStackValue(expr string) bool {
+	switch expr {
+	case "project", "environment", "region", "account_id":
+		return true
+	}
+	return false
 }
 
 // parseRefs finds the ${...} expressions in s.
@@ -55,7 +65,7 @@ func parseRefs(s string) ([]ref, error) {
 		}
 		for _, c := range expr {
 			if !(c == '.' || c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-				return nil, fmt.Errorf("invalid expression ${%s}: only ${project}, ${environment}, ${region}, ${input.NAME} and ${RESOURCE.ATTRIBUTE} are allowed", expr)
+				return nil, fmt.Errorf("invalid expression ${%s}: only ${project}, ${environment}, ${region}, ${account_id}, ${input.NAME} and ${RESOURCE.ATTRIBUTE} are allowed", expr)
 			}
 		}
 		out = append(out, ref{Expr: expr, Start: i, End: i + end + 1})

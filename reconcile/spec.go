@@ -25,6 +25,9 @@ type Spec struct {
 	Resources map[string]*Resource
 	Order     []string
 	Outputs   map[string]Output
+	// AccountID is filled by the caller (from STS) when NeedsAccountID.
+	AccountID      string
+	NeedsAccountID bool
 	// Digest identifies the spec text and environment, for the state's
 	// metadata.
 	Digest string
@@ -36,7 +39,8 @@ type Input struct {
 	Env       string
 	Sensitive bool
 	Value     string
-	Set       bool // false when the variable is unset and has no default
+	Set       bool // false when the variable is unset and has no default: an error where it is used
+	Pos       Pos
 }
 
 // Output is a value printed after apply.
@@ -400,6 +404,9 @@ func (l *loader) applyOverrides(n *yaml.Node, top map[string]*yaml.Node) {
 	}
 }
 
+// mappingValue returns the value at key, ready to be merged into: a value
+// that is an alias is replaced by a copy first, so an override never
+// changes the other places the anchor is used.
 func mappingValue(n *yaml.Node, key string) *yaml.Node {
 	n = resolveAlias(n)
 	if n == nil || n.Kind != yaml.MappingNode {
@@ -407,10 +414,28 @@ func mappingValue(n *yaml.Node, key string) *yaml.Node {
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
-			return resolveAlias(n.Content[i+1])
+			if n.Content[i+1].Kind == yaml.AliasNode {
+				n.Content[i+1] = copyNode(resolveAlias(n.Content[i+1]), 0)
+			}
+			return n.Content[i+1]
 		}
 	}
 	return nil
+}
+
+func copyNode(n *yaml.Node, depth int) *yaml.Node {
+	if n == nil || depth > 64 {
+		return n
+	}
+	c := *n
+	if n.Kind == yaml.AliasNode {
+		return copyNode(resolveAlias(n), depth+1)
+	}
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, e := range n.Content {
+		c.Content[i] = copyNode(e, depth+1)
+	}
+	return &c
 }
 
 // mergeNode merges over into base in place: mappings merge key by key,
@@ -426,7 +451,10 @@ func mergeNode(base, over *yaml.Node) {
 		found := false
 		for j := 0; j+1 < len(base.Content); j += 2 {
 			if base.Content[j].Value == k.Value {
-				bv := resolveAlias(base.Content[j+1])
+				if base.Content[j+1].Kind == yaml.AliasNode {
+					base.Content[j+1] = copyNode(base.Content[j+1], 0)
+				}
+				bv := base.Content[j+1]
 				if bv.Kind == yaml.MappingNode && resolveAlias(v).Kind == yaml.MappingNode {
 					mergeNode(bv, v)
 				} else {
@@ -449,9 +477,8 @@ func (l *loader) loadInputs(n *yaml.Node) {
 		if !nameRE.MatchString(k.Value) {
 			l.errf(k, path, "input names are lowercase letters, digits and underscores")
 		}
-		in := Input{Name: k.Value}
+		in := Input{Name: k.Value, Pos: Pos{k.Line, k.Column}}
 		var def *string
-		optional := false
 		fkeys, fvals, _ := l.mapping(vals[i], path)
 		for j, fk := range fkeys {
 			fp := path + "." + fk.Value
@@ -464,10 +491,8 @@ func (l *loader) loadInputs(n *yaml.Node) {
 				if v, ok := l.str(fvals[j], fp); ok {
 					def = &v
 				}
-			case "optional":
-				optional = l.boolean(fvals[j], fp)
 			default:
-				l.errf(fk, fp, "unknown field (expected env, sensitive, default, optional)")
+				l.errf(fk, fp, "unknown field (expected env, sensitive, default)")
 			}
 		}
 		if in.Env == "" {
@@ -476,8 +501,6 @@ func (l *loader) loadInputs(n *yaml.Node) {
 			in.Value, in.Set = v, true
 		} else if def != nil {
 			in.Value, in.Set = *def, true
-		} else if !optional {
-			l.errf(vals[i], path, "environment variable %s is not set (set it, or give the input a default or optional: true)", in.Env)
 		}
 		if in.Sensitive && def != nil {
 			l.errf(vals[i], path+".default", "a sensitive input cannot have a default written in the spec")

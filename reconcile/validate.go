@@ -53,8 +53,14 @@ func (l *loader) checkProps(r *Resource, schema Schema, props Props, prefix stri
 		if sensitive && !f.Sensitive {
 			l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: "a sensitive input may only be used in a sensitive field; this one would show in plans and tags"})
 		}
-		// Checks run on values that are known before apply.
-		known, err := expandValue(v, l.staticLookup)
+		// Checks run on values that are known before apply. A document
+		// (a policy) is checked with its references left as written, so a
+		// trust policy naming ${github_oidc.arn} is still checked.
+		lookup := l.staticLookup
+		if f.Type == Document {
+			lookup = l.documentLookup
+		}
+		known, err := expandValue(v, lookup)
 		if err != nil {
 			continue // reported by checkTemplate
 		}
@@ -101,6 +107,15 @@ func (l *loader) staticLookup(expr string) (string, bool) {
 	return "", false
 }
 
+// documentLookup is staticLookup that keeps references to resources as
+// written, for checks that look at a document's shape.
+func (l *loader) documentLookup(expr string) (string, bool) {
+	if v, ok := l.staticLookup(expr); ok {
+		return v, true
+	}
+	return "${" + expr + "}", true
+}
+
 // checkTemplate validates the expressions in one string and adds resource
 // references to deps. It reports whether the string uses a sensitive input.
 func (l *loader) checkTemplate(str, path string, pos Pos, deps map[string]bool, allowInputs bool) (sensitive bool) {
@@ -115,6 +130,8 @@ func (l *loader) checkTemplate(str, path string, pos Pos, deps map[string]bool, 
 			switch {
 			case !found:
 				l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("unknown input ${%s}%s", rf.Expr, hint("input.", name, sortedKeys(l.s.Inputs)))})
+			case !in.Set:
+				l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("${%s} needs the environment variable %s, which is not set", rf.Expr, in.Env)})
 			case in.Sensitive && !allowInputs:
 				l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("${%s} is sensitive and cannot be an output", rf.Expr)})
 			case in.Sensitive:
@@ -124,8 +141,10 @@ func (l *loader) checkTemplate(str, path string, pos Pos, deps map[string]bool, 
 		}
 		name, attr, isRes := rf.resourceRef()
 		if !isRes {
-			if rf.Expr != "project" && rf.Expr != "environment" && rf.Expr != "region" {
-				l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("unknown reference ${%s}: expected ${project}, ${environment}, ${region}, ${input.NAME} or ${RESOURCE.ATTRIBUTE}", rf.Expr)})
+			if rf.Expr == "account_id" {
+				l.s.NeedsAccountID = true
+			} else if !isStackValue(rf.Expr) {
+				l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("unknown reference ${%s}: expected ${project}, ${environment}, ${region}, ${account_id}, ${input.NAME} or ${RESOURCE.ATTRIBUTE}", rf.Expr)})
 			}
 			continue
 		}

@@ -6,10 +6,13 @@ import (
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/resources/ecrrepo"
 	"github.com/trip-assistant/stack/resources/httpapi"
+	"github.com/trip-assistant/stack/resources/iampolicy"
 	"github.com/trip-assistant/stack/resources/iamrole"
 	"github.com/trip-assistant/stack/resources/lambdaalias"
 	"github.com/trip-assistant/stack/resources/lambdafn"
+	"github.com/trip-assistant/stack/resources/lambdaperm"
 	"github.com/trip-assistant/stack/resources/loggroup"
+	"github.com/trip-assistant/stack/resources/oidcprovider"
 	"github.com/trip-assistant/stack/resources/ssmparam"
 )
 
@@ -21,8 +24,11 @@ func kinds(cfg aws.Config) map[string]reconcile.Kind {
 		loggroup.New(cfg),
 		ecrrepo.New(cfg),
 		iamrole.New(cfg),
+		iampolicy.New(cfg),
+		oidcprovider.New(cfg),
 		lambdafn.New(cfg),
 		lambdaalias.New(cfg),
+		lambdaperm.New(cfg),
 		httpapi.NewAPI(cfg),
 		httpapi.NewIntegration(cfg),
 		httpapi.NewRoute(cfg),

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/reconcile"
@@ -59,6 +60,13 @@ func (f *stackFlags) load(ctx context.Context) (*stack, error) {
 	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: region, Profile: f.profile, Endpoint: f.endpoint})
 	if err != nil {
 		return nil, err
+	}
+	if spec.NeedsAccountID {
+		out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the account id that ${account_id} stands for: %w", err)
+		}
+		spec.AccountID = aws.ToString(out.Account)
 	}
 	return &stack{
 		spec:  spec,
