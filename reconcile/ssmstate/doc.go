@@ -18,9 +18,11 @@
 // after it, so every later chunk would be rewritten. Compressed separately,
 // a resource stays in the chunk it was first placed in; a Save rewrites only
 // the chunks whose resources changed, plus the head (whose header changes on
-// every Save anyway). New resources go to chunk 0 for that reason; a chunk
-// that outgrows 4096 bytes is split and its second half becomes a new chunk
-// at the end; a chunk left empty is replaced by the last one. What was last
+// every Save anyway). New resources go to chunk 0 for that reason, as does
+// the overflow of a chunk that outgrew 4096 bytes; when chunk 0 outgrows its
+// share of the head it spills into a new, full chunk at the end. A chunk
+// left empty is replaced by the last one, and a record that deletions left
+// at more than twice the chunks it needs is packed again. What was last
 // written is kept in memory (Load fills it too), so with one resource
 // changed a Save writes two parameters. A Store with no memory of the record
 // rewrites every chunk once.
