@@ -1,0 +1,207 @@
+//go:build integration
+
+package ssmparam
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/trip-assistant/stack/internal/awsclient"
+	"github.com/trip-assistant/stack/internal/emulator"
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+var (
+	emu    *emulator.Emulator
+	awsCfg aws.Config
+)
+
+func TestMain(m *testing.M) {
+	ctx := context.Background()
+	var err error
+	if emu, err = emulator.Start(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if awsCfg, err = awsclient.Load(ctx, awsclient.Options{Region: "us-east-2", Endpoint: emu.Endpoint}); err != nil {
+		emu.Stop()
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	emu.Stop()
+	os.Exit(code)
+}
+
+func setup(t *testing.T) (*Kind, *ssm.Client) {
+	t.Helper()
+	if err := emu.Reset(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return New(awsCfg), ssm.NewFromConfig(awsCfg)
+}
+
+func assertNoDiff(t *testing.T, k *Kind, desired reconcile.Props, obs reconcile.Observation) {
+	t.Helper()
+	if !obs.Exists {
+		t.Fatal("resource absent")
+	}
+	if d := reconcile.ComputeDiff(k.Schema(), desired, obs.Props, nil); len(d) > 0 {
+		t.Errorf("unexpected diff %v", d.Paths())
+	}
+}
+
+func TestIntegrationLifecycle(t *testing.T) {
+	ctx := context.Background()
+	k, raw := setup(t)
+	desired := reconcile.Props{
+		"name":        "/trip/dev/openai-key",
+		"type":        "SecureString",
+		"value":       "sk-first",
+		"description": "OpenAI key",
+		"tags":        map[string]any{reconcile.TagStack: "trip/dev", reconcile.TagName: "openai_key"},
+	}
+	created, err := k.Create(ctx, desired)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(created.Attrs["arn"], "arn:aws:ssm:us-east-2:") || !strings.HasSuffix(created.Attrs["arn"], ":parameter/trip/dev/openai-key") {
+		t.Errorf("arn = %q", created.Attrs["arn"])
+	}
+	if created.ID != "/trip/dev/openai-key" || created.Attrs["version"] != "1" {
+		t.Errorf("unexpected observation: id %q version %q", created.ID, created.Attrs["version"])
+	}
+	live, err := k.Observe(ctx, reconcile.ObserveRequest{Name: "openai_key", Desired: desired})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNoDiff(t, k, desired, live)
+
+	// A new secret value, a new tag, a removed description.
+	next := reconcile.Props{
+		"name":  "/trip/dev/openai-key",
+		"type":  "SecureString",
+		"value": "sk-second",
+		"tags":  map[string]any{reconcile.TagStack: "trip/dev", reconcile.TagName: "openai_key", "rotated": "yes"},
+	}
+	diff := reconcile.ComputeDiff(k.Schema(), next, live.Props, nil)
+	if got := diff.Paths(); strings.Join(got, ",") != "description,tags,value" {
+		t.Fatalf("diff = %v", got)
+	}
+	updated, err := k.Update(ctx, reconcile.UpdateRequest{ID: live.ID, Desired: next, Live: live, Diff: diff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNoDiff(t, k, next, updated)
+	if updated.Attrs["version"] != "2" || updated.Props["value"] != "sk-second" {
+		t.Errorf("version %q", updated.Attrs["version"])
+	}
+
+	// A tag-only change makes no new version.
+	tagsOnly := withName(next, "/trip/dev/openai-key")
+	tagsOnly["tags"] = map[string]any{reconcile.TagStack: "trip/dev"}
+	diff = reconcile.ComputeDiff(k.Schema(), tagsOnly, updated.Props, nil)
+	updated, err = k.Update(ctx, reconcile.UpdateRequest{ID: live.ID, Desired: tagsOnly, Live: updated, Diff: diff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNoDiff(t, k, tagsOnly, updated)
+	if updated.Attrs["version"] != "2" {
+		t.Errorf("a tag change must not overwrite the value (version %q)", updated.Attrs["version"])
+	}
+
+	// Out of band: someone overwrites the value.
+	if _, err := raw.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String("/trip/dev/openai-key"), Value: aws.String("sk-hacked"),
+		Type: types.ParameterTypeSecureString, Overwrite: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	live, err = k.Observe(ctx, reconcile.ObserveRequest{ID: "/trip/dev/openai-key", Desired: tagsOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := reconcile.ComputeDiff(k.Schema(), tagsOnly, live.Props, nil)
+	if !d.Has("value") || len(d) != 1 || d[0].After != reconcile.Sensitive {
+		t.Errorf("out-of-band value change: diff %+v", d)
+	}
+
+	if err := k.Delete(ctx, "/trip/dev/openai-key"); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Delete(ctx, "/trip/dev/openai-key"); err != nil {
+		t.Errorf("second delete: %v", err)
+	}
+	gone, err := k.Observe(ctx, reconcile.ObserveRequest{ID: "/trip/dev/openai-key"})
+	if err != nil || gone.Exists {
+		t.Errorf("after delete: %+v, %v", gone, err)
+	}
+}
+
+func TestIntegrationTierAndType(t *testing.T) {
+	ctx := context.Background()
+	k, _ := setup(t)
+	desired := reconcile.Props{"name": "plain-name", "value": "a,b", "type": "StringList", "tags": map[string]any{}}
+	live, err := k.Create(ctx, desired)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNoDiff(t, k, desired, live)
+	next := reconcile.Props{"name": "plain-name", "value": "a,b", "type": "String", "tier": "Advanced", "description": "x"}
+	diff := reconcile.ComputeDiff(k.Schema(), next, live.Props, nil)
+	obs, err := k.Update(ctx, reconcile.UpdateRequest{ID: live.ID, Desired: next, Live: live, Diff: diff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNoDiff(t, k, next, obs)
+}
+
+func TestIntegrationCreateAdopts(t *testing.T) {
+	ctx := context.Background()
+	k, raw := setup(t)
+	if _, err := raw.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String("/trip/dev/lock"), Value: aws.String("old"),
+		Type: types.ParameterTypeString, Description: aws.String("made by hand"),
+		Tags: []types.Tag{{Key: aws.String("stray"), Value: aws.String("x")}}}); err != nil {
+		t.Fatal(err)
+	}
+	desired := reconcile.Props{"name": "/trip/dev/lock", "value": "new", "tags": map[string]any{reconcile.TagStack: "trip/dev"}}
+	obs, err := k.Create(ctx, desired)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNoDiff(t, k, desired, obs)
+}
+
+func TestIntegrationObserveBatch(t *testing.T) {
+	ctx := context.Background()
+	k, _ := setup(t)
+	var reqs []reconcile.ObserveRequest
+	for i := range 23 {
+		name := fmt.Sprintf("/trip/dev/p%02d", i)
+		desired := reconcile.Props{"name": name, "value": "v" + name, "type": "SecureString", "tags": map[string]any{"i": fmt.Sprint(i)}}
+		if i%4 != 0 {
+			if _, err := k.Create(ctx, desired); err != nil {
+				t.Fatal(err)
+			}
+		}
+		reqs = append(reqs, reconcile.ObserveRequest{Desired: desired})
+	}
+	obs, err := k.ObserveBatch(ctx, reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, o := range obs {
+		if o.Exists != (i%4 != 0) {
+			t.Errorf("p%02d: exists = %v", i, o.Exists)
+			continue
+		}
+		if o.Exists {
+			assertNoDiff(t, k, reqs[i].Desired, o)
+		}
+	}
+}
