@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // fakeAPI answers each call with the function set for it, records the
@@ -226,6 +228,11 @@ type fakeSTS struct{}
 
 func (fakeSTS) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
 	return &sts.GetCallerIdentityOutput{Account: aws.String("123456789012"), Arn: aws.String("arn:aws:iam::123456789012:user/test")}, nil
+}
+
+// cmpIgnoreUnexported lets go-cmp compare SDK inputs.
+func cmpIgnoreUnexported() cmp.Option {
+	return cmpopts.IgnoreUnexported(apigatewayv2.UpdateIntegrationInput{}, apigatewayv2.UpdateRouteInput{})
 }
 
 func notFound() error { return &types.NotFoundException{Message: aws.String("not found")} }

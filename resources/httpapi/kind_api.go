@@ -48,6 +48,7 @@ func (k *apiKind) Schema() reconcile.Schema {
 func (k *apiKind) Attributes() []string { return []string{"id", "endpoint", "execution_arn"} }
 
 func (k *apiKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+	req.Desired = withDefaults(k.Schema(), req.Desired)
 	if req.ID != "" {
 		return k.observeID(ctx, req.ID)
 	}
@@ -148,6 +149,7 @@ func (k *apiKind) observation(ctx context.Context, a *types.Api) (reconcile.Obse
 }
 
 func (k *apiKind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
+	desired = withDefaults(k.Schema(), desired)
 	// CreateApi never conflicts (names are not unique), so adoption of an API
 	// a killed run made is by name and ownership tag.
 	existing, err := k.find(ctx, desired)
@@ -184,7 +186,7 @@ func (k *apiKind) Create(ctx context.Context, desired reconcile.Props) (reconcil
 }
 
 func (k *apiKind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconcile.Observation, error) {
-	return k.update(ctx, req.ID, req.Desired, req.Live.Props, req.Diff.Has)
+	return k.update(ctx, req.ID, withDefaults(k.Schema(), req.Desired), req.Live.Props, req.Diff.Has)
 }
 
 func (k *apiKind) update(ctx context.Context, id string, desired, live reconcile.Props, changed changedFn) (reconcile.Observation, error) {
