@@ -159,8 +159,9 @@ type memory struct {
 }
 
 // plan lays res out in chunks. With prev it keeps every resource in the
-// chunk it was in, puts new ones in chunk 0, splits chunks that grew too
-// large and fills empty ones with the last chunk; bodies are re-encoded only
+// chunk it was in, puts new ones and the overflow of chunks that grew too
+// large in chunk 0, spills chunk 0 into new chunks at the end, and fills
+// empty chunks with the last one; bodies are re-encoded only
 // for chunks whose resources changed. Without prev it packs from scratch.
 // Versions are copied from prev by index; the caller decides what to write
 // by comparing bodies.
