@@ -182,7 +182,13 @@ func yamlError(file string, err error) *SpecError {
 	e := &SpecError{File: file, Msg: msg}
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
+		// yaml.v3 counts lines from 0 in parser errors ("did not find
+		// expected ..."), from 1 in scanner errors.
+		if strings.Contains(msg, "did not find expected") {
+			n++
+		}
 		e.Pos = Pos{Line: n, Col: 1}
+		e.Msg = strings.TrimPrefix(msg, m[0]+": ")
 	}
 	return e
 }
