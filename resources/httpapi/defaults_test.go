@@ -49,7 +49,9 @@ func TestCreateFillsDefaults(t *testing.T) {
 
 	var api *apigatewayv2.CreateApiInput
 	fa := &fakeAPI{
-		GetApisFn: func(*apigatewayv2.GetApisInput) (*apigatewayv2.GetApisOutput, error) { return &apigatewayv2.GetApisOutput{}, nil },
+		GetApisFn: func(*apigatewayv2.GetApisInput) (*apigatewayv2.GetApisOutput, error) {
+			return &apigatewayv2.GetApisOutput{}, nil
+		},
 		CreateApiFn: func(in *apigatewayv2.CreateApiInput) (*apigatewayv2.CreateApiOutput, error) {
 			api = in
 			return &apigatewayv2.CreateApiOutput{ApiId: aws.String("a1")}, nil
