@@ -1,0 +1,86 @@
+package fakekind
+
+import (
+	"context"
+	"testing"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// Harness wires the fake kinds, cloud and store to an engine, for tests
+// that load a spec, plan and apply it.
+type Harness struct {
+	Cloud  *Cloud
+	Kinds  map[string]reconcile.Kind
+	Fakes  map[string]*Kind
+	Store  *Store
+	Engine *reconcile.Engine
+	// Env is what the spec's inputs read.
+	Env map[string]string
+}
+
+// NewHarness returns a harness with an empty cloud and state.
+func NewHarness() *Harness {
+	cloud := NewCloud()
+	kinds := Registry(cloud)
+	store := NewStore()
+	return &Harness{Cloud: cloud, Kinds: kinds, Fakes: Fakes(kinds), Store: store, Engine: &reconcile.Engine{Store: store}, Env: map[string]string{}}
+}
+
+// Load validates spec text for an environment ("" for the default).
+func (h *Harness) Load(tb testing.TB, spec, environment string) *reconcile.Spec {
+	tb.Helper()
+	s, err := reconcile.Load("spec.yaml", []byte(spec), reconcile.LoadOptions{
+		Environment: environment, Kinds: h.Kinds,
+		LookupEnv: func(k string) (string, bool) { v, ok := h.Env[k]; return v, ok },
+	})
+	if err != nil {
+		tb.Fatalf("cannot load spec: %v", err)
+	}
+	return s
+}
+
+// Plan plans spec against the stored state.
+func (h *Harness) Plan(ctx context.Context, tb testing.TB, spec *reconcile.Spec, destroy bool) *reconcile.Plan {
+	tb.Helper()
+	st, err := h.Store.Load(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := h.Engine.Plan(ctx, spec, st, reconcile.PlanOptions{Destroy: destroy, Kinds: h.Kinds})
+	if err != nil {
+		tb.Fatalf("Plan() = %v", err)
+	}
+	return p
+}
+
+// Apply plans and applies spec, failing the test if the apply does.
+func (h *Harness) Apply(ctx context.Context, tb testing.TB, spec *reconcile.Spec, destroy bool) (*reconcile.Plan, *reconcile.Result) {
+	tb.Helper()
+	p := h.Plan(ctx, tb, spec, destroy)
+	r, err := h.Engine.Apply(ctx, p)
+	if err != nil {
+		tb.Fatalf("Apply() = %v", err)
+	}
+	if err := r.Err(); err != nil {
+		tb.Fatalf("Apply() result: %v", err)
+	}
+	return p, r
+}
+
+// Listing makes a fake kind a reconcile.Lister, to report unmanaged
+// resources.
+type Listing struct{ *Kind }
+
+var _ reconcile.Lister = Listing{}
+
+// List returns the ids of the kind's resources starting with prefix.
+func (l Listing) List(ctx context.Context, prefix string) ([]string, error) {
+	var out []string
+	for _, id := range l.Cloud.IDs(l.TypeName) {
+		if len(id) >= len(prefix) && id[:len(prefix)] == prefix {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
