@@ -187,3 +187,30 @@ func TestUpdateTagsSetsAndRemoves(t *testing.T) {
 		t.Errorf("tags removed (-want +got):\n%s", d)
 	}
 }
+
+// The engine diffs an unset field against its Default; Update must then set
+// the Default, not a zero.
+func TestUpdateSendsTheDefaultOfAnUnsetField(t *testing.T) {
+	f := settledFake()
+	var got *lambda.UpdateFunctionConfigurationInput
+	f.updateFunctionConfiguration = func(in *lambda.UpdateFunctionConfigurationInput) (*lambda.UpdateFunctionConfigurationOutput, error) {
+		got = in
+		return &lambda.UpdateFunctionConfigurationOutput{}, nil
+	}
+	k := NewWithAPI(f)
+	desired := reconcile.Props{"name": "fn", "role": "arn:aws:iam::123456789012:role/r"}
+	live := reconcile.Props{
+		"name": "fn", "role": "arn:aws:iam::123456789012:role/r", "package_type": "Image",
+		"architectures": []any{"x86_64"}, "memory_size": int64(512), "timeout": int64(3), "publish": true,
+	}
+	diff := reconcile.ComputeDiff(k.Schema(), desired, live, nil)
+	if d := cmp.Diff([]string{"memory_size"}, diff.Paths()); d != "" {
+		t.Fatalf("diff (-want +got):\n%s", d)
+	}
+	if _, err := k.Update(context.Background(), reconcile.UpdateRequest{ID: "fn", Desired: desired, Diff: diff}); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || aws.ToInt32(got.MemorySize) != 128 {
+		t.Errorf("UpdateFunctionConfiguration = %+v, want MemorySize 128", got)
+	}
+}
