@@ -85,7 +85,9 @@ type memRepo struct {
 
 const testRegistry = "123456789012"
 
-func repoARN(name string) string { return "arn:aws:ecr:us-east-2:" + testRegistry + ":repository/" + name }
+func repoARN(name string) string {
+	return "arn:aws:ecr:us-east-2:" + testRegistry + ":repository/" + name
+}
 
 // newMemECR returns a fake keeping repositories in memory. Like ECR, one
 // missing name fails DescribeRepositories for all names.
