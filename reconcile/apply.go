@@ -202,6 +202,11 @@ func firstLine(err error) string {
 // applyOne carries out one change with the attributes now known.
 func (e *Engine) applyOne(ctx context.Context, spec *Spec, c *Change, lookup lookupFunc) (Action, Observation, Props, error) {
 	action := c.Action
+	if action == NoOp && !c.live.Exists {
+		// Neither made nor recorded (a destroy of what is already gone):
+		// there is nothing to resolve or compare.
+		return action, c.live, nil, nil
+	}
 	var desired Props
 	if c.res != nil && action != Delete {
 		d, err := resolveProps(c.res, lookup)

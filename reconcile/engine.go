@@ -291,9 +291,12 @@ func planChange(n *node, desired Props, live Observation, destroy bool) *Change 
 	case n.res == nil || destroy:
 		if !live.Exists {
 			c.Action = NoOp
-			if n.state != nil && !destroy {
+			if n.state != nil {
 				// Gone already: only the record remains, dropped by apply.
 				c.Action, c.Class = Delete, RemovedFromSpec
+				if destroy {
+					c.Class = Destroying
+				}
 			}
 			return c
 		}
