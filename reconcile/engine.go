@@ -287,6 +287,7 @@ func planChange(n *node, desired Props, live Observation, destroy bool) *Change 
 	if live.Exists && live.ID != "" {
 		c.ID = live.ID
 	}
+	defer func() { c.stateStale = stateStale(n, c) }()
 	switch {
 	case n.res == nil || destroy:
 		if !live.Exists {
@@ -346,6 +347,23 @@ func planChange(n *node, desired Props, live Observation, destroy bool) *Change 
 		c.Class = OutOfBand
 	}
 	return c
+}
+
+// stateStale reports whether the state's record of a resource that apply
+// leaves alone is out of date (protect or dependencies changed, the spec
+// changed to what already exists, or it is not recorded at all).
+func stateStale(n *node, c *Change) bool {
+	if c.Action != NoOp || n.res == nil || !c.live.Exists {
+		return false
+	}
+	if n.state == nil {
+		return true
+	}
+	digest := n.state.Digest
+	if !hasUnknown(c.desired) {
+		digest = Digest(n.kind.Schema(), c.desired)
+	}
+	return n.state.Protect != c.Protect || !slices.Equal(n.state.Deps, c.Deps) || n.state.ID != c.ID || n.state.Digest != digest
 }
 
 // resolveStatic resolves the stack's own values and inputs.

@@ -90,10 +90,11 @@ type Change struct {
 	Deps    []string `json:"depends_on,omitempty"`
 	Protect bool     `json:"protect,omitempty"`
 
-	res     *Resource
-	kind    Kind
-	desired Props
-	live    Observation
+	res        *Resource
+	kind       Kind
+	stateStale bool // a no-op whose state record apply must refresh
+	desired    Props
+	live       Observation
 }
 
 // Unmanaged is a resource carrying the stack's naming prefix that the state
@@ -160,6 +161,18 @@ func (p *Plan) Summary() Summary {
 func (p *Plan) HasChanges() bool {
 	for _, c := range p.Changes {
 		if c.Action != NoOp {
+			return true
+		}
+	}
+	return false
+}
+
+// NeedsStateWrite reports whether apply would only refresh the state's
+// records (a resource's protect flag or dependencies changed, or the spec
+// now says what already exists): no AWS resource changes.
+func (p *Plan) NeedsStateWrite() bool {
+	for _, c := range p.Changes {
+		if c.stateStale {
 			return true
 		}
 	}

@@ -92,6 +92,13 @@ func (c *planCommand) Run(ctx context.Context, args []string) error {
 	}
 	c.progress("done in %.1fs\n\n", time.Since(start).Seconds())
 
+	if !c.dryRun && plan.Err() == nil && !plan.HasChanges() && plan.NeedsStateWrite() {
+		// Nothing to change in AWS, but the state's records are behind
+		// (a protect flag, a dependency): record them.
+		if _, err := eng.Apply(ctx, plan); err != nil {
+			return err
+		}
+	}
 	if c.dryRun || plan.Err() != nil || !plan.HasChanges() {
 		if err := c.render(plan, nil); err != nil {
 			return err

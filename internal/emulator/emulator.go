@@ -52,7 +52,9 @@ func startMoto(ctx context.Context) (*Emulator, error) {
 		return nil, err
 	}
 	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	cmd.Env = append(os.Environ(), "MOTO_ALLOW_NONEXISTENT_REGION=true")
+	// AWS-managed IAM policies (AWSLambdaBasicExecutionRole) exist only
+	// when moto is asked to load them.
+	cmd.Env = append(os.Environ(), "MOTO_ALLOW_NONEXISTENT_REGION=true", "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stderr, _ := cmd.StderrPipe()
 	cmd.Stdout = nil
