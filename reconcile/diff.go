@@ -59,6 +59,14 @@ func diffObject(schema Schema, desired, live Props, prefix string, o diffOptions
 			wm, wok := want.(map[string]any)
 			if _, unknown := want.(Unknown); !unknown && wok {
 				gm, _ := got.(map[string]any)
+				if len(wm) == 0 {
+					// An empty object (the Default of an optional block)
+					// means the block should not exist at all.
+					if len(gm) > 0 {
+						*out = append(*out, FieldDiff{Path: path, Before: got, After: nil, ForceNew: f.ForceNew})
+					}
+					continue
+				}
 				diffObject(f.Fields, Props(wm), Props(gm), path, o, out)
 				continue
 			}

@@ -388,7 +388,11 @@ func resolveStatic(spec *Spec, expr string) (string, bool) {
 // resolveProps expands every template of a resource and converts resolved
 // references to their field's type.
 func resolveProps(r *Resource, lookup lookupFunc) (Props, error) {
-	return resolveObject(r.Kind.Schema(), r.Props, lookup, r.Name)
+	p, err := resolveObject(r.Kind.Schema(), r.Props, lookup, r.Name)
+	if err != nil {
+		return nil, err
+	}
+	return WithDefaults(r.Kind.Schema(), p), nil
 }
 
 func resolveObject(schema Schema, props Props, lookup lookupFunc, name string) (Props, error) {

@@ -32,7 +32,11 @@ const (
 type Field struct {
 	Type     FieldType
 	Required bool
-	// Default fills an unset field, so an unset field still converges.
+	// Default fills an unset field, so an unset field still converges: the
+	// engine fills it before diffing and before Create and Update. Without
+	// a Default an unset field is left alone. A Default meaning "none" ("",
+	// 0, an empty object) makes removing the field from the spec remove it
+	// from AWS.
 	Default any
 	// Sensitive values are never rendered, logged or recorded: the engine
 	// compares SecretDigest of the desired and the live value. Observe

@@ -164,3 +164,28 @@ func TagChanges(want, got map[string]string) (set map[string]string, remove []st
 	sort.Strings(remove)
 	return set, remove
 }
+
+// WithDefaults returns p with every unset field holding its schema Default,
+// inside Object fields too. The engine hands kinds desired props with
+// defaults filled, so what Create and Update send is what the diff expects.
+func WithDefaults(s Schema, p Props) Props {
+	if p == nil {
+		return nil
+	}
+	out := make(Props, len(p)+len(s))
+	for k, v := range p {
+		out[k] = v
+	}
+	for name, f := range s {
+		if _, ok := out[name]; !ok && f.Default != nil {
+			out[name] = f.Default
+		}
+		if f.Type == Object {
+			// An empty object stands for "no such block": it stays empty.
+			if o := out.Object(name); len(o) > 0 {
+				out[name] = map[string]any(WithDefaults(f.Fields, o))
+			}
+		}
+	}
+	return out
+}

@@ -40,7 +40,7 @@ func (k *apiKind) Schema() reconcile.Schema {
 		"name":          {Type: reconcile.String, Required: true, Check: checkAPIName, Doc: "Name of the API (not unique in AWS: the stack's tag tells ours apart)."},
 		"protocol_type": {Type: reconcile.String, Enum: []string{string(types.ProtocolTypeHttp)}, Default: string(types.ProtocolTypeHttp), ForceNew: true, Doc: "HTTP (WebSocket APIs are not supported)."},
 		"description":   {Type: reconcile.String, Default: "", Doc: "Description of the API."},
-		"cors":          {Type: reconcile.Object, Fields: corsFields, Doc: "CORS configuration API Gateway answers preflights from; unset means none."},
+		"cors":          {Type: reconcile.Object, Fields: corsFields, Default: map[string]any{}, Doc: "CORS configuration API Gateway answers preflights from; unset means none."},
 		"tags":          {Type: reconcile.StringMap, Doc: "Tags of the API."},
 	}
 }
@@ -48,7 +48,7 @@ func (k *apiKind) Schema() reconcile.Schema {
 func (k *apiKind) Attributes() []string { return []string{"id", "endpoint", "execution_arn"} }
 
 func (k *apiKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
-	req.Desired = withDefaults(k.Schema(), req.Desired)
+	req.Desired = reconcile.WithDefaults(k.Schema(), req.Desired)
 	if req.ID != "" {
 		return k.observeID(ctx, req.ID)
 	}
@@ -149,7 +149,7 @@ func (k *apiKind) observation(ctx context.Context, a *types.Api) (reconcile.Obse
 }
 
 func (k *apiKind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
-	desired = withDefaults(k.Schema(), desired)
+	desired = reconcile.WithDefaults(k.Schema(), desired)
 	// CreateApi never conflicts (names are not unique), so adoption of an API
 	// a killed run made is by name and ownership tag.
 	existing, err := k.find(ctx, desired)
@@ -172,7 +172,7 @@ func (k *apiKind) Create(ctx context.Context, desired reconcile.Props) (reconcil
 	if d := desired.String("description"); d != "" {
 		in.Description = aws.String(d)
 	}
-	if c := desired.Object("cors"); c != nil {
+	if c := desired.Object("cors"); len(c) > 0 {
 		in.CorsConfiguration = expandCors(c)
 	}
 	out, err := k.api.CreateApi(ctx, in)
@@ -186,11 +186,14 @@ func (k *apiKind) Create(ctx context.Context, desired reconcile.Props) (reconcil
 }
 
 func (k *apiKind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconcile.Observation, error) {
-	return k.update(ctx, req.ID, withDefaults(k.Schema(), req.Desired), req.Live.Props, req.Diff.Has)
+	return k.update(ctx, req.ID, reconcile.WithDefaults(k.Schema(), req.Desired), req.Live.Props, req.Diff.Has)
 }
 
 func (k *apiKind) update(ctx context.Context, id string, desired, live reconcile.Props, changed changedFn) (reconcile.Observation, error) {
 	cors := desired.Object("cors")
+	if len(cors) == 0 {
+		cors = nil // the empty default means no CORS configuration
+	}
 	in := &apigatewayv2.UpdateApiInput{ApiId: aws.String(id)}
 	send := false
 	if changed("name") {

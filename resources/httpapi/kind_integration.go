@@ -42,7 +42,7 @@ func (k *integrationKind) Schema() reconcile.Schema {
 func (k *integrationKind) Attributes() []string { return []string{"id"} }
 
 func (k *integrationKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
-	req.Desired = withDefaults(k.Schema(), req.Desired)
+	req.Desired = reconcile.WithDefaults(k.Schema(), req.Desired)
 	if req.ID != "" {
 		return k.observeID(ctx, req.ID)
 	}
@@ -133,7 +133,7 @@ func integrationObservation(apiID string, i *types.Integration) reconcile.Observ
 }
 
 func (k *integrationKind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
-	desired = withDefaults(k.Schema(), desired)
+	desired = reconcile.WithDefaults(k.Schema(), desired)
 	apiID, uri := desired.String("api_id"), desired.String("integration_uri")
 	existing, err := k.find(ctx, apiID, uri)
 	if err != nil {
@@ -166,7 +166,7 @@ func (k *integrationKind) Create(ctx context.Context, desired reconcile.Props) (
 }
 
 func (k *integrationKind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconcile.Observation, error) {
-	return k.update(ctx, req.ID, withDefaults(k.Schema(), req.Desired), req.Diff.Has)
+	return k.update(ctx, req.ID, reconcile.WithDefaults(k.Schema(), req.Desired), req.Diff.Has)
 }
 
 func (k *integrationKind) update(ctx context.Context, id string, desired reconcile.Props, changed changedFn) (reconcile.Observation, error) {

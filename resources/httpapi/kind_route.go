@@ -33,7 +33,7 @@ func (k *routeKind) Schema() reconcile.Schema {
 func (k *routeKind) Attributes() []string { return []string{"id"} }
 
 func (k *routeKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
-	req.Desired = withDefaults(k.Schema(), req.Desired)
+	req.Desired = reconcile.WithDefaults(k.Schema(), req.Desired)
 	if req.ID != "" {
 		return k.observeID(ctx, req.ID)
 	}
@@ -108,7 +108,7 @@ func routeObservation(apiID string, r *types.Route) reconcile.Observation {
 }
 
 func (k *routeKind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
-	desired = withDefaults(k.Schema(), desired)
+	desired = reconcile.WithDefaults(k.Schema(), desired)
 	apiID, key := desired.String("api_id"), desired.String("route_key")
 	// Adopt a route with this key that a killed run made. AWS would refuse
 	// the duplicate key, but emulators accept it and keep both.
@@ -137,7 +137,7 @@ func (k *routeKind) Create(ctx context.Context, desired reconcile.Props) (reconc
 }
 
 func (k *routeKind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconcile.Observation, error) {
-	return k.update(ctx, req.ID, withDefaults(k.Schema(), req.Desired), req.Diff.Has)
+	return k.update(ctx, req.ID, reconcile.WithDefaults(k.Schema(), req.Desired), req.Diff.Has)
 }
 
 func (k *routeKind) update(ctx context.Context, id string, desired reconcile.Props, changed changedFn) (reconcile.Observation, error) {

@@ -47,7 +47,7 @@ func (k *stageKind) Schema() reconcile.Schema {
 func (k *stageKind) Attributes() []string { return []string{"id", "name", "invoke_url"} }
 
 func (k *stageKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
-	req.Desired = withDefaults(k.Schema(), req.Desired)
+	req.Desired = reconcile.WithDefaults(k.Schema(), req.Desired)
 	id := req.ID
 	if id == "" {
 		// A stage's name is its identity within the API.
@@ -106,7 +106,7 @@ func (k *stageKind) invokeURL(ctx context.Context, apiID, name string) (string, 
 }
 
 func (k *stageKind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
-	desired = withDefaults(k.Schema(), desired)
+	desired = reconcile.WithDefaults(k.Schema(), desired)
 	apiID, name := desired.String("api_id"), desired.String("name")
 	id := joinID(apiID, name)
 	in := &apigatewayv2.CreateStageInput{
@@ -141,7 +141,7 @@ func (k *stageKind) Create(ctx context.Context, desired reconcile.Props) (reconc
 }
 
 func (k *stageKind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconcile.Observation, error) {
-	return k.update(ctx, req.ID, withDefaults(k.Schema(), req.Desired), req.Live.Props, req.Diff.Has)
+	return k.update(ctx, req.ID, reconcile.WithDefaults(k.Schema(), req.Desired), req.Live.Props, req.Diff.Has)
 }
 
 func (k *stageKind) update(ctx context.Context, id string, desired, live reconcile.Props, changed changedFn) (reconcile.Observation, error) {

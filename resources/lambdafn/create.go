@@ -16,7 +16,7 @@ import (
 // Create implements reconcile.Kind. It waits until the function is active,
 // and when publish is set CreateFunction publishes version 1 with it.
 func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
-	desired = k.withDefaults(desired)
+	desired = reconcile.WithDefaults(k.Schema(), desired)
 	name := desired.String("name")
 	publish := desiredPublish(desired)
 	in := &lambda.CreateFunctionInput{

@@ -63,18 +63,3 @@ func intRange(lo, hi int64) func(any) error {
 	}
 }
 
-// withDefaults returns desired with every unset field that has a Default
-// filled in: the engine diffs an unset field against its Default, so
-// Create and Update must send the same value.
-func (k *Kind) withDefaults(desired reconcile.Props) reconcile.Props {
-	out := make(reconcile.Props, len(desired))
-	for n, v := range desired {
-		out[n] = v
-	}
-	for n, f := range k.Schema() {
-		if _, ok := out[n]; !ok && f.Default != nil {
-			out[n] = f.Default
-		}
-	}
-	return out
-}

@@ -21,7 +21,7 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 	if name == "" {
 		name = req.Desired.String("name")
 	}
-	desired := k.withDefaults(req.Desired)
+	desired := reconcile.WithDefaults(k.Schema(), req.Desired)
 	changed := false
 
 	if in := configUpdate(name, desired, req.Diff); in != nil {
