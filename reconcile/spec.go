@@ -435,6 +435,11 @@ func copyNode(n *yaml.Node, depth int) *yaml.Node {
 	}
 	c := *n
 	if n.Kind == yaml.AliasNode {
+		if depth > 0 {
+			// Nested aliases stay aliases: mergeNode copies one when it
+			// descends into it, and expanding them all here is exponential.
+			return n
+		}
 		return copyNode(resolveAlias(n), depth+1)
 	}
 	c.Content = make([]*yaml.Node, len(n.Content))
@@ -709,6 +714,10 @@ func (l *loader) decodeField(n *yaml.Node, f Field, path string, r *Resource) (a
 		}
 		return out, true
 	case Document:
+		if countValues(n, 0, maxDocumentValues) > maxDocumentValues {
+			l.errf(n, path, "the document holds more than %d values once its anchors are expanded", maxDocumentValues)
+			return nil, false
+		}
 		v, err := nodeValue(n, 0)
 		if err != nil {
 			l.errf(n, path, "%v", err)
@@ -721,6 +730,27 @@ func (l *loader) decodeField(n *yaml.Node, f Field, path string, r *Resource) (a
 		l.errf(n, path, "field has no type (a bug in the %s kind)", r.Type)
 	}
 	return nil, false
+}
+
+// maxDocumentValues bounds a document once its aliases are expanded: a few
+// lines of nested anchors can stand for billions of values.
+const maxDocumentValues = 100_000
+
+// countValues counts the nodes under n, aliases expanded, stopping once
+// past limit.
+func countValues(n *yaml.Node, depth, limit int) int {
+	n = resolveAlias(n)
+	if n == nil || depth > 64 {
+		return 1
+	}
+	count := 1
+	for _, c := range n.Content {
+		if count > limit {
+			break
+		}
+		count += countValues(c, depth+1, limit-count)
+	}
+	return count
 }
 
 // nodeValue converts a YAML node to a JSON-like value.

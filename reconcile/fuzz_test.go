@@ -1,0 +1,38 @@
+package reconcile_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/internal/fakekind"
+)
+
+// FuzzLoad: whatever the bytes, Load returns a spec or errors, never
+// panics or hangs.
+func FuzzLoad(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/*.yaml")
+	for _, p := range seeds {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data, "")
+		f.Add(data, "prod")
+	}
+	f.Add([]byte(baseSpec), "")
+	f.Add(fakekind.GenerateSpec(12), "")
+	f.Add([]byte("a: &a [x]\nb: *a\n"), "")
+	kinds := fakekind.Registry(fakekind.NewCloud())
+	lookup := func(k string) (string, bool) { return "value-of-" + k, true }
+	f.Fuzz(func(t *testing.T, data []byte, environment string) {
+		s, err := reconcile.Load("fuzz.yaml", data, reconcile.LoadOptions{Environment: environment, Kinds: kinds, LookupEnv: lookup})
+		if err == nil && s == nil {
+			t.Fatal("Load() returned neither a spec nor an error")
+		}
+		if err != nil {
+			_ = err.Error()
+		}
+	})
+}
