@@ -68,3 +68,7 @@ func (k *Kind) Type() string { return "lambda.function" }
 
 // Attributes implements reconcile.Kind.
 func (k *Kind) Attributes() []string { return []string{"arn", "name", "version"} }
+
+// AttrsChangedByUpdate tells the engine that an update publishes a new
+// version, so an alias pointing at ${fn.version} follows it in the same run.
+func (k *Kind) AttrsChangedByUpdate() []string { return []string{"version"} }

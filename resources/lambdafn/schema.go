@@ -62,4 +62,3 @@ func intRange(lo, hi int64) func(any) error {
 		return nil
 	}
 }
-
