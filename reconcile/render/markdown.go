@@ -35,7 +35,7 @@ func Markdown(w io.Writer, p *reconcile.Plan) {
 			for _, d := range c.Diff {
 				fields = append(fields, "`"+d.Path+"`")
 			}
-			fmt.Fprintf(w, "| `%s` | `%s` | %s | %s | %s |\n", c.Action.Symbol(), c.Name, c.Type, c.Class.Describe(), strings.Join(fields, ", "))
+			fmt.Fprintf(w, "| `%s` | `%s` | %s | %s | %s |\n", c.Action.Symbol(), c.Name, c.Type, describe(c), strings.Join(fields, ", "))
 		}
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "<details><summary>Field changes</summary>")
