@@ -209,3 +209,23 @@ func TestNoSecrets(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkRenderText(b *testing.B) {
+	ctx := b.Context()
+	h := fakekind.NewHarness()
+	spec := h.Load(b, string(fakekind.GenerateSpec(500)), "")
+	h.Apply(ctx, b, spec, false)
+	for _, id := range h.Cloud.IDs(fakekind.Function) {
+		h.Cloud.Set(fakekind.Function, id, "memory_size", int64(10240))
+	}
+	p := h.Plan(ctx, b, spec, false)
+	if got := p.Summary().Change; got != 400 {
+		b.Fatalf("%d changes, want 400", got)
+	}
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		render.Text(&buf, p, render.Style{})
+	}
+}
