@@ -136,6 +136,7 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
 				mu.Lock()
 				res.Skipped[c.Name] = "interrupted before it started"
 				mu.Unlock()
+				e.emit(Event{Phase: Skipped, Name: c.Name, Type: c.Type, Action: c.Action, Err: errInterrupted})
 				return
 			}
 			sem <- struct{}{}
@@ -144,6 +145,7 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
 				mu.Lock()
 				res.Skipped[c.Name] = "interrupted before it started"
 				mu.Unlock()
+				e.emit(Event{Phase: Skipped, Name: c.Name, Type: c.Type, Action: c.Action, Err: errInterrupted})
 				return
 			}
 			action, ob, desired, err := e.applyOne(opCtx, p.spec, c, lookup)
@@ -187,6 +189,8 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
 	}
 	return res, nil
 }
+
+var errInterrupted = errors.New("interrupted before it started")
 
 func digestChanged(before, after *State, name string) bool {
 	b, ok1 := before.Resources[name]

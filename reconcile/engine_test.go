@@ -433,9 +433,18 @@ func TestInterruptedApply(t *testing.T) {
 	spec := h.Load(t, independentSecrets(6), "")
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
+	var (
+		mu      sync.Mutex
+		skipped []string
+	)
 	h.Engine.Events = func(ev reconcile.Event) {
-		if ev.Phase == reconcile.Succeeded {
+		switch ev.Phase {
+		case reconcile.Succeeded:
 			cancel()
+		case reconcile.Skipped:
+			mu.Lock()
+			skipped = append(skipped, ev.Name)
+			mu.Unlock()
 		}
 	}
 	p := h.Plan(ctx, t, spec, false)
@@ -451,6 +460,12 @@ func TestInterruptedApply(t *testing.T) {
 			t.Errorf("%s skipped because %q, want interrupted", name, why)
 		}
 	}
+	mu.Lock()
+	slices.Sort(skipped)
+	if diff := cmp.Diff(sortedKeys(r.Skipped), skipped); diff != "" {
+		t.Errorf("skipped events mismatch (-want +got):\n%s", diff)
+	}
+	mu.Unlock()
 	saved := h.Store.State()
 	for name := range r.Done {
 		if _, ok := saved.Resources[name]; !ok {
