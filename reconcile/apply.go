@@ -97,6 +97,17 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
 	lastDelete := make(chan struct{})
 	var deleteWG sync.WaitGroup
 
+	// skip records a change that was not attempted; a resource with
+	// nothing planned is left out, so the report names only real work.
+	skip := func(c *Change, why error) {
+		if c.Action == NoOp && !c.stateStale {
+			return
+		}
+		mu.Lock()
+		res.Skipped[c.Name] = why.Error()
+		mu.Unlock()
+		e.emit(Event{Phase: Skipped, Name: c.Name, Type: c.Type, Action: c.Action, Err: why})
+	}
 	sem := make(chan struct{}, e.parallelism())
 	var wg sync.WaitGroup
 	for _, c := range p.Changes {
@@ -125,27 +136,18 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
 				if why := blocked(d); why != "" {
 					// A failed dependent blocks the delete of what it uses,
 					// as a failed dependency blocks what uses it.
-					mu.Lock()
-					res.Skipped[c.Name] = why
-					mu.Unlock()
-					e.emit(Event{Phase: Skipped, Name: c.Name, Type: c.Type, Action: c.Action, Err: errors.New(why)})
+					skip(c, errors.New(why))
 					return
 				}
 			}
 			if ctx.Err() != nil {
-				mu.Lock()
-				res.Skipped[c.Name] = "interrupted before it started"
-				mu.Unlock()
-				e.emit(Event{Phase: Skipped, Name: c.Name, Type: c.Type, Action: c.Action, Err: errInterrupted})
+				skip(c, errInterrupted)
 				return
 			}
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			if ctx.Err() != nil {
-				mu.Lock()
-				res.Skipped[c.Name] = "interrupted before it started"
-				mu.Unlock()
-				e.emit(Event{Phase: Skipped, Name: c.Name, Type: c.Type, Action: c.Action, Err: errInterrupted})
+				skip(c, errInterrupted)
 				return
 			}
 			action, ob, desired, err := e.applyOne(opCtx, p.spec, c, lookup)

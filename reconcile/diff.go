@@ -72,7 +72,11 @@ func diffObject(schema Schema, desired, live Props, prefix string, o diffOptions
 			}
 		}
 		if u, unknown := want.(Unknown); unknown {
-			*out = append(*out, FieldDiff{Path: path, Before: renderable(f, got), After: u, Sensitive: f.Sensitive, ForceNew: f.ForceNew})
+			var after any = u
+			if f.Sensitive {
+				after = Sensitive // the template may hold literal text
+			}
+			*out = append(*out, FieldDiff{Path: path, Before: renderable(f, got), After: after, Sensitive: f.Sensitive, ForceNew: f.ForceNew})
 			continue
 		}
 		if fieldEqual(f, want, got) {
