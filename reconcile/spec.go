@@ -347,12 +347,10 @@ func (l *loader) load(root *yaml.Node) {
 			}
 		}
 	}
-	if len(l.errs) == 0 {
-		l.checkRefs()
-	}
-	if len(l.errs) == 0 {
-		l.checkCycles()
-	}
+	// References and field checks run even after errors above, so one run
+	// reports every problem.
+	l.checkRefs()
+	l.checkCycles()
 }
 
 func (l *loader) applyOverrides(n *yaml.Node, top map[string]*yaml.Node) {

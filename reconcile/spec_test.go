@@ -261,6 +261,7 @@ resources:
 			want: []specErr{
 				{"spec.yaml:4:3", "resources.fn.properties.role", "required field is missing"},
 				{"spec.yaml:8:20", "resources.fn.properties.memory_size", "expected an integer"},
+				{"spec.yaml:9:16", "resources.fn.properties.runtime", `expected one of provided.al2023, python3.12, got "nodejs"`},
 				{"spec.yaml:10:7", "resources.fn.properties.memroy", "unknown field; fake.function has: config, environment, handlers, image, memory_size, name"},
 				{"spec.yaml:12:11", "resources.bad.type", `unknown resource type "fake.funtcion" (did you mean fake.function?)`},
 			},

@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/trip-assistant/stack/reconcile"
 )
 
 // Version is set at build time with -ldflags "-X main.Version=...".
@@ -27,10 +29,14 @@ func main() {
 	defer stop()
 	err := run(ctx, os.Args[1:])
 	var code exitCode
+	var specErrs reconcile.SpecErrors
 	switch {
 	case err == nil:
 	case errors.As(err, &code):
 		os.Exit(int(code))
+	case errors.As(err, &specErrs):
+		fmt.Fprintln(os.Stderr, specErrs.Error())
+		os.Exit(1)
 	default:
 		fmt.Fprintln(os.Stderr, "Error:", err)
 		os.Exit(1)
