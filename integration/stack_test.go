@@ -54,9 +54,9 @@ func TestWholeStack(t *testing.T) {
 	}
 
 	cases := []struct {
-		name  string
+		name   string
 		break_ func(t *testing.T)
-		want  []string // name:action:class of what the plan must show
+		want   []string // name:action:class of what the plan must show
 	}{
 		{"log retention changed", func(t *testing.T) {
 			must(t, err2(cloudwatchlogs.NewFromConfig(cfg).PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: aws.String("/aws/lambda/" + agentFn), RetentionInDays: aws.Int32(90)})))
