@@ -3,40 +3,10 @@ package main
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	allkinds "github.com/trip-assistant/stack/internal/kinds"
 	"github.com/trip-assistant/stack/reconcile"
-	"github.com/trip-assistant/stack/resources/ecrrepo"
-	"github.com/trip-assistant/stack/resources/httpapi"
-	"github.com/trip-assistant/stack/resources/iampolicy"
-	"github.com/trip-assistant/stack/resources/iamrole"
-	"github.com/trip-assistant/stack/resources/lambdaalias"
-	"github.com/trip-assistant/stack/resources/lambdafn"
-	"github.com/trip-assistant/stack/resources/lambdaperm"
-	"github.com/trip-assistant/stack/resources/loggroup"
-	"github.com/trip-assistant/stack/resources/oidcprovider"
-	"github.com/trip-assistant/stack/resources/ssmparam"
 )
 
-// kinds wires every resource kind to clients built from cfg. Adding a kind
-// is one line here; the engine does not change.
-func kinds(cfg aws.Config) map[string]reconcile.Kind {
-	all := []reconcile.Kind{
-		ssmparam.New(cfg),
-		loggroup.New(cfg),
-		ecrrepo.New(cfg),
-		iamrole.New(cfg),
-		iampolicy.New(cfg),
-		oidcprovider.New(cfg),
-		lambdafn.New(cfg),
-		lambdaalias.New(cfg),
-		lambdaperm.New(cfg),
-		httpapi.NewAPI(cfg),
-		httpapi.NewIntegration(cfg),
-		httpapi.NewRoute(cfg),
-		httpapi.NewStage(cfg),
-	}
-	out := make(map[string]reconcile.Kind, len(all))
-	for _, k := range all {
-		out[k.Type()] = k
-	}
-	return out
-}
+// kinds wires every resource kind to clients built from cfg; the list lives
+// in internal/kinds, shared with the local stack (cmd/localup).
+func kinds(cfg aws.Config) map[string]reconcile.Kind { return allkinds.All(cfg) }
