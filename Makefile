@@ -11,7 +11,7 @@ unexport AWS_CA_BUNDLE
 IMAGE_ARCH ?= amd64
 IMAGE_TAG ?= local
 
-.PHONY: build test unit integration lint up images bench fuzz clean
+.PHONY: build deps test unit integration lint up images bench fuzz clean
 
 build: ## build the reconcile CLI into bin/
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/reconcile ./cmd/reconcile
@@ -19,7 +19,10 @@ build: ## build the reconcile CLI into bin/
 unit: ## unit tests (fakes only, no emulator)
 	$(GO) test ./...
 
-integration: ## integration tests against the emulator (moto_server, started by the tests)
+deps: ## install the test emulator (moto, from PyPI) if it is missing
+	./scripts/install-deps.sh moto
+
+integration: deps ## integration tests against the emulator (moto_server, started by the tests)
 	$(GO) test -tags integration -count=1 -timeout 30m ./...
 
 test: lint unit integration ## everything CI runs

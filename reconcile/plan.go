@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// FormatVersion is the version of the JSON plan schema (docs/plan-json.md).
+// FormatVersion is the version of the JSON plan schema (README.md, "The JSON plan").
 const FormatVersion = "1"
 
 // Action is what apply will do to one resource.
