@@ -97,6 +97,18 @@ type Change struct {
 	live       Observation
 }
 
+// DisplayID is what names the resource in AWS: its physical id, or for one
+// not yet made, the name the spec gives it.
+func (c *Change) DisplayID() string {
+	if c.ID != "" {
+		return c.ID
+	}
+	if n, ok := c.desired["name"].(string); ok {
+		return n
+	}
+	return ""
+}
+
 // Unmanaged is a resource carrying the stack's naming prefix that the state
 // does not know: reported, never touched.
 type Unmanaged struct {

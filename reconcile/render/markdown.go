@@ -44,7 +44,9 @@ func Markdown(w io.Writer, p *reconcile.Plan) {
 		for _, c := range rows {
 			fmt.Fprintf(w, "%s %s %s  # %s\n", diffMark(c.Action), c.Type, c.Name, c.Class.Describe())
 			for _, d := range c.Diff {
-				fmt.Fprintf(w, "    %s\n", fieldLine(c, d))
+				for _, line := range fieldLines(c, d) {
+					fmt.Fprintf(w, "    %s\n", line)
+				}
 			}
 		}
 		fmt.Fprintln(w, "```")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/trip-assistant/stack/reconcile"
@@ -76,14 +77,16 @@ func Text(w io.Writer, p *reconcile.Plan, st Style) {
 			continue
 		}
 		name := ""
-		if c.ID != "" {
-			name = "  (" + c.ID + ")"
+		if id := c.DisplayID(); id != "" {
+			name = "  (" + id + ")"
 		}
 		head := fmt.Sprintf("  %s %s %s%s", st.action(c.Action), c.Type, c.Name, name)
 		fmt.Fprintf(w, "%-72s %s\n", head, st.paint("2", describe(c)))
 		for _, d := range c.Diff {
 			sensitive = sensitive || d.Sensitive
-			fmt.Fprintf(w, "      %s\n", fieldLine(c, d))
+			for _, line := range fieldLines(c, d) {
+				fmt.Fprintf(w, "      %s\n", line)
+			}
 		}
 	}
 	if unchanged > 0 {
@@ -115,10 +118,76 @@ func describe(c *reconcile.Change) string {
 	return d
 }
 
+// fieldLines renders one field's change; a map of strings (tags,
+// environment variables) is shown key by key.
+func fieldLines(c *reconcile.Change, d reconcile.FieldDiff) []string {
+	before, bok := flatMap(d.Before)
+	after, aok := flatMap(d.After)
+	if !bok || !aok || d.Sensitive {
+		return []string{fieldLine(c, d)}
+	}
+	keys := map[string]bool{}
+	for k := range before {
+		keys[k] = true
+	}
+	for k := range after {
+		keys[k] = true
+	}
+	var lines []string
+	for _, k := range sortedKeys(keys) {
+		b, inB := before[k]
+		a, inA := after[k]
+		if inB == inA && b == a {
+			continue
+		}
+		sub := reconcile.FieldDiff{Path: d.Path + "." + k, ForceNew: d.ForceNew}
+		if inB {
+			sub.Before = b
+		}
+		if inA {
+			sub.After = a
+		}
+		lines = append(lines, fieldLine(c, sub))
+	}
+	return lines
+}
+
+// flatMap returns m when it maps strings to strings; nil maps count.
+func flatMap(v any) (map[string]any, bool) {
+	if v == nil {
+		return map[string]any{}, true
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	for _, e := range m {
+		if _, ok := e.(string); !ok {
+			return nil, false
+		}
+	}
+	return m, true
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 func fieldLine(c *reconcile.Change, d reconcile.FieldDiff) string {
 	force := ""
 	if d.ForceNew {
 		force = "  (forces replacement)"
+	}
+	if d.Sensitive {
+		if c.Class == reconcile.OutOfBand {
+			return fmt.Sprintf("%s: (sensitive) changed in AWS  ⇒ will be set back to the spec's value%s", d.Path, force)
+		}
+		return fmt.Sprintf("%s: (sensitive) will change%s", d.Path, force)
 	}
 	if c.Class == reconcile.OutOfBand {
 		return fmt.Sprintf("%s: %s → %s (live)  ⇒ will be set back to %s%s", d.Path, Value(d.After), Value(d.Before), Value(d.After), force)
