@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/render"
 )
@@ -23,6 +24,7 @@ type planCommand struct {
 	detailedExitcode bool
 	output           string
 	stats            bool
+	counts           *awsclient.Stats
 	stdout, stderr   io.Writer
 }
 
@@ -55,7 +57,14 @@ func (c *planCommand) Run(ctx context.Context, args []string) error {
 	if c.stdout == nil {
 		c.stdout, c.stderr = os.Stdout, os.Stderr
 	}
+	// Counting costs a map increment per call: always on, printed (last,
+	// after the lock is released) only with --stats.
+	c.counts = awsclient.NewStats()
+	c.flags.stats = c.counts
+	defer c.printStats()
+	stopLoad := c.counts.Phase("load")
 	st, err := c.flags.load(ctx)
+	stopLoad()
 	if err != nil {
 		return err
 	}
@@ -85,7 +94,9 @@ func (c *planCommand) Run(ctx context.Context, args []string) error {
 	}
 	start := time.Now()
 	c.progress("Reading %d resources of %s (%s)... ", len(st.spec.Resources)+countRemoved(st.spec, state), st.name(), st.spec.Region)
+	stopObserve := c.counts.Phase("observe")
 	plan, err := eng.Plan(ctx, st.spec, state, reconcile.PlanOptions{Destroy: c.destroy, Kinds: st.kinds})
+	stopObserve()
 	if err != nil {
 		c.progress("failed\n")
 		return err
@@ -126,7 +137,9 @@ func (c *planCommand) Run(ctx context.Context, args []string) error {
 		}
 	}
 	applyStart := time.Now()
+	stopApply := c.counts.Phase("apply")
 	res, err := eng.Apply(ctx, plan)
+	stopApply()
 	if res == nil {
 		return err
 	}
@@ -165,13 +178,30 @@ func (c *planCommand) progress(format string, args ...any) {
 func (c *planCommand) render(p *reconcile.Plan, r *reconcile.Result) error {
 	switch c.output {
 	case "json":
-		return render.JSON(c.stdout, render.NewDocument(p, r, nil))
+		return render.JSON(c.stdout, render.NewDocument(p, r, c.statsReport()))
 	case "markdown":
 		render.Markdown(c.stdout, p)
 	default:
 		render.Text(c.stdout, p, render.StyleFor(os.Stdout))
 	}
 	return nil
+}
+
+// statsReport is what --output json carries under "stats": nil without
+// --stats. The lock is still held when the document is written, so the
+// unlock call is not in it.
+func (c *planCommand) statsReport() any {
+	if !c.stats || c.counts == nil {
+		return nil
+	}
+	return c.counts.Report()
+}
+
+// printStats ends a text or markdown run with --stats on stderr.
+func (c *planCommand) printStats() {
+	if c.stats && c.output != "json" {
+		c.counts.Report().WriteText(c.stderr)
+	}
 }
 
 func (c *planCommand) summarize(r *reconcile.Result, elapsed time.Duration) {

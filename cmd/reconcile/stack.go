@@ -25,6 +25,8 @@ type stackFlags struct {
 	profile     string
 	endpoint    string
 	parallelism int
+	// stats, when set, counts the AWS calls and times the state operations.
+	stats *awsclient.Stats
 }
 
 func (f *stackFlags) register(fs *flag.FlagSet) {
@@ -57,7 +59,7 @@ func (f *stackFlags) load(ctx context.Context) (*stack, error) {
 		region = f.region
 		spec.Region = region
 	}
-	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: region, Profile: f.profile, Endpoint: f.endpoint})
+	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: region, Profile: f.profile, Endpoint: f.endpoint, Stats: f.stats})
 	if err != nil {
 		return nil, err
 	}
@@ -68,11 +70,15 @@ func (f *stackFlags) load(ctx context.Context) (*stack, error) {
 		}
 		spec.AccountID = aws.ToString(out.Account)
 	}
+	var store reconcile.StateStore = ssmstate.New(cfg, spec.Project, spec.Environment)
+	if f.stats != nil {
+		store = timedStore{StateStore: store, stats: f.stats}
+	}
 	return &stack{
 		spec:  spec,
 		cfg:   cfg,
 		kinds: kinds(cfg),
-		store: ssmstate.New(cfg, spec.Project, spec.Environment),
+		store: store,
 	}, nil
 }
 

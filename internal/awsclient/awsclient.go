@@ -19,6 +19,8 @@ type Options struct {
 	Region   string
 	Profile  string
 	Endpoint string // "" uses AWS_ENDPOINT_URL or the real AWS endpoints
+	// Stats, when set, counts every call made by clients of the config.
+	Stats *Stats
 }
 
 // Load returns the shared configuration.
@@ -59,6 +61,9 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("cannot load AWS configuration: %w", err)
+	}
+	if o.Stats != nil {
+		cfg.APIOptions = append(cfg.APIOptions, o.Stats.middleware)
 	}
 	return cfg, nil
 }
