@@ -121,9 +121,15 @@ func describe(c *reconcile.Change) string {
 // fieldLines renders one field's change; a map of strings (tags,
 // environment variables) is shown key by key.
 func fieldLines(c *reconcile.Change, d reconcile.FieldDiff) []string {
+	if d.Sensitive {
+		return []string{fieldLine(c, d)}
+	}
 	before, bok := flatMap(d.Before)
 	after, aok := flatMap(d.After)
-	if !bok || !aok || d.Sensitive {
+	if !bok || !aok {
+		if lines := documentLines(c, d); lines != nil {
+			return lines
+		}
 		return []string{fieldLine(c, d)}
 	}
 	keys := map[string]bool{}
@@ -150,6 +156,65 @@ func fieldLines(c *reconcile.Change, d reconcile.FieldDiff) []string {
 		lines = append(lines, fieldLine(c, sub))
 	}
 	return lines
+}
+
+// documentLines shows a document (an IAM policy, lifecycle rules) by the
+// keys that differ, and a list under a key by the elements only one side
+// has: an extra statement added by hand reads as one line.
+func documentLines(c *reconcile.Change, d reconcile.FieldDiff) []string {
+	before, bok := d.Before.(map[string]any)
+	after, aok := d.After.(map[string]any)
+	if !bok || !aok {
+		return nil
+	}
+	keys := map[string]bool{}
+	for k := range before {
+		keys[k] = true
+	}
+	for k := range after {
+		keys[k] = true
+	}
+	live, spec := "only in AWS", "only in the spec"
+	if c.Class != reconcile.OutOfBand {
+		live, spec = "removed", "added"
+	}
+	var lines []string
+	for _, k := range sortedKeys(keys) {
+		b, a := before[k], after[k]
+		if jsonLine(b) == jsonLine(a) {
+			continue
+		}
+		bl, bIsList := b.([]any)
+		al, aIsList := a.([]any)
+		if !bIsList || !aIsList {
+			lines = append(lines, fieldLine(c, reconcile.FieldDiff{Path: d.Path + "." + k, Before: b, After: a}))
+			continue
+		}
+		for _, e := range bl {
+			if !containsJSON(al, e) {
+				lines = append(lines, fmt.Sprintf("%s.%s: - %s (%s)", d.Path, k, jsonLine(e), live))
+			}
+		}
+		for _, e := range al {
+			if !containsJSON(bl, e) {
+				lines = append(lines, fmt.Sprintf("%s.%s: + %s (%s)", d.Path, k, jsonLine(e), spec))
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return nil // equal as JSON but not to the kind's comparison: show it whole
+	}
+	return lines
+}
+
+func containsJSON(list []any, v any) bool {
+	s := jsonLine(v)
+	for _, e := range list {
+		if jsonLine(e) == s {
+			return true
+		}
+	}
+	return false
 }
 
 // flatMap returns m when it maps strings to strings; nil maps count.
