@@ -17,20 +17,20 @@ type timedStore struct {
 
 func (s timedStore) Load(ctx context.Context) (*reconcile.State, error) {
 	defer s.stats.Phase("state read")()
-	return s.StateStore.Load(ctx)
+	return s.StateStore.Load(awsclient.WithPhase(ctx, "state read"))
 }
 
 func (s timedStore) Save(ctx context.Context, st *reconcile.State) error {
 	defer s.stats.Phase("state write")()
-	return s.StateStore.Save(ctx, st)
+	return s.StateStore.Save(awsclient.WithPhase(ctx, "state write"), st)
 }
 
 func (s timedStore) Lock(ctx context.Context, info reconcile.LockInfo) error {
 	defer s.stats.Phase("lock")()
-	return s.StateStore.Lock(ctx, info)
+	return s.StateStore.Lock(awsclient.WithPhase(ctx, "lock"), info)
 }
 
 func (s timedStore) Unlock(ctx context.Context, id string) error {
 	defer s.stats.Phase("unlock")()
-	return s.StateStore.Unlock(ctx, id)
+	return s.StateStore.Unlock(awsclient.WithPhase(ctx, "unlock"), id)
 }

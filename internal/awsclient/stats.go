@@ -29,6 +29,15 @@ type Stats struct {
 	firstCall time.Duration  // since processStart; 0 while no call was made
 	phases    []*phase
 	byName    map[string]*phase
+	own       map[string]int // calls made under a context tagged with a phase
+}
+
+type phaseKey struct{}
+
+// WithPhase tags ctx so the calls made under it count as the named phase's
+// own, apart from the calls others make while it runs.
+func WithPhase(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, phaseKey{}, name)
 }
 
 type phase struct {
@@ -43,7 +52,7 @@ type phase struct {
 
 // NewStats returns empty statistics.
 func NewStats() *Stats {
-	return &Stats{calls: map[string]int{}, errors: map[string]int{}, byName: map[string]*phase{}}
+	return &Stats{calls: map[string]int{}, errors: map[string]int{}, byName: map[string]*phase{}, own: map[string]int{}}
 }
 
 // Phase starts timing the named phase and returns the function that stops
@@ -90,10 +99,13 @@ func (s *Stats) totalLocked() int {
 	return n
 }
 
-func (s *Stats) record(service, operation string, err error) {
+func (s *Stats) record(ctx context.Context, service, operation string, err error) {
 	key := service + ":" + operation
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if name, ok := ctx.Value(phaseKey{}).(string); ok {
+		s.own[name]++
+	}
 	s.calls[key]++
 	if err != nil {
 		s.errors[key]++
@@ -113,7 +125,7 @@ func (s *Stats) middleware(stack *middleware.Stack) error {
 			}
 			s.mu.Unlock()
 			out, md, err := next.HandleFinalize(ctx, in)
-			s.record(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx), err)
+			s.record(ctx, awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx), err)
 			return out, md, err
 		}), middleware.After)
 }
@@ -138,7 +150,11 @@ type PhaseReport struct {
 	Name  string  `json:"name"`
 	MS    float64 `json:"ms"`
 	Runs  int     `json:"runs"`
-	Calls int     `json:"api_calls"`
+	// Calls are all the calls made while the phase ran, by anyone.
+	Calls int `json:"api_calls"`
+	// OwnCalls are the calls the phase made itself (a context tagged
+	// WithPhase); absent for phases that do not tag.
+	OwnCalls int `json:"own_api_calls,omitempty"`
 }
 
 // Report returns a snapshot; phases still running count up to now.
@@ -162,7 +178,7 @@ func (s *Stats) Report() Report {
 			d += time.Since(p.started)
 			calls += r.Calls - p.callsAt
 		}
-		r.Phases = append(r.Phases, PhaseReport{Name: p.name, MS: ms(d), Runs: p.count, Calls: calls})
+		r.Phases = append(r.Phases, PhaseReport{Name: p.name, MS: ms(d), Runs: p.count, Calls: calls, OwnCalls: s.own[p.name]})
 	}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
@@ -193,7 +209,11 @@ func (r Report) WriteText(w io.Writer) {
 		if p.Runs > 1 {
 			runs = fmt.Sprintf(" (%d runs)", p.Runs)
 		}
-		fmt.Fprintf(w, "  %-12s %9.1f ms %6d calls%s\n", p.Name, p.MS, p.Calls, runs)
+		own := ""
+		if p.OwnCalls > 0 {
+			own = fmt.Sprintf(", %d its own", p.OwnCalls)
+		}
+		fmt.Fprintf(w, "  %-12s %9.1f ms %6d calls%s%s\n", p.Name, p.MS, p.Calls, own, runs)
 	}
 	ops := make([]string, 0, len(r.ByOperation))
 	for k := range r.ByOperation {

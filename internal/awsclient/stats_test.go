@@ -60,7 +60,7 @@ func TestStatsCountsEveryAttempt(t *testing.T) {
 	stop()
 	stop() // a second stop changes nothing
 	stopWrite := stats.Phase("state write")
-	if _, err := client.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String("s"), Value: aws.String("v")}); err != nil {
+	if _, err := client.PutParameter(WithPhase(ctx, "state write"), &ssm.PutParameterInput{Name: aws.String("s"), Value: aws.String("v")}); err != nil {
 		t.Fatalf("PutParameter after two throttles: %v", err)
 	}
 	stopWrite()
@@ -73,13 +73,13 @@ func TestStatsCountsEveryAttempt(t *testing.T) {
 	if r.Calls != 9 || r.Errors != 3 {
 		t.Errorf("calls %d errors %d, want 9 and 3", r.Calls, r.Errors)
 	}
-	gotPhases := map[string][2]int{}
+	gotPhases := map[string][3]int{}
 	for _, p := range r.Phases {
-		gotPhases[p.Name] = [2]int{p.Runs, p.Calls}
+		gotPhases[p.Name] = [3]int{p.Runs, p.Calls, p.OwnCalls}
 	}
-	wantPhases := map[string][2]int{"observe": {1, 6}, "state write": {1, 3}}
+	wantPhases := map[string][3]int{"observe": {1, 6, 0}, "state write": {1, 3, 3}}
 	if diff := cmp.Diff(wantPhases, gotPhases); diff != "" {
-		t.Errorf("phases {runs, calls} (-want +got):\n%s", diff)
+		t.Errorf("phases {runs, calls, own calls} (-want +got):\n%s", diff)
 	}
 	if r.FirstCallMS <= 0 {
 		t.Errorf("first call time not recorded: %v", r.FirstCallMS)
