@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -317,4 +319,34 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestHandleStopsBeforeTheLambdaDeadline checks the upstream call ends
+// before the invocation's own deadline even when the configured timeout
+// is longer, so the caller gets a typed answer instead of a killed function.
+func TestHandleStopsBeforeTheLambdaDeadline(t *testing.T) {
+	provider := newFakeProvider(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+	})
+	a := &Agent{
+		Keys: NewKeyLoader(ssmHolding(testKey), "/p"),
+		Chat: Chat{Model: "m", BaseURL: provider.URL, Timeout: 25 * time.Second},
+		Log:  slog.New(slog.NewJSONHandler(io.Discard, nil)),
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), lambdaMargin+300*time.Millisecond)
+	defer cancel()
+	deadline, _ := ctx.Deadline()
+	got, err := a.Handle(ctx, json.RawMessage(`{"message":"hi"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Error == nil || got.Error.Type != lambdaproto.ErrUpstreamTimeout {
+		t.Fatalf("Handle() = %+v, want upstream_timeout", got)
+	}
+	if left := time.Until(deadline); left < lambdaMargin/2 {
+		t.Errorf("answered %s before the deadline, want about %s", left, lambdaMargin)
+	}
 }
