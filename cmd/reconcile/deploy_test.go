@@ -203,7 +203,7 @@ func appliedStore() *fakeStore {
 func testStack(t *testing.T, store reconcile.StateStore) *stack {
 	t.Helper()
 	spec, err := reconcile.LoadFile("../../spec.yaml", reconcile.LoadOptions{
-		Kinds:     kinds(aws.Config{}),
+		Kinds: kinds(aws.Config{}),
 		LookupEnv: func(name string) (string, bool) {
 			if name == "OPENAI_API_KEY" {
 				return "sk-test", true
