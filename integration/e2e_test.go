@@ -17,7 +17,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/trip-assistant/stack/internal/kinds"
 	"github.com/trip-assistant/stack/internal/localup"
+	engine "github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/render"
+	"github.com/trip-assistant/stack/reconcile/ssmstate"
 )
 
 // e2eChild marks the copy of this test binary that runs the stack: kumo
@@ -67,6 +73,13 @@ func TestE2E(t *testing.T) {
 		}
 	}()
 	t.Logf("stack up at %s", sys.URL)
+
+	// kumo keeps what it was given: planning again changes nothing.
+	if plan := planLocal(ctx, t, sys); plan.HasChanges() {
+		var b bytes.Buffer
+		render.Text(&b, plan, render.Style{})
+		t.Errorf("a second plan of the local environment has changes:\n%s", b.String())
+	}
 
 	// In order: the key is missing until the step that sets it.
 	steps := []struct {
@@ -183,4 +196,38 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// planLocal plans spec.yaml's local environment again against the running
+// stack, as `reconcile --env local --endpoint <kumo>` would.
+func planLocal(ctx context.Context, t *testing.T, sys *localup.System) *engine.Plan {
+	t.Helper()
+	spec, err := localup.LoadSpec(filepath.Join(root, "spec.yaml"), "local")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := kinds.All(sys.AWS)
+	for _, r := range spec.Resources {
+		r.Kind = all[r.Type]
+	}
+	spec.AccountID = localAccountID(ctx, t, sys)
+	store := ssmstate.New(sys.AWS, spec.Project, spec.Environment)
+	state, err := store.Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := (&engine.Engine{Store: store}).Plan(ctx, spec, state, engine.PlanOptions{Kinds: all})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
+func localAccountID(ctx context.Context, t *testing.T, sys *localup.System) string {
+	t.Helper()
+	out, err := sts.NewFromConfig(sys.AWS).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *out.Account
 }
