@@ -1,10 +1,3 @@
-// Package emulator starts the AWS emulator the tests talk to over HTTP.
-//
-// Which emulator runs is decided by the environment, so the same tests run
-// against moto here and LocalStack or moto images where they can be pulled:
-//   - AWS_ENDPOINT_URL set: use that endpoint, start nothing;
-//   - otherwise: start `moto_server` (pip install 'moto[server]') as a child
-//     process on a free loopback port.
 package emulator
 
 import (
@@ -25,6 +18,8 @@ type Emulator struct {
 	// Endpoint is the base URL every AWS client is pointed at.
 	Endpoint string
 	stop     func()
+	// reset wipes the emulator's state; nil means moto's reset API.
+	reset func(ctx context.Context) error
 }
 
 // Stop ends the emulator if this package started it.
@@ -34,10 +29,14 @@ func (e *Emulator) Stop() {
 	}
 }
 
-// Start returns a ready emulator.
+// Start returns a ready emulator, chosen by the environment (see the package
+// documentation).
 func Start(ctx context.Context) (*Emulator, error) {
 	if ep := os.Getenv("AWS_ENDPOINT_URL"); ep != "" {
 		return &Emulator{Endpoint: ep}, nil
+	}
+	if image := os.Getenv("EMULATOR_IMAGE"); image != "" {
+		return startContainer(ctx, image)
 	}
 	return startMoto(ctx)
 }
@@ -93,14 +92,30 @@ func startMoto(ctx context.Context) (*Emulator, error) {
 	}
 }
 
-// Reset wipes every resource in a moto emulator, so tests start from empty.
+// Reset wipes every resource in the emulator, so tests start from empty.
+// moto (as a process or an image) is reset through its API; other emulator
+// images are restarted, which empties their in-memory state.
 func (e *Emulator) Reset(ctx context.Context) error {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, e.Endpoint+"/moto-api/reset", nil)
+	if e.reset != nil {
+		return e.reset(ctx)
+	}
+	return resetMoto(ctx, e.Endpoint)
+}
+
+func resetMoto(ctx context.Context, endpoint string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint+"/moto-api/reset", nil)
+	if err != nil {
+		return fmt.Errorf("cannot reset the emulator at %s: %w", endpoint, err)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("cannot reset the emulator: %w", err)
+		return fmt.Errorf("cannot reset the emulator at %s: %w", endpoint, err)
 	}
 	resp.Body.Close()
+	// Anything but moto answers 404 here: say so rather than leave state behind.
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("cannot reset the emulator at %s: POST /moto-api/reset answered %s (not moto?)", endpoint, resp.Status)
+	}
 	return nil
 }
 

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what the tests need that Go modules do not bring: moto (the
+# emulator the integration tests run against) and a Docker engine (for the
+# container-mode emulator test). Idempotent: a second run only checks.
+#
+#   scripts/install-deps.sh            # moto and docker
+#   scripts/install-deps.sh moto       # only moto
+#   scripts/install-deps.sh docker     # only the Docker engine
+set -euo pipefail
+
+MOTO_VERSION=5.2.5
+
+log() { printf '[install-deps] %s\n' "$*" >&2; }
+
+# timed NAME CMD...: runs CMD and prints how long it took.
+timed() {
+  local name=$1 start=$EPOCHREALTIME
+  shift
+  "$@"
+  awk -v n="$name" -v a="$start" -v b="$EPOCHREALTIME" \
+    'BEGIN { printf "[install-deps] %s took %.1fs\n", n, b - a }' >&2
+}
+
+install_moto() {
+  if command -v moto_server >/dev/null 2>&1 &&
+    [ "$(python3 -m pip show moto 2>/dev/null | sed -n 's/^Version: //p')" = "$MOTO_VERSION" ]; then
+    log "moto $MOTO_VERSION already installed"
+    return
+  fi
+  timed "pip install moto[server]==$MOTO_VERSION" \
+    python3 -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  # pyenv installs console scripts behind shims that appear only after a rehash.
+  if command -v pyenv >/dev/null 2>&1; then pyenv rehash || true; fi
+  command -v moto_server >/dev/null 2>&1 || { log "moto_server is not on PATH after pip install"; return 1; }
+}
+
+install_docker() {
+  if command -v dockerd >/dev/null 2>&1; then
+    log "docker engine already installed ($(command -v dockerd))"
+    return
+  fi
+  if [ "$(id -u)" != 0 ]; then
+    log "not root: cannot apt-get install docker.io"
+    return 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  timed "apt-get update" apt-get update -qq
+  timed "apt-get install docker.io" \
+    apt-get install -y -qq --no-install-recommends docker.io iptables >/dev/null
+}
+
+what=${1:-all}
+case $what in
+  moto) install_moto ;;
+  docker) install_docker ;;
+  all) install_moto; install_docker ;;
+  *) log "usage: $0 [all|moto|docker]"; exit 2 ;;
+esac
