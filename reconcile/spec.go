@@ -110,6 +110,10 @@ type LoadOptions struct {
 	Environment string
 	// Kinds by type name: what resources the spec may declare.
 	Kinds map[string]Kind
+	// AllowUnsetInputs accepts references to inputs whose variable is
+	// unset (they stay unknown), for commands that only need the spec's
+	// structure.
+	AllowUnsetInputs bool
 	// LookupEnv reads inputs; os.LookupEnv when nil.
 	LookupEnv func(string) (string, bool)
 }

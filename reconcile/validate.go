@@ -130,7 +130,7 @@ func (l *loader) checkTemplate(str, path string, pos Pos, deps map[string]bool, 
 			switch {
 			case !found:
 				l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("unknown input ${%s}%s", rf.Expr, hint("input.", name, sortedKeys(l.s.Inputs)))})
-			case !in.Set:
+			case !in.Set && !l.o.AllowUnsetInputs:
 				l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("${%s} needs the environment variable %s, which is not set", rf.Expr, in.Env)})
 			case in.Sensitive && !allowInputs:
 				l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("${%s} is sensitive and cannot be an output", rf.Expr)})

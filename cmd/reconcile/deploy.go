@@ -79,6 +79,7 @@ func (c *deployCommand) Run(ctx context.Context, args []string) error {
 	case c.smokeAttempts < 1:
 		return fmt.Errorf("--smoke-attempts must be at least 1, got %d", c.smokeAttempts)
 	}
+	c.flags.allowUnsetInputs = true
 	st, err := c.flags.load(ctx)
 	if err != nil {
 		return err

@@ -27,6 +27,9 @@ type stackFlags struct {
 	parallelism int
 	// stats, when set, counts the AWS calls and times the state operations.
 	stats *awsclient.Stats
+	// allowUnsetInputs is for commands that never write the values inputs
+	// feed (deploy, unlock): they need the spec's structure, not its secrets.
+	allowUnsetInputs bool
 }
 
 func (f *stackFlags) register(fs *flag.FlagSet) {
@@ -50,7 +53,7 @@ type stack struct {
 func (f *stackFlags) load(ctx context.Context) (*stack, error) {
 	// Kinds describe their schema without calling AWS, so validation runs
 	// on kinds built from an empty configuration.
-	spec, err := reconcile.LoadFile(f.spec, reconcile.LoadOptions{Environment: f.env, Kinds: kinds(aws.Config{})})
+	spec, err := reconcile.LoadFile(f.spec, reconcile.LoadOptions{Environment: f.env, Kinds: kinds(aws.Config{}), AllowUnsetInputs: f.allowUnsetInputs})
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ func (c *unlockCommand) Run(ctx context.Context, args []string) error {
 	if fs.NArg() != 1 {
 		return errors.New("usage: reconcile unlock --spec FILE LOCK_ID (the id is in the error that named the lock's holder)")
 	}
+	c.flags.allowUnsetInputs = true
 	st, err := c.flags.load(ctx)
 	if err != nil {
 		return err
