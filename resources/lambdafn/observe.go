@@ -13,19 +13,10 @@ import (
 	"github.com/trip-assistant/stack/reconcile"
 )
 
-// Observe implements reconcile.Kind.
-//
-// There is no ObserveBatch: ListFunctions returns many configurations per
-// page, but neither the image URI nor the tags, so every function would
-// still need a GetFunction, and ListVersionsByFunction is per function
-// anyway. A batch would only add a call.
+// Observe implements reconcile.Kind: GetFunction (configuration, image,
+// tags) and ListVersionsByFunction (the latest published version).
 func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
-	name := req.ID
-	if name == "" {
-		// Unknown (a name built from a resource not yet made) is not a
-		// string: the function cannot exist yet.
-		name, _ = req.Desired["name"].(string)
-	}
+	name := requestName(req)
 	if name == "" {
 		return reconcile.Observation{}, nil
 	}
@@ -35,6 +26,17 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 	}
 	obs.Props["publish"] = desiredPublish(req.Desired)
 	return obs, nil
+}
+
+// requestName is the function a request is about, "" when it cannot
+// exist yet: Unknown (a name built from a resource not yet made) is not a
+// string.
+func requestName(req reconcile.ObserveRequest) string {
+	if req.ID != "" {
+		return req.ID
+	}
+	name, _ := req.Desired["name"].(string)
+	return name
 }
 
 // desiredPublish is what Observe reports for publish: it is not an AWS
@@ -48,17 +50,33 @@ func desiredPublish(desired reconcile.Props) bool {
 }
 
 func (k *Kind) observe(ctx context.Context, name string) (reconcile.Observation, error) {
-	out, err := k.api.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(name)})
-	if isNotFound(err) {
-		return reconcile.Observation{}, nil
-	}
-	if err != nil {
-		return reconcile.Observation{}, fmt.Errorf("cannot read lambda function %q: %w", name, err)
+	out, err := k.getFunction(ctx, name)
+	if err != nil || out == nil {
+		return reconcile.Observation{}, err
 	}
 	version, err := k.latestVersion(ctx, name)
 	if err != nil {
 		return reconcile.Observation{}, err
 	}
+	return observation(name, out, version), nil
+}
+
+// getFunction reads the function's configuration, code and tags; nil when
+// it does not exist.
+func (k *Kind) getFunction(ctx context.Context, name string) (*lambda.GetFunctionOutput, error) {
+	out, err := k.api.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(name)})
+	if isNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot read lambda function %q: %w", name, err)
+	}
+	return out, nil
+}
+
+// observation turns what GetFunction read into the kind's props and
+// attributes; version is the latest published one.
+func observation(name string, out *lambda.GetFunctionOutput, version string) reconcile.Observation {
 	cfg := out.Configuration
 	if cfg == nil {
 		cfg = &types.FunctionConfiguration{}
@@ -86,7 +104,7 @@ func (k *Kind) observe(ctx context.Context, name string) (reconcile.Observation,
 			"name":    name,
 			"version": version,
 		},
-	}, nil
+	}
 }
 
 // latestVersion returns the highest published version, "" when none is.

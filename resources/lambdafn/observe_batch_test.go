@@ -1,0 +1,176 @@
+package lambdafn
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// batchFake holds functions f0..f(n-1) with "$LATEST" and published
+// versions 1..i (f0 has none); "gone" does not exist. Its account listing
+// shows every version of every function, pageSize a page.
+func batchFake(n, pageSize int, hidden ...string) *fakeLambda {
+	f := settledFake()
+	f.getFunction = func(in *lambda.GetFunctionInput) (*lambda.GetFunctionOutput, error) {
+		name := aws.ToString(in.FunctionName)
+		if name == "gone" {
+			return nil, &types.ResourceNotFoundException{Message: aws.String("Function not found")}
+		}
+		return &lambda.GetFunctionOutput{
+			Configuration: &types.FunctionConfiguration{FunctionName: in.FunctionName, FunctionArn: aws.String("arn:" + name)},
+			Tags:          map[string]string{"n": name},
+		}, nil
+	}
+	var all []types.FunctionConfiguration
+	for i := range n {
+		name := fmt.Sprintf("f%d", i)
+		if contains(hidden, name) {
+			continue
+		}
+		all = append(all, types.FunctionConfiguration{FunctionName: aws.String(name), Version: aws.String("$LATEST")})
+		for v := 1; v <= i; v++ {
+			all = append(all, types.FunctionConfiguration{FunctionName: aws.String(name), Version: aws.String(fmt.Sprint(v))})
+		}
+	}
+	f.listFunctions = func(in *lambda.ListFunctionsInput) (*lambda.ListFunctionsOutput, error) {
+		if in.FunctionVersion != types.FunctionVersionAll {
+			return nil, fmt.Errorf("listing without FunctionVersion=ALL")
+		}
+		start := 0
+		fmt.Sscan(aws.ToString(in.Marker), &start)
+		end := min(start+pageSize, len(all))
+		out := &lambda.ListFunctionsOutput{Functions: all[start:end]}
+		if end < len(all) {
+			out.NextMarker = aws.String(fmt.Sprint(end))
+		}
+		return out, nil
+	}
+	f.listVersionsByFunction = func(in *lambda.ListVersionsByFunctionInput) (*lambda.ListVersionsByFunctionOutput, error) {
+		var out lambda.ListVersionsByFunctionOutput
+		for _, c := range all {
+			if aws.ToString(c.FunctionName) == aws.ToString(in.FunctionName) {
+				out.Versions = append(out.Versions, c)
+			}
+		}
+		if name := aws.ToString(in.FunctionName); contains(hidden, name) {
+			out.Versions = []types.FunctionConfiguration{{Version: aws.String("$LATEST")}, {Version: aws.String("7")}}
+		}
+		return &out, nil
+	}
+	return f
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestObserveBatch(t *testing.T) {
+	requests := func(names ...string) []reconcile.ObserveRequest {
+		var reqs []reconcile.ObserveRequest
+		for _, n := range names {
+			reqs = append(reqs, reconcile.ObserveRequest{Name: n, ID: n})
+		}
+		// A function whose name is not known yet is absent, with no call.
+		return append(reqs, reconcile.ObserveRequest{Name: "later", Desired: reconcile.Props{"name": reconcile.Unknown{Ref: "x.name"}}})
+	}
+	cases := map[string]struct {
+		api          *fakeLambda
+		names        []string
+		wantVersions map[string]string // by name; absent ones are missing
+		wantCalls    map[string]int
+	}{
+		"a listing past its bound falls back to one per function": {
+			api:          batchFake(5, 4),
+			names:        []string{"f0", "f1", "f2", "f3", "f4", "gone"},
+			wantVersions: map[string]string{"f0": "", "f1": "1", "f2": "2", "f3": "3", "f4": "4"},
+			// 15 versions at 4 a page take 4 pages; 6 functions allow 3:
+			// the listing stops and each function is listed on its own.
+			wantCalls: map[string]int{"GetFunction": 6, "ListFunctions": 3, "ListVersionsByFunction": 5},
+		},
+		"listing within its bound": {
+			api:          batchFake(5, 50),
+			names:        []string{"f0", "f1", "f2", "f3", "f4", "gone"},
+			wantVersions: map[string]string{"f0": "", "f1": "1", "f2": "2", "f3": "3", "f4": "4"},
+			wantCalls:    map[string]int{"GetFunction": 6, "ListFunctions": 1},
+		},
+		"a function the listing missed is listed on its own": {
+			api:          batchFake(5, 50, "f3"),
+			names:        []string{"f0", "f1", "f2", "f3", "f4"},
+			wantVersions: map[string]string{"f0": "", "f1": "1", "f2": "2", "f3": "7", "f4": "4"},
+			wantCalls:    map[string]int{"GetFunction": 5, "ListFunctions": 1, "ListVersionsByFunction": 1},
+		},
+		"a small batch lists per function": {
+			api:          batchFake(2, 50),
+			names:        []string{"f0", "f1"},
+			wantVersions: map[string]string{"f0": "", "f1": "1"},
+			wantCalls:    map[string]int{"GetFunction": 2, "ListVersionsByFunction": 2},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			reqs := requests(tc.names...)
+			obs, err := NewWithAPI(tc.api).ObserveBatch(context.Background(), reqs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(obs) != len(reqs) {
+				t.Fatalf("%d observations for %d requests", len(obs), len(reqs))
+			}
+			got := map[string]string{}
+			for i, ob := range obs {
+				if !ob.Exists {
+					continue
+				}
+				if ob.ID != reqs[i].ID || ob.Props["tags"].(map[string]any)["n"] != reqs[i].ID {
+					t.Errorf("request %d (%s) answered with %s", i, reqs[i].ID, ob.ID)
+				}
+				got[ob.ID] = ob.Attrs["version"]
+			}
+			if d := cmp.Diff(tc.wantVersions, got); d != "" {
+				t.Errorf("versions (-want +got):\n%s", d)
+			}
+			calls := map[string]int{}
+			for _, c := range tc.api.calls {
+				calls[c]++
+			}
+			if d := cmp.Diff(tc.wantCalls, calls); d != "" {
+				t.Errorf("calls (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestObserveBatchMatchesObserve: a batch reads what Observe reads.
+func TestObserveBatchMatchesObserve(t *testing.T) {
+	api := batchFake(6, 50)
+	k := NewWithAPI(api)
+	var reqs []reconcile.ObserveRequest
+	for i := range 6 {
+		reqs = append(reqs, reconcile.ObserveRequest{Name: "x", ID: fmt.Sprintf("f%d", i), Desired: reconcile.Props{"publish": i%2 == 0}})
+	}
+	batch, err := k.ObserveBatch(context.Background(), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range reqs {
+		one, err := k.Observe(context.Background(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(one, batch[i]); d != "" {
+			t.Errorf("%s: Observe vs ObserveBatch (-one +batch):\n%s", r.ID, d)
+		}
+	}
+}
