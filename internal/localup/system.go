@@ -261,14 +261,27 @@ func (s *System) checkHealth(ctx context.Context) error {
 
 // SetOpenAIKey stores key in the stack's key parameter, as an operator does
 // in AWS; the agent reads it at its next message that finds no key cached.
+// The description is passed again: kumo drops what an overwrite omits.
 func (s *System) SetOpenAIKey(ctx context.Context, key string) error {
-	_, err := ssm.NewFromConfig(s.AWS).PutParameter(ctx, &ssm.PutParameterInput{
+	client := ssm.NewFromConfig(s.AWS)
+	desc, err := client.DescribeParameters(ctx, &ssm.DescribeParametersInput{
+		ParameterFilters: []ssmtypes.ParameterStringFilter{{Key: aws.String("Name"), Option: aws.String("Equals"), Values: []string{s.parameterName}}},
+	})
+	if err != nil {
+		return fmt.Errorf("cannot describe ssm parameter %q: %w", s.parameterName, err)
+	}
+	in := &ssm.PutParameterInput{
 		Name:      aws.String(s.parameterName),
 		Value:     aws.String(key),
 		Type:      ssmtypes.ParameterTypeSecureString,
 		Overwrite: aws.Bool(true),
-	})
-	if err != nil {
+	}
+	for _, p := range desc.Parameters {
+		if aws.ToString(p.Name) == s.parameterName {
+			in.Description, in.KeyId, in.Tier = p.Description, p.KeyId, p.Tier
+		}
+	}
+	if _, err := client.PutParameter(ctx, in); err != nil {
 		return fmt.Errorf("cannot set the OpenAI key in ssm parameter %q: %w", s.parameterName, err)
 	}
 	return nil
