@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
@@ -13,6 +14,7 @@ import (
 // fakeECR is an API whose methods are function fields; calls records the
 // method names in order.
 type fakeECR struct {
+	mu                            sync.Mutex // batch reads run concurrently
 	calls                         []string
 	describeRepositories          func(*ecr.DescribeRepositoriesInput) (*ecr.DescribeRepositoriesOutput, error)
 	getLifecyclePolicy            func(*ecr.GetLifecyclePolicyInput) (*ecr.GetLifecyclePolicyOutput, error)
@@ -30,47 +32,47 @@ type fakeECR struct {
 var _ API = (*fakeECR)(nil)
 
 func (f *fakeECR) DescribeRepositories(_ context.Context, in *ecr.DescribeRepositoriesInput, _ ...func(*ecr.Options)) (*ecr.DescribeRepositoriesOutput, error) {
-	f.calls = append(f.calls, "DescribeRepositories")
+	f.record("DescribeRepositories")
 	return f.describeRepositories(in)
 }
 func (f *fakeECR) GetLifecyclePolicy(_ context.Context, in *ecr.GetLifecyclePolicyInput, _ ...func(*ecr.Options)) (*ecr.GetLifecyclePolicyOutput, error) {
-	f.calls = append(f.calls, "GetLifecyclePolicy")
+	f.record("GetLifecyclePolicy")
 	return f.getLifecyclePolicy(in)
 }
 func (f *fakeECR) ListTagsForResource(_ context.Context, in *ecr.ListTagsForResourceInput, _ ...func(*ecr.Options)) (*ecr.ListTagsForResourceOutput, error) {
-	f.calls = append(f.calls, "ListTagsForResource")
+	f.record("ListTagsForResource")
 	return f.listTagsForResource(in)
 }
 func (f *fakeECR) CreateRepository(_ context.Context, in *ecr.CreateRepositoryInput, _ ...func(*ecr.Options)) (*ecr.CreateRepositoryOutput, error) {
-	f.calls = append(f.calls, "CreateRepository")
+	f.record("CreateRepository")
 	return f.createRepository(in)
 }
 func (f *fakeECR) PutImageTagMutability(_ context.Context, in *ecr.PutImageTagMutabilityInput, _ ...func(*ecr.Options)) (*ecr.PutImageTagMutabilityOutput, error) {
-	f.calls = append(f.calls, "PutImageTagMutability")
+	f.record("PutImageTagMutability")
 	return f.putImageTagMutability(in)
 }
 func (f *fakeECR) PutImageScanningConfiguration(_ context.Context, in *ecr.PutImageScanningConfigurationInput, _ ...func(*ecr.Options)) (*ecr.PutImageScanningConfigurationOutput, error) {
-	f.calls = append(f.calls, "PutImageScanningConfiguration")
+	f.record("PutImageScanningConfiguration")
 	return f.putImageScanningConfiguration(in)
 }
 func (f *fakeECR) PutLifecyclePolicy(_ context.Context, in *ecr.PutLifecyclePolicyInput, _ ...func(*ecr.Options)) (*ecr.PutLifecyclePolicyOutput, error) {
-	f.calls = append(f.calls, "PutLifecyclePolicy")
+	f.record("PutLifecyclePolicy")
 	return f.putLifecyclePolicy(in)
 }
 func (f *fakeECR) DeleteLifecyclePolicy(_ context.Context, in *ecr.DeleteLifecyclePolicyInput, _ ...func(*ecr.Options)) (*ecr.DeleteLifecyclePolicyOutput, error) {
-	f.calls = append(f.calls, "DeleteLifecyclePolicy")
+	f.record("DeleteLifecyclePolicy")
 	return f.deleteLifecyclePolicy(in)
 }
 func (f *fakeECR) TagResource(_ context.Context, in *ecr.TagResourceInput, _ ...func(*ecr.Options)) (*ecr.TagResourceOutput, error) {
-	f.calls = append(f.calls, "TagResource")
+	f.record("TagResource")
 	return f.tagResource(in)
 }
 func (f *fakeECR) UntagResource(_ context.Context, in *ecr.UntagResourceInput, _ ...func(*ecr.Options)) (*ecr.UntagResourceOutput, error) {
-	f.calls = append(f.calls, "UntagResource")
+	f.record("UntagResource")
 	return f.untagResource(in)
 }
 func (f *fakeECR) DeleteRepository(_ context.Context, in *ecr.DeleteRepositoryInput, _ ...func(*ecr.Options)) (*ecr.DeleteRepositoryOutput, error) {
-	f.calls = append(f.calls, "DeleteRepository")
+	f.record("DeleteRepository")
 	return f.deleteRepository(in)
 }
 
@@ -203,4 +205,10 @@ func newMemECR(repos map[string]*memRepo) *fakeECR {
 			return &ecr.DeleteRepositoryOutput{}, nil
 		},
 	}
+}
+
+func (f *fakeECR) record(call string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, call)
 }

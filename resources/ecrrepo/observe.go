@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/fanout"
 )
 
 // DescribeRepositories takes at most 100 names.
@@ -49,27 +50,38 @@ func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest
 			repos[n] = r
 		}
 	}
-	details := map[string]reconcile.Props{}
+	existing := make([]string, 0, len(repos))
+	for _, n := range unique {
+		if _, ok := repos[n]; ok {
+			existing = append(existing, n)
+		}
+	}
+	detailsOf := make([]reconcile.Props, len(existing))
+	err := fanout.Each(len(existing), fanout.Limit, func(i int) error {
+		props, err := k.readDetails(ctx, repos[existing[i]])
+		var notFound *types.RepositoryNotFoundException
+		if errors.As(err, &notFound) {
+			return nil // deleted between the reads: absent
+		}
+		detailsOf[i] = props
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	details := make(map[string]reconcile.Props, len(existing))
+	for i, n := range existing {
+		if detailsOf[i] != nil {
+			details[n] = detailsOf[i]
+		}
+	}
 	out := make([]reconcile.Observation, len(reqs))
 	for i := range reqs {
-		repo, ok := repos[names[i]]
+		props, ok := details[names[i]]
 		if !ok {
 			continue // absent
 		}
-		props, ok := details[names[i]]
-		if !ok {
-			var err error
-			props, err = k.readDetails(ctx, repo)
-			var notFound *types.RepositoryNotFoundException
-			if errors.As(err, &notFound) {
-				continue // deleted between the reads
-			}
-			if err != nil {
-				return nil, err
-			}
-			details[names[i]] = props
-		}
-		out[i] = observation(repo, props, forces[i])
+		out[i] = observation(repos[names[i]], props, forces[i])
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -13,6 +14,7 @@ import (
 // fakeLogs is an API whose methods are function fields; calls records the
 // method names in order.
 type fakeLogs struct {
+	mu                    sync.Mutex // batch reads run concurrently
 	calls                 []string
 	describeLogGroups     func(*cloudwatchlogs.DescribeLogGroupsInput) (*cloudwatchlogs.DescribeLogGroupsOutput, error)
 	listTagsForResource   func(*cloudwatchlogs.ListTagsForResourceInput) (*cloudwatchlogs.ListTagsForResourceOutput, error)
@@ -29,43 +31,43 @@ type fakeLogs struct {
 var _ API = (*fakeLogs)(nil)
 
 func (f *fakeLogs) DescribeLogGroups(_ context.Context, in *cloudwatchlogs.DescribeLogGroupsInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeLogGroupsOutput, error) {
-	f.calls = append(f.calls, "DescribeLogGroups")
+	f.record("DescribeLogGroups")
 	return f.describeLogGroups(in)
 }
 func (f *fakeLogs) ListTagsForResource(_ context.Context, in *cloudwatchlogs.ListTagsForResourceInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.ListTagsForResourceOutput, error) {
-	f.calls = append(f.calls, "ListTagsForResource")
+	f.record("ListTagsForResource")
 	return f.listTagsForResource(in)
 }
 func (f *fakeLogs) CreateLogGroup(_ context.Context, in *cloudwatchlogs.CreateLogGroupInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.CreateLogGroupOutput, error) {
-	f.calls = append(f.calls, "CreateLogGroup")
+	f.record("CreateLogGroup")
 	return f.createLogGroup(in)
 }
 func (f *fakeLogs) PutRetentionPolicy(_ context.Context, in *cloudwatchlogs.PutRetentionPolicyInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.PutRetentionPolicyOutput, error) {
-	f.calls = append(f.calls, "PutRetentionPolicy")
+	f.record("PutRetentionPolicy")
 	return f.putRetentionPolicy(in)
 }
 func (f *fakeLogs) DeleteRetentionPolicy(_ context.Context, in *cloudwatchlogs.DeleteRetentionPolicyInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DeleteRetentionPolicyOutput, error) {
-	f.calls = append(f.calls, "DeleteRetentionPolicy")
+	f.record("DeleteRetentionPolicy")
 	return f.deleteRetentionPolicy(in)
 }
 func (f *fakeLogs) AssociateKmsKey(_ context.Context, in *cloudwatchlogs.AssociateKmsKeyInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.AssociateKmsKeyOutput, error) {
-	f.calls = append(f.calls, "AssociateKmsKey")
+	f.record("AssociateKmsKey")
 	return f.associateKmsKey(in)
 }
 func (f *fakeLogs) DisassociateKmsKey(_ context.Context, in *cloudwatchlogs.DisassociateKmsKeyInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DisassociateKmsKeyOutput, error) {
-	f.calls = append(f.calls, "DisassociateKmsKey")
+	f.record("DisassociateKmsKey")
 	return f.disassociateKmsKey(in)
 }
 func (f *fakeLogs) TagResource(_ context.Context, in *cloudwatchlogs.TagResourceInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.TagResourceOutput, error) {
-	f.calls = append(f.calls, "TagResource")
+	f.record("TagResource")
 	return f.tagResource(in)
 }
 func (f *fakeLogs) UntagResource(_ context.Context, in *cloudwatchlogs.UntagResourceInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.UntagResourceOutput, error) {
-	f.calls = append(f.calls, "UntagResource")
+	f.record("UntagResource")
 	return f.untagResource(in)
 }
 func (f *fakeLogs) DeleteLogGroup(_ context.Context, in *cloudwatchlogs.DeleteLogGroupInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DeleteLogGroupOutput, error) {
-	f.calls = append(f.calls, "DeleteLogGroup")
+	f.record("DeleteLogGroup")
 	return f.deleteLogGroup(in)
 }
 
@@ -180,4 +182,10 @@ func newMemLogs(groups map[string]*memGroup) *fakeLogs {
 			return &cloudwatchlogs.DeleteLogGroupOutput{}, nil
 		},
 	}
+}
+
+func (f *fakeLogs) record(call string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, call)
 }

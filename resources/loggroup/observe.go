@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/fanout"
 )
 
 // minSharedPrefix is the shortest common prefix ObserveBatch lists instead
@@ -65,27 +66,40 @@ func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest
 			}
 		}
 	}
+	existing := make([]string, 0, len(groups))
+	for _, n := range unique {
+		if _, ok := groups[n]; ok {
+			existing = append(existing, n)
+		}
+	}
+	tagsOf := make([]map[string]string, len(existing))
+	gone := make([]bool, len(existing))
+	err := fanout.Each(len(existing), fanout.Limit, func(i int) error {
+		t, err := k.listTags(ctx, existing[i], arnOf(groups[existing[i]]))
+		var notFound *types.ResourceNotFoundException
+		if errors.As(err, &notFound) {
+			gone[i] = true // deleted between the two reads: absent
+			return nil
+		}
+		tagsOf[i] = t
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	tags := make(map[string]map[string]string, len(existing))
+	for i, n := range existing {
+		if !gone[i] {
+			tags[n] = tagsOf[i]
+		}
+	}
 	out := make([]reconcile.Observation, len(reqs))
-	tags := map[string]map[string]string{}
 	for i := range reqs {
-		g, ok := groups[names[i]]
+		t, ok := tags[names[i]]
 		if !ok {
 			continue // absent
 		}
-		t, ok := tags[names[i]]
-		if !ok {
-			var err error
-			t, err = k.listTags(ctx, names[i], arnOf(g))
-			var notFound *types.ResourceNotFoundException
-			if errors.As(err, &notFound) {
-				continue // deleted between the two reads
-			}
-			if err != nil {
-				return nil, err
-			}
-			tags[names[i]] = t
-		}
-		out[i] = observation(g, t)
+		out[i] = observation(groups[names[i]], t)
 	}
 	return out, nil
 }

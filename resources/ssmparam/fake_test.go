@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -14,6 +15,7 @@ import (
 // fakeSSM is an API whose methods are function fields; calls records the
 // method names in order.
 type fakeSSM struct {
+	mu                     sync.Mutex // batch reads run concurrently
 	calls                  []string
 	getParameters          func(*ssm.GetParametersInput) (*ssm.GetParametersOutput, error)
 	describeParameters     func(*ssm.DescribeParametersInput) (*ssm.DescribeParametersOutput, error)
@@ -27,31 +29,31 @@ type fakeSSM struct {
 var _ API = (*fakeSSM)(nil)
 
 func (f *fakeSSM) GetParameters(_ context.Context, in *ssm.GetParametersInput, _ ...func(*ssm.Options)) (*ssm.GetParametersOutput, error) {
-	f.calls = append(f.calls, "GetParameters")
+	f.record("GetParameters")
 	return f.getParameters(in)
 }
 func (f *fakeSSM) DescribeParameters(_ context.Context, in *ssm.DescribeParametersInput, _ ...func(*ssm.Options)) (*ssm.DescribeParametersOutput, error) {
-	f.calls = append(f.calls, "DescribeParameters")
+	f.record("DescribeParameters")
 	return f.describeParameters(in)
 }
 func (f *fakeSSM) ListTagsForResource(_ context.Context, in *ssm.ListTagsForResourceInput, _ ...func(*ssm.Options)) (*ssm.ListTagsForResourceOutput, error) {
-	f.calls = append(f.calls, "ListTagsForResource")
+	f.record("ListTagsForResource")
 	return f.listTagsForResource(in)
 }
 func (f *fakeSSM) PutParameter(_ context.Context, in *ssm.PutParameterInput, _ ...func(*ssm.Options)) (*ssm.PutParameterOutput, error) {
-	f.calls = append(f.calls, "PutParameter")
+	f.record("PutParameter")
 	return f.putParameter(in)
 }
 func (f *fakeSSM) AddTagsToResource(_ context.Context, in *ssm.AddTagsToResourceInput, _ ...func(*ssm.Options)) (*ssm.AddTagsToResourceOutput, error) {
-	f.calls = append(f.calls, "AddTagsToResource")
+	f.record("AddTagsToResource")
 	return f.addTagsToResource(in)
 }
 func (f *fakeSSM) RemoveTagsFromResource(_ context.Context, in *ssm.RemoveTagsFromResourceInput, _ ...func(*ssm.Options)) (*ssm.RemoveTagsFromResourceOutput, error) {
-	f.calls = append(f.calls, "RemoveTagsFromResource")
+	f.record("RemoveTagsFromResource")
 	return f.removeTagsFromResource(in)
 }
 func (f *fakeSSM) DeleteParameter(_ context.Context, in *ssm.DeleteParameterInput, _ ...func(*ssm.Options)) (*ssm.DeleteParameterOutput, error) {
-	f.calls = append(f.calls, "DeleteParameter")
+	f.record("DeleteParameter")
 	return f.deleteParameter(in)
 }
 
@@ -156,4 +158,10 @@ func newMemSSM(params map[string]*memParam) *fakeSSM {
 			return &ssm.DeleteParameterOutput{}, nil
 		},
 	}
+}
+
+func (f *fakeSSM) record(call string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, call)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/fanout"
 )
 
 const (
@@ -60,19 +61,28 @@ func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest
 	if err != nil {
 		return nil, err
 	}
-	tags := make(map[string]map[string]string, len(found))
-	for _, n := range found {
-		t, err := k.listTags(ctx, n)
-		if err != nil {
-			var invalid *types.InvalidResourceId
-			if errors.As(err, &invalid) {
-				// Deleted between the two reads: absent.
-				delete(params, n)
-				continue
-			}
-			return nil, err
+	tagsOf := make([]map[string]string, len(found))
+	gone := make([]bool, len(found))
+	err = fanout.Each(len(found), fanout.Limit, func(i int) error {
+		t, err := k.listTags(ctx, found[i])
+		var invalid *types.InvalidResourceId
+		if errors.As(err, &invalid) {
+			gone[i] = true // deleted between the two reads: absent
+			return nil
 		}
-		tags[n] = t
+		tagsOf[i] = t
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	tags := make(map[string]map[string]string, len(found))
+	for i, n := range found {
+		if gone[i] {
+			delete(params, n)
+			continue
+		}
+		tags[n] = tagsOf[i]
 	}
 	out := make([]reconcile.Observation, len(reqs))
 	for i, r := range reqs {
