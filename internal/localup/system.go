@@ -101,6 +101,7 @@ func Start(ctx context.Context, o Options) (_ *System, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// exited holds one error per handler, so no handler's goroutine blocks.
 	s := &System{em: em, Endpoint: em.URL, exited: make(chan error, 2)}
 	defer func() {
 		if err != nil {
@@ -111,16 +112,26 @@ func Start(ctx context.Context, o Options) (_ *System, err error) {
 		return nil, fmt.Errorf("cannot make a directory for the handlers: %w", err)
 	}
 
-	// The handlers build while the stack is reconciled.
+	// The handlers build while the stack is reconciled. A failed start
+	// cancels the build and waits for it before removing its directory.
 	type built struct {
 		agent, api string
 		err        error
 	}
 	builds := make(chan built, 1)
+	buildCtx, cancelBuild := context.WithCancel(ctx)
 	go func() {
 		var b built
-		b.agent, b.api, b.err = buildHandlers(ctx, o.Root, s.dir)
+		b.agent, b.api, b.err = buildHandlers(buildCtx, o.Root, s.dir)
 		builds <- b
+	}()
+	var b built
+	received := false
+	defer func() {
+		cancelBuild()
+		if !received {
+			<-builds
+		}
 	}()
 
 	if s.AWS, err = awsclient.Load(ctx, awsclient.Options{Region: spec.Region, Endpoint: em.URL}); err != nil {
@@ -162,7 +173,7 @@ func Start(ctx context.Context, o Options) (_ *System, err error) {
 		s.Model += ", but no key is set: messages answer missing_key (set OPENAI_API_KEY, or use --fake-model)"
 	}
 
-	b := <-builds
+	b, received = <-builds, true
 	if b.err != nil {
 		return nil, b.err
 	}
