@@ -130,12 +130,5 @@ func adoptDiff(desired, live reconcile.Props) reconcile.Diff {
 }
 
 func (k *Kind) waitVersion(ctx context.Context, name, version string) error {
-	err := lambda.NewPublishedVersionActiveWaiter(k.api).Wait(ctx, &lambda.GetFunctionConfigurationInput{
-		FunctionName: aws.String(name),
-		Qualifier:    aws.String(version),
-	}, k.waitFor)
-	if err != nil {
-		return fmt.Errorf("version %s of lambda function %q did not become active: %w", version, name, err)
-	}
-	return nil
+	return WaitVersionActive(ctx, k.api, name, version, k.waitFor)
 }

@@ -112,11 +112,8 @@ func configUpdate(name string, desired reconcile.Props, diff reconcile.Diff) *la
 }
 
 func (k *Kind) waitUpdated(ctx context.Context, name string) error {
-	err := lambda.NewFunctionUpdatedV2Waiter(k.api).Wait(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(name)}, k.waitFor)
-	if err != nil {
-		return fmt.Errorf("lambda function %q did not finish updating: %w", name, err)
-	}
-	return nil
+	_, err := WaitUpdated(ctx, k.api, name, k.waitFor)
+	return err
 }
 
 func (k *Kind) syncTags(ctx context.Context, name string, live reconcile.Observation, want map[string]string) error {
