@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
-	"strings"
 )
 
 // Sensitive stands in for a secret in a rendered diff.
@@ -166,33 +165,14 @@ func canonical(v any) string {
 // Digest is the digest of a resource's desired props as recorded in the
 // state: sensitive values enter only as their own digest.
 func Digest(schema Schema, desired Props) string {
-	return digestProps(schema, desired)
-}
-
-func digestProps(schema Schema, p Props) string {
-	clean := make(map[string]any, len(p))
-	for k, v := range p {
-		f := schema[k]
-		switch {
-		case f.Sensitive:
-			clean[k] = SecretDigest(asString(v))
-		case f.Type == Object:
-			if m, ok := v.(map[string]any); ok {
-				var sub map[string]any
-				_ = json.Unmarshal([]byte(canonicalObject(f.Fields, m)), &sub)
-				clean[k] = sub
-				continue
-			}
-			clean[k] = v
-		default:
-			clean[k] = v
+	clean := make(map[string]any, len(desired))
+	for k, v := range desired {
+		if schema[k].Sensitive {
+			v = SecretDigest(asString(v))
 		}
+		clean[k] = v
 	}
 	return SecretDigest(canonical(clean))[len("sha256:"):][:16]
-}
-
-func canonicalObject(schema Schema, m map[string]any) string {
-	return canonical(m)
 }
 
 // hasUnknown reports whether any value in props is only known after apply.
@@ -208,24 +188,4 @@ func hasUnknown(p Props) bool {
 		}
 	}
 	return false
-}
-
-// summarize renders a value in one short line for text output.
-func summarize(v any) string {
-	switch t := v.(type) {
-	case nil:
-		return "(none)"
-	case Unknown:
-		return "(known after apply)"
-	case string:
-		if t == Sensitive {
-			return t
-		}
-		return `"` + t + `"`
-	}
-	s := canonical(v)
-	if len(s) > 120 {
-		s = s[:117] + "..."
-	}
-	return strings.ReplaceAll(s, "\n", " ")
 }
