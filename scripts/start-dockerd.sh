@@ -22,10 +22,30 @@ fi
 command -v dockerd >/dev/null 2>&1 || { log "dockerd not installed (run scripts/install-deps.sh docker)"; exit 1; }
 [ "$(id -u)" = 0 ] || { log "not root: cannot start dockerd"; exit 1; }
 
+# live_process PIDFILE NAME: whether PIDFILE names a running (not zombie)
+# process called NAME.
+live_process() {
+  local pid state
+  pid=$(cat "$1" 2>/dev/null) || return 1
+  [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || return 1
+  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] || return 1
+  state=$(awk '{ print $3 }' "/proc/$pid/stat")
+  [ "$state" != Z ]
+}
+
+# A killed engine leaves pid files behind. dockerd trusts the one of its
+# containerd and then waits 15s for a socket nobody serves (the pid can still
+# exist as a zombie, or belong to another process by now).
+for f in /var/run/docker/containerd/containerd.pid:containerd /var/run/docker.pid:dockerd; do
+  if [ -e "${f%%:*}" ] && ! live_process "${f%%:*}" "${f##*:}"; then
+    log "removing stale ${f%%:*}"
+    rm -f "${f%%:*}"
+  fi
+done
+
 # start_engine ARGS...: starts dockerd detached from this shell and waits.
 start_engine() {
   log "starting dockerd${*:+ $*} (log: $LOG)"
-  rm -f /var/run/docker.pid
   # setsid: the engine must outlive this script and not share its process group.
   setsid dockerd --host "unix://$SOCK" "$@" >>"$LOG" 2>&1 </dev/null &
   local pid=$! started=$EPOCHREALTIME deadline=$((SECONDS + TIMEOUT))
