@@ -147,9 +147,9 @@ type Report struct {
 
 // PhaseReport is the time and calls of one phase.
 type PhaseReport struct {
-	Name  string  `json:"name"`
-	MS    float64 `json:"ms"`
-	Runs  int     `json:"runs"`
+	Name string  `json:"name"`
+	MS   float64 `json:"ms"`
+	Runs int     `json:"runs"`
 	// Calls are all the calls made while the phase ran, by anyone.
 	Calls int `json:"api_calls"`
 	// OwnCalls are the calls the phase made itself (a context tagged
