@@ -6,6 +6,7 @@ package kinds
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/trip-assistant/stack/internal/tagindex"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/resources/ecrrepo"
 	"github.com/trip-assistant/stack/resources/httpapi"
@@ -22,11 +23,16 @@ import (
 // All returns every kind by type name, with clients built from cfg. Adding
 // a kind is one line here; the engine does not change. Kinds describe their
 // schema without calling AWS, so an empty aws.Config serves validation.
+//
+// The kinds share one tag index, a listing made once on first use and
+// kept: call All once per run (plan), not once per process that plans
+// several times.
 func All(cfg aws.Config) map[string]reconcile.Kind {
+	tags := tagindex.New(cfg)
 	all := []reconcile.Kind{
-		ssmparam.New(cfg),
-		loggroup.New(cfg),
-		ecrrepo.New(cfg),
+		ssmparam.New(cfg, ssmparam.WithTagIndex(tags)),
+		loggroup.New(cfg, loggroup.WithTagIndex(tags)),
+		ecrrepo.New(cfg, ecrrepo.WithTagIndex(tags)),
 		iamrole.New(cfg),
 		iampolicy.New(cfg),
 		oidcprovider.New(cfg),

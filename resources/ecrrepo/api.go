@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+
+	"github.com/trip-assistant/stack/reconcile"
 )
 
 // API is the part of the ECR client this kind calls.
@@ -22,3 +24,10 @@ type API interface {
 }
 
 var _ API = (*ecr.Client)(nil)
+
+// TagIndex confirms tags from one listing shared by the run's kinds
+// (internal/tagindex): it returns arn's listed tags only when they equal
+// the tags of every desired props given, and false otherwise.
+type TagIndex interface {
+	Confirm(ctx context.Context, arn string, desired ...reconcile.Props) (map[string]string, bool)
+}

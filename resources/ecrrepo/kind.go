@@ -10,6 +10,11 @@ import (
 // Kind reconciles ecr.repository resources.
 type Kind struct {
 	api API
+	// tagIndex, when set, spares the ListTagsForResource of a repository
+	// whose tags it confirms equal to the desired ones. The Tagging API
+	// lists ecr:repository on AWS; moto 5.2.5 does not, so there every
+	// repository falls back to its own read.
+	tagIndex TagIndex
 }
 
 var (
@@ -18,8 +23,21 @@ var (
 	_ reconcile.Lister        = (*Kind)(nil)
 )
 
+// Option adjusts a Kind.
+type Option func(*Kind)
+
+// WithTagIndex makes observations take tags the index confirms instead of
+// reading each repository's tags.
+func WithTagIndex(x TagIndex) Option { return func(k *Kind) { k.tagIndex = x } }
+
 // New returns the kind talking to ECR with cfg.
-func New(cfg aws.Config) *Kind { return NewWithAPI(ecr.NewFromConfig(cfg)) }
+func New(cfg aws.Config, opts ...Option) *Kind { return NewWithAPI(ecr.NewFromConfig(cfg), opts...) }
 
 // NewWithAPI returns the kind talking to api (a fake in tests).
-func NewWithAPI(api API) *Kind { return &Kind{api: api} }
+func NewWithAPI(api API, opts ...Option) *Kind {
+	k := &Kind{api: api}
+	for _, o := range opts {
+		o(k)
+	}
+	return k
+}

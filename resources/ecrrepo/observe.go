@@ -27,18 +27,23 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 
 // ObserveBatch reads many repositories with one DescribeRepositories per
 // 100 names, then their lifecycle policy and tags, one call each per
-// existing repository (ECR has no batch read for either).
+// existing repository (ECR has no batch read for either). The tags call is
+// spared when the run's tag index confirms the repository's tags equal the
+// desired ones (see tagindex.Index.Confirm for why only then).
 func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
 	names := make([]string, len(reqs))
 	forces := make([]bool, len(reqs))
 	var unique []string
-	seen := map[string]bool{}
+	desired := map[string][]reconcile.Props{}
 	for i, r := range reqs {
 		names[i], forces[i] = identity(r)
-		if names[i] != "" && !seen[names[i]] {
-			seen[names[i]] = true
+		if names[i] == "" {
+			continue
+		}
+		if _, seen := desired[names[i]]; !seen {
 			unique = append(unique, names[i])
 		}
+		desired[names[i]] = append(desired[names[i]], r.Desired)
 	}
 	repos := map[string]types.Repository{}
 	for start := 0; start < len(unique); start += describeBatch {
@@ -58,7 +63,7 @@ func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest
 	}
 	detailsOf := make([]reconcile.Props, len(existing))
 	err := fanout.Each(len(existing), fanout.Limit, func(i int) error {
-		props, err := k.readDetails(ctx, repos[existing[i]])
+		props, err := k.readDetails(ctx, repos[existing[i]], desired[existing[i]])
 		var notFound *types.RepositoryNotFoundException
 		if errors.As(err, &notFound) {
 			return nil // deleted between the reads: absent
@@ -129,8 +134,9 @@ func (k *Kind) describe(ctx context.Context, names []string) (map[string]types.R
 	return out, nil
 }
 
-// readDetails reads the lifecycle policy and the tags of repo.
-func (k *Kind) readDetails(ctx context.Context, repo types.Repository) (reconcile.Props, error) {
+// readDetails reads the lifecycle policy and the tags of repo; the tags
+// come from the tag index when it confirms them.
+func (k *Kind) readDetails(ctx context.Context, repo types.Repository, desired []reconcile.Props) (reconcile.Props, error) {
 	name := aws.ToString(repo.RepositoryName)
 	props := reconcile.Props{}
 	pol, err := k.api.GetLifecyclePolicy(ctx, &ecr.GetLifecyclePolicyInput{
@@ -148,6 +154,12 @@ func (k *Kind) readDetails(ctx context.Context, repo types.Repository) (reconcil
 			return nil, fmt.Errorf("cannot parse the lifecycle policy of ecr repository %q: %w", name, err)
 		}
 		props["lifecycle_policy"] = doc
+	}
+	if k.tagIndex != nil {
+		if tags, ok := k.tagIndex.Confirm(ctx, aws.ToString(repo.RepositoryArn), desired...); ok {
+			props["tags"] = reconcile.StringMapValue(tags)
+			return props, nil
+		}
 	}
 	tags, err := k.api.ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: repo.RepositoryArn})
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+
+	"github.com/trip-assistant/stack/reconcile"
 )
 
 // API is the part of the CloudWatch Logs client this kind calls.
@@ -21,3 +23,10 @@ type API interface {
 }
 
 var _ API = (*cloudwatchlogs.Client)(nil)
+
+// TagIndex confirms tags from one listing shared by the run's kinds
+// (internal/tagindex): it returns arn's listed tags only when they equal
+// the tags of every desired props given, and false otherwise.
+type TagIndex interface {
+	Confirm(ctx context.Context, arn string, desired ...reconcile.Props) (map[string]string, bool)
+}

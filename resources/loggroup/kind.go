@@ -10,6 +10,9 @@ import (
 // Kind reconciles logs.log_group resources.
 type Kind struct {
 	api API
+	// tagIndex, when set, spares the ListTagsForResource of a group whose
+	// tags it confirms equal to the desired ones.
+	tagIndex TagIndex
 }
 
 var (
@@ -18,8 +21,23 @@ var (
 	_ reconcile.Lister        = (*Kind)(nil)
 )
 
+// Option adjusts a Kind.
+type Option func(*Kind)
+
+// WithTagIndex makes observations take tags the index confirms instead of
+// reading each group's tags.
+func WithTagIndex(x TagIndex) Option { return func(k *Kind) { k.tagIndex = x } }
+
 // New returns the kind talking to CloudWatch Logs with cfg.
-func New(cfg aws.Config) *Kind { return NewWithAPI(cloudwatchlogs.NewFromConfig(cfg)) }
+func New(cfg aws.Config, opts ...Option) *Kind {
+	return NewWithAPI(cloudwatchlogs.NewFromConfig(cfg), opts...)
+}
 
 // NewWithAPI returns the kind talking to api (a fake in tests).
-func NewWithAPI(api API) *Kind { return &Kind{api: api} }
+func NewWithAPI(api API, opts ...Option) *Kind {
+	k := &Kind{api: api}
+	for _, o := range opts {
+		o(k)
+	}
+	return k
+}

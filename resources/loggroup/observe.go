@@ -32,17 +32,22 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 // ObserveBatch reads many log groups. DescribeLogGroups filters only by
 // prefix, so when every name shares a long enough prefix one paginated
 // listing finds them all; otherwise each name gets its own prefix listing.
-// Tags cost one ListTagsForResource per existing group.
+// Tags cost one ListTagsForResource per existing group, unless the run's
+// tag index confirms the group's tags equal the desired ones (see
+// tagindex.Index.Confirm for why only then).
 func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
 	names := make([]string, len(reqs))
 	var unique []string
-	seen := map[string]bool{}
+	desired := map[string][]reconcile.Props{}
 	for i, r := range reqs {
 		names[i] = nameOf(r)
-		if names[i] != "" && !seen[names[i]] {
-			seen[names[i]] = true
+		if names[i] == "" {
+			continue
+		}
+		if _, seen := desired[names[i]]; !seen {
 			unique = append(unique, names[i])
 		}
+		desired[names[i]] = append(desired[names[i]], r.Desired)
 	}
 	groups := map[string]types.LogGroup{}
 	if prefix := commonPrefix(unique); len(unique) > 1 && len(prefix) >= minSharedPrefix {
@@ -75,7 +80,12 @@ func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest
 	tagsOf := make([]map[string]string, len(existing))
 	gone := make([]bool, len(existing))
 	err := fanout.Each(len(existing), fanout.Limit, func(i int) error {
-		t, err := k.listTags(ctx, existing[i], arnOf(groups[existing[i]]))
+		n := existing[i]
+		if t, ok := k.indexedTags(ctx, arnOf(groups[n]), desired[n]); ok {
+			tagsOf[i] = t
+			return nil
+		}
+		t, err := k.listTags(ctx, n, arnOf(groups[n]))
 		var notFound *types.ResourceNotFoundException
 		if errors.As(err, &notFound) {
 			gone[i] = true // deleted between the two reads: absent
@@ -141,6 +151,15 @@ func arnOf(g types.LogGroup) string {
 		return arn
 	}
 	return strings.TrimSuffix(aws.ToString(g.Arn), ":*")
+}
+
+// indexedTags returns the group's tags when the tag index confirms they
+// are the desired ones; false means they must be read.
+func (k *Kind) indexedTags(ctx context.Context, arn string, desired []reconcile.Props) (map[string]string, bool) {
+	if k.tagIndex == nil {
+		return nil, false
+	}
+	return k.tagIndex.Confirm(ctx, arn, desired...)
 }
 
 // describe lists the groups whose names start with prefix, by name.

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/trip-assistant/stack/reconcile"
 )
 
 // API is the part of the SSM client this kind calls.
@@ -18,3 +20,10 @@ type API interface {
 }
 
 var _ API = (*ssm.Client)(nil)
+
+// TagIndex confirms tags from one listing shared by the run's kinds
+// (internal/tagindex): it returns arn's listed tags only when they equal
+// the tags of every desired props given, and false otherwise.
+type TagIndex interface {
+	Confirm(ctx context.Context, arn string, desired ...reconcile.Props) (map[string]string, bool)
+}

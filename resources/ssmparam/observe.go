@@ -34,18 +34,22 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 // ObserveBatch reads many parameters with few calls: GetParameters (10 names
 // a call, decrypted) for value, type, version and ARN; DescribeParameters
 // (50 names a call) for description, tier and KMS key. Tags have no batch
-// read: ListTagsForResource costs one call per existing parameter, which is
-// the price of seeing tag drift and the engine's ownership tags.
+// read in SSM: ListTagsForResource costs one call per existing parameter,
+// unless the run's tag index confirms the parameter's tags equal the
+// desired ones (see tagindex.Index.Confirm for why only then).
 func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
 	names := make([]string, len(reqs))
 	var unique []string
-	seen := map[string]bool{}
+	desired := map[string][]reconcile.Props{}
 	for i, r := range reqs {
 		names[i] = nameOf(r)
-		if names[i] != "" && !seen[names[i]] {
-			seen[names[i]] = true
+		if names[i] == "" {
+			continue
+		}
+		if _, seen := desired[names[i]]; !seen {
 			unique = append(unique, names[i])
 		}
+		desired[names[i]] = append(desired[names[i]], r.Desired)
 	}
 	params, err := k.getParameters(ctx, unique)
 	if err != nil {
@@ -64,7 +68,12 @@ func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest
 	tagsOf := make([]map[string]string, len(found))
 	gone := make([]bool, len(found))
 	err = fanout.Each(len(found), fanout.Limit, func(i int) error {
-		t, err := k.listTags(ctx, found[i])
+		n := found[i]
+		if t, ok := k.indexedTags(ctx, arnOf(params[n], meta[n]), desired[n]); ok {
+			tagsOf[i] = t
+			return nil
+		}
+		t, err := k.listTags(ctx, n)
 		var invalid *types.InvalidResourceId
 		if errors.As(err, &invalid) {
 			gone[i] = true // deleted between the two reads: absent
@@ -124,20 +133,32 @@ func observation(p types.Parameter, m types.ParameterMetadata, tags map[string]s
 		(key != defaultKeyAlias || desired.String("key_id") != "") {
 		props["key_id"] = key
 	}
-	arn := aws.ToString(p.ARN)
-	if arn == "" {
-		arn = aws.ToString(m.ARN)
-	}
 	return reconcile.Observation{
 		Exists: true,
 		ID:     name,
 		Props:  props,
 		Attrs: map[string]string{
-			"arn":     arn,
+			"arn":     arnOf(p, m),
 			"name":    name,
 			"version": strconv.FormatInt(p.Version, 10),
 		},
 	}
+}
+
+func arnOf(p types.Parameter, m types.ParameterMetadata) string {
+	if arn := aws.ToString(p.ARN); arn != "" {
+		return arn
+	}
+	return aws.ToString(m.ARN)
+}
+
+// indexedTags returns the parameter's tags when the tag index confirms
+// they are the desired ones; false means they must be read.
+func (k *Kind) indexedTags(ctx context.Context, arn string, desired []reconcile.Props) (map[string]string, bool) {
+	if k.tagIndex == nil {
+		return nil, false
+	}
+	return k.tagIndex.Confirm(ctx, arn, desired...)
 }
 
 // getParameters returns the existing parameters among names, decrypted.

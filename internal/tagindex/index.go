@@ -1,0 +1,157 @@
+package tagindex
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// pageSize is the most resources GetResources returns a page.
+const pageSize = 100
+
+// Index is a snapshot of the tags of a stack's resources, listed on first
+// use and kept for the rest of the run: build one per run (plan), never
+// one per process that plans repeatedly. Safe for concurrent use; a nil
+// *Index confirms nothing, so kinds built without one read every tag.
+type Index struct {
+	api API
+
+	mu     sync.Mutex
+	stacks map[string]*listing // by reconcile:stack value
+}
+
+// listing is one stack's GetResources listing, made once; err is kept so
+// that a failed listing is not retried by every kind of the run.
+type listing struct {
+	once sync.Once
+	tags map[string]map[string]string // by ARN
+	err  error
+}
+
+// New returns an index listing with a client built from cfg.
+func New(cfg aws.Config) *Index { return NewWithAPI(rgt.NewFromConfig(cfg)) }
+
+// NewWithAPI returns an index listing through api (a fake in tests).
+func NewWithAPI(api API) *Index { return &Index{api: api, stacks: map[string]*listing{}} }
+
+// Confirm returns the tags the index lists for arn when they are exactly
+// the tags of every one of desired (a batch may hold several requests for
+// one resource). Only then may a kind report them as the live tags without
+// reading them itself; on false it must read them with its own
+// per-resource call.
+//
+// Why only equality: the Tagging API is eventually consistent (tags can
+// lag minutes behind TagResource/UntagResource), while each service's own
+// ListTagsForResource is authoritative. Trusting the index only when it
+// agrees with the spec means a stale entry can never produce a false diff
+// (a mismatch is always re-read) nor report a change it has not seen as
+// drift. What it cannot see is a change made out of band within the lag
+// window that moves tags away from the spec: that drift shows on the next
+// plan once the index catches up, as if the change had been made after
+// this plan.
+//
+// The stack value is taken from the desired reconcile:stack tag (the
+// engine puts it in every kind's desired tags); desired props without it
+// (a resource removed from the spec), with a tag value that is not a
+// string (an Unknown reference), or a failed listing confirm nothing.
+func (x *Index) Confirm(ctx context.Context, arn string, desired ...reconcile.Props) (map[string]string, bool) {
+	if x == nil || arn == "" || len(desired) == 0 {
+		return nil, false
+	}
+	var got map[string]string
+	for _, d := range desired {
+		want, ok := stringTags(d)
+		if !ok || want[reconcile.TagStack] == "" {
+			return nil, false
+		}
+		l := x.listing(ctx, want[reconcile.TagStack])
+		if l.err != nil {
+			return nil, false
+		}
+		listed, ok := l.tags[arn]
+		if !ok || !maps.Equal(listed, want) {
+			return nil, false
+		}
+		got = listed
+	}
+	return maps.Clone(got), true
+}
+
+// listing returns stack's listing, made by the first caller; the others
+// wait for it.
+func (x *Index) listing(ctx context.Context, stack string) *listing {
+	x.mu.Lock()
+	l, ok := x.stacks[stack]
+	if !ok {
+		l = &listing{}
+		x.stacks[stack] = l
+	}
+	x.mu.Unlock()
+	l.once.Do(func() { l.tags, l.err = x.list(ctx, stack) })
+	return l
+}
+
+// list pages through every resource tagged reconcile:stack=stack. The
+// filter bounds it by the stack's size, not the account's. No resource
+// type filter: moto 5.2.5 answers ResourceTypeFilters ["logs:log-group"]
+// with nothing, and the few extra entries (lambda functions) cost a page
+// per hundred.
+func (x *Index) list(ctx context.Context, stack string) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
+	pages := rgt.NewGetResourcesPaginator(x.api, &rgt.GetResourcesInput{
+		TagFilters:       []types.TagFilter{{Key: aws.String(reconcile.TagStack), Values: []string{stack}}},
+		ResourcesPerPage: aws.Int32(pageSize),
+	})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("cannot list the resources tagged %s=%s: %w", reconcile.TagStack, stack, err)
+		}
+		for _, r := range page.ResourceTagMappingList {
+			tags := make(map[string]string, len(r.Tags))
+			for _, t := range r.Tags {
+				tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+			}
+			// A log group's legacy ARN ends with ":*" (its streams); the
+			// kinds know the bare one.
+			out[strings.TrimSuffix(aws.ToString(r.ResourceARN), ":*")] = tags
+		}
+	}
+	return out, nil
+}
+
+// stringTags converts desired tags when every value is a known string.
+func stringTags(desired reconcile.Props) (map[string]string, bool) {
+	raw, ok := desired["tags"]
+	if !ok {
+		return nil, false
+	}
+	var m map[string]any
+	switch v := raw.(type) {
+	case map[string]any:
+		m = v
+	case reconcile.Props:
+		m = v
+	case map[string]string:
+		return v, true
+	default:
+		return nil, false
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		s, ok := v.(string)
+		if !ok {
+			return nil, false
+		}
+		out[k] = s
+	}
+	return out, true
+}
