@@ -41,6 +41,17 @@ func TestWholeStack(t *testing.T) {
 		t.Fatalf("re-plan after the first apply: %v\n%s", p.changed(), r)
 	}
 
+	// The outputs are recorded next to the state: CD reads them without the
+	// secret and without reading any resource.
+	out := reconcileEnv(t, dir, []string{"OPENAI_API_KEY="}, "outputs", "--spec", "spec.yaml", "--output", "json")
+	var outputs map[string]string
+	if err := json.Unmarshal([]byte(out.Stdout), &outputs); err != nil || out.Code != 0 {
+		t.Fatalf("reconcile outputs: %v\n%s", err, out)
+	}
+	if !strings.HasPrefix(outputs["api_url"], "https://") || outputs["api_function_name"] != apiFn || !strings.HasSuffix(outputs["agent_repository_url"], "/trip-assistant-agent-dev") {
+		t.Errorf("outputs = %v", outputs)
+	}
+
 	lam := lambda.NewFromConfig(cfg)
 	fn, err := lam.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(agentFn)})
 	if err != nil {

@@ -90,3 +90,12 @@ type StateStore interface {
 	// ReadLock returns the current holder, nil if unlocked.
 	ReadLock(ctx context.Context) (*LockInfo, error)
 }
+
+// OutputStore is implemented by state stores that also keep the outputs of
+// the last successful apply, so `reconcile outputs` (and CD) can read them
+// without reading every resource — or needing the permissions to.
+type OutputStore interface {
+	SaveOutputs(ctx context.Context, outputs map[string]string) error
+	// LoadOutputs returns nil when no apply has recorded outputs.
+	LoadOutputs(ctx context.Context) (map[string]string, error)
+}

@@ -50,6 +50,8 @@ func run(ctx context.Context, args []string) error {
 			return (&unlockCommand{}).Run(ctx, args[1:])
 		case "deploy":
 			return (&deployCommand{}).Run(ctx, args[1:])
+		case "outputs":
+			return (&outputsCommand{}).Run(ctx, args[1:])
 		case "version", "--version":
 			fmt.Println("reconcile", Version)
 			return nil

@@ -153,6 +153,9 @@ func (c *planCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := c.recordOutputs(ctx, st, res); err != nil {
+		return err
+	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("interrupted: %d operations done and recorded; run again to finish", len(res.Done))
 	}
@@ -160,6 +163,24 @@ func (c *planCommand) Run(ctx context.Context, args []string) error {
 		return fmt.Errorf("apply finished with errors:\n%w", rerr)
 	}
 	return nil
+}
+
+// recordOutputs keeps the outputs of a complete apply next to the state,
+// for `reconcile outputs` and CD; a destroy clears them.
+func (c *planCommand) recordOutputs(ctx context.Context, st *stack, res *reconcile.Result) error {
+	store := st.outputs
+	if store == nil || res.Err() != nil || ctx.Err() != nil {
+		return nil
+	}
+	values := map[string]string{}
+	if !c.destroy {
+		for k, v := range res.Outputs {
+			if s, known := v.(string); known {
+				values[k] = s
+			}
+		}
+	}
+	return store.SaveOutputs(context.WithoutCancel(ctx), values)
 }
 
 func (c *planCommand) operation() string {

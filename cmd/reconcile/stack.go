@@ -47,6 +47,8 @@ type stack struct {
 	cfg   aws.Config
 	kinds map[string]reconcile.Kind
 	store reconcile.StateStore
+	// outputs keeps what the last apply printed, next to the state.
+	outputs reconcile.OutputStore
 }
 
 // load validates the spec before any AWS call, then builds the clients.
@@ -73,15 +75,17 @@ func (f *stackFlags) load(ctx context.Context) (*stack, error) {
 		}
 		spec.AccountID = aws.ToString(out.Account)
 	}
-	var store reconcile.StateStore = ssmstate.New(cfg, spec.Project, spec.Environment)
+	ss := ssmstate.New(cfg, spec.Project, spec.Environment)
+	var store reconcile.StateStore = ss
 	if f.stats != nil {
 		store = timedStore{StateStore: store, stats: f.stats}
 	}
 	return &stack{
-		spec:  spec,
-		cfg:   cfg,
-		kinds: kinds(cfg),
-		store: store,
+		spec:    spec,
+		cfg:     cfg,
+		kinds:   kinds(cfg),
+		store:   store,
+		outputs: ss,
 	}, nil
 }
 

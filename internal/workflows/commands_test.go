@@ -22,13 +22,14 @@ var makeTargets = []string{"build", "test", "unit", "integration", "lint", "up",
 // plan/apply command). Workflows may use only these; TestDocumentedFlagsExist
 // checks each is registered in cmd/reconcile.
 var reconcileFlags = map[string][]string{
-	"":       {"spec", "env", "dry-run", "destroy", "detailed-exitcode", "output", "endpoint", "region", "parallelism", "stats", "profile"},
-	"unlock": {"spec", "env", "endpoint", "region", "profile"},
-	"deploy": {"spec", "env", "function", "image", "smoke-url", "smoke-attempts", "smoke-interval", "dry-run", "endpoint", "region", "profile"},
+	"":        {"spec", "env", "dry-run", "destroy", "detailed-exitcode", "output", "endpoint", "region", "parallelism", "stats", "profile"},
+	"unlock":  {"spec", "env", "endpoint", "region", "profile"},
+	"outputs": {"spec", "env", "output", "endpoint", "region", "profile"},
+	"deploy":  {"spec", "env", "function", "image", "smoke-url", "smoke-attempts", "smoke-interval", "dry-run", "endpoint", "region", "profile"},
 }
 
 // reconcileArgs is how many positional arguments each subcommand takes.
-var reconcileArgs = map[string]int{"": 0, "unlock": 1, "deploy": 0}
+var reconcileArgs = map[string]int{"": 0, "unlock": 1, "deploy": 0, "outputs": 0}
 
 // reconcileBinary is where `make build` puts the CLI; workflows call it there.
 const reconcileBinary = "./bin/reconcile"
