@@ -6,6 +6,7 @@ package kinds
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/trip-assistant/stack/internal/iamindex"
 	"github.com/trip-assistant/stack/internal/tagindex"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/resources/ecrrepo"
@@ -24,17 +25,18 @@ import (
 // a kind is one line here; the engine does not change. Kinds describe their
 // schema without calling AWS, so an empty aws.Config serves validation.
 //
-// The kinds share one tag index, a listing made once on first use and
-// kept: call All once per run (plan), not once per process that plans
-// several times.
+// The kinds share one tag index and one IAM role index, listings made
+// once on first use and kept: call All once per run (plan), not once per
+// process that plans several times.
 func All(cfg aws.Config) map[string]reconcile.Kind {
 	tags := tagindex.New(cfg)
+	roles := iamindex.New(cfg)
 	all := []reconcile.Kind{
 		ssmparam.New(cfg, ssmparam.WithTagIndex(tags)),
 		loggroup.New(cfg, loggroup.WithTagIndex(tags)),
 		ecrrepo.New(cfg, ecrrepo.WithTagIndex(tags)),
-		iamrole.New(cfg),
-		iampolicy.New(cfg),
+		iamrole.New(cfg, iamrole.WithIndex(roles)),
+		iampolicy.New(cfg, iampolicy.WithIndex(roles)),
 		oidcprovider.New(cfg),
 		lambdafn.New(cfg),
 		lambdaalias.New(cfg),

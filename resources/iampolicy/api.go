@@ -14,3 +14,11 @@ type API interface {
 }
 
 var _ API = (*iam.Client)(nil)
+
+// Index answers from the account-wide role listing shared by the run's IAM
+// kinds (internal/iamindex): the document of role's inline policy, ok
+// false when the listing did not see the role with that policy. maxPages
+// bounds the listing when this call starts it.
+type Index interface {
+	InlinePolicy(ctx context.Context, role, policy string, maxPages int) (doc string, ok bool)
+}

@@ -15,15 +15,33 @@ import (
 // Kind reconciles inline role policies.
 type Kind struct {
 	api API
+	// index, when set, serves batches of MinBatch policies or more from an
+	// account-wide listing instead of a GetRolePolicy each.
+	index Index
 }
 
-var _ reconcile.Kind = (*Kind)(nil)
+var (
+	_ reconcile.Kind          = (*Kind)(nil)
+	_ reconcile.BatchObserver = (*Kind)(nil)
+)
+
+// Option adjusts a Kind.
+type Option func(*Kind)
+
+// WithIndex makes batch observations read policies from index.
+func WithIndex(x Index) Option { return func(k *Kind) { k.index = x } }
 
 // New returns the kind talking to IAM with cfg.
-func New(cfg aws.Config) *Kind { return NewWithAPI(iam.NewFromConfig(cfg)) }
+func New(cfg aws.Config, opts ...Option) *Kind { return NewWithAPI(iam.NewFromConfig(cfg), opts...) }
 
 // NewWithAPI returns the kind talking to api (a fake in tests).
-func NewWithAPI(api API) *Kind { return &Kind{api: api} }
+func NewWithAPI(api API, opts ...Option) *Kind {
+	k := &Kind{api: api}
+	for _, o := range opts {
+		o(k)
+	}
+	return k
+}
 
 // Type implements reconcile.Kind.
 func (k *Kind) Type() string { return "iam.role_policy" }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,6 +17,7 @@ import (
 )
 
 type fakeIAM struct {
+	mu               sync.Mutex // batch reads run concurrently
 	calls            []string
 	getRolePolicy    func(*iam.GetRolePolicyInput) (*iam.GetRolePolicyOutput, error)
 	putRolePolicy    func(*iam.PutRolePolicyInput) (*iam.PutRolePolicyOutput, error)
@@ -25,12 +27,12 @@ type fakeIAM struct {
 var _ API = (*fakeIAM)(nil)
 
 func (f *fakeIAM) GetRolePolicy(_ context.Context, in *iam.GetRolePolicyInput, _ ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error) {
-	f.calls = append(f.calls, "GetRolePolicy")
+	f.record("GetRolePolicy")
 	return f.getRolePolicy(in)
 }
 
 func (f *fakeIAM) PutRolePolicy(_ context.Context, in *iam.PutRolePolicyInput, _ ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error) {
-	f.calls = append(f.calls, "PutRolePolicy")
+	f.record("PutRolePolicy")
 	if f.putRolePolicy == nil {
 		return &iam.PutRolePolicyOutput{}, nil
 	}
@@ -38,8 +40,14 @@ func (f *fakeIAM) PutRolePolicy(_ context.Context, in *iam.PutRolePolicyInput, _
 }
 
 func (f *fakeIAM) DeleteRolePolicy(_ context.Context, in *iam.DeleteRolePolicyInput, _ ...func(*iam.Options)) (*iam.DeleteRolePolicyOutput, error) {
-	f.calls = append(f.calls, "DeleteRolePolicy")
+	f.record("DeleteRolePolicy")
 	return f.deleteRolePolicy(in)
+}
+
+func (f *fakeIAM) record(call string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, call)
 }
 
 const stored = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ssm:GetParameter","Resource":"arn:aws:ssm:us-east-2:1:parameter/k"}}`

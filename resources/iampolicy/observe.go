@@ -14,12 +14,9 @@ import (
 // Observe implements reconcile.Kind with GetRolePolicy; a missing role or
 // policy is absent.
 func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
-	role, name := req.Desired.String("role"), req.Desired.String("name") // "" while Unknown
-	if req.ID != "" {
-		var err error
-		if role, name, err = parseID(req.ID); err != nil {
-			return reconcile.Observation{}, err
-		}
+	role, name, err := identity(req)
+	if err != nil {
+		return reconcile.Observation{}, err
 	}
 	if role == "" || name == "" {
 		return reconcile.Observation{}, nil
@@ -31,7 +28,22 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 	if err != nil {
 		return reconcile.Observation{}, fmt.Errorf("cannot read inline policy %q of IAM role %q: %w", name, role, err)
 	}
-	doc, err := policydoc.Decode(aws.ToString(out.PolicyDocument))
+	return decoded(role, name, aws.ToString(out.PolicyDocument))
+}
+
+// identity is the role and policy names: from the ID recorded in the
+// state, else from the desired props ("" while Unknown).
+func identity(req reconcile.ObserveRequest) (role, name string, err error) {
+	if req.ID != "" {
+		return parseID(req.ID)
+	}
+	return req.Desired.String("role"), req.Desired.String("name"), nil
+}
+
+// decoded is the observation of a policy whose document AWS returned
+// (URL-encoded, or plain from some emulators).
+func decoded(role, name, document string) (reconcile.Observation, error) {
+	doc, err := policydoc.Decode(document)
 	if err != nil {
 		return reconcile.Observation{}, fmt.Errorf("cannot read inline policy %q of IAM role %q: %w", name, role, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 )
 
 // API is the part of the IAM client this kind calls.
@@ -26,3 +27,11 @@ type API interface {
 }
 
 var _ API = (*iam.Client)(nil)
+
+// Index answers from account-wide role listings shared by the run's IAM
+// kinds (internal/iamindex): the role with its tags and the sorted ARNs of
+// its attached managed policies, ok false when the listings did not see
+// it. maxPages bounds the listings when this call starts them.
+type Index interface {
+	Role(ctx context.Context, name string, maxPages int) (role types.Role, attached []string, ok bool)
+}

@@ -2,6 +2,7 @@ package iamrole
 
 import (
 	"context"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 )
@@ -9,6 +10,7 @@ import (
 // fakeIAM records the calls made, in order, and answers with its function
 // fields; a nil field answers an empty output.
 type fakeIAM struct {
+	mu    sync.Mutex // batch reads run concurrently
 	calls []string
 
 	getRole                  func(*iam.GetRoleInput) (*iam.GetRoleOutput, error)
@@ -27,7 +29,9 @@ type fakeIAM struct {
 var _ API = (*fakeIAM)(nil)
 
 func call[I, O any](f *fakeIAM, name string, fn func(I) (*O, error), in I) (*O, error) {
+	f.mu.Lock()
 	f.calls = append(f.calls, name)
+	f.mu.Unlock()
 	if fn == nil {
 		return new(O), nil
 	}

@@ -16,10 +16,7 @@ import (
 // Observe implements reconcile.Kind. The role is read with GetRole (which
 // carries its tags) and ListAttachedRolePolicies.
 func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
-	name := req.ID
-	if name == "" {
-		name = req.Desired.String("name") // "" while the name is Unknown
-	}
+	name := requestName(req)
 	if name == "" {
 		return reconcile.Observation{}, nil
 	}
@@ -38,6 +35,15 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 		return reconcile.Observation{}, err
 	}
 	return observation(out.Role, arns)
+}
+
+// requestName is the role's name: the recorded ID, else the desired name,
+// "" while that is Unknown.
+func requestName(req reconcile.ObserveRequest) string {
+	if req.ID != "" {
+		return req.ID
+	}
+	return req.Desired.String("name")
 }
 
 // observation turns what AWS reports into the kind's props and attributes.

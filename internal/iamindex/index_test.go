@@ -1,0 +1,177 @@
+package iamindex
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// fakeIAM serves roles r0 .. r(n-1), perPage a page, and counts the calls;
+// failAt makes that page (1-based) of both listings fail.
+type fakeIAM struct {
+	n, perPage, failAt int
+
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+var _ API = (*fakeIAM)(nil)
+
+func (f *fakeIAM) page(op string, marker *string) (start, end int, next *string, err error) {
+	f.mu.Lock()
+	f.calls[op]++
+	f.mu.Unlock()
+	fmt.Sscan(aws.ToString(marker), &start)
+	if f.failAt > 0 && start/f.perPage+1 == f.failAt {
+		return 0, 0, nil, errors.New("Throttling")
+	}
+	end = min(start+f.perPage, f.n)
+	if end < f.n {
+		next = aws.String(fmt.Sprint(end))
+	}
+	return start, end, next, nil
+}
+
+func (f *fakeIAM) ListRoles(_ context.Context, in *iam.ListRolesInput, _ ...func(*iam.Options)) (*iam.ListRolesOutput, error) {
+	start, end, next, err := f.page("ListRoles", in.Marker)
+	if err != nil {
+		return nil, err
+	}
+	out := &iam.ListRolesOutput{Marker: next, IsTruncated: next != nil}
+	for i := start; i < end; i++ {
+		out.Roles = append(out.Roles, types.Role{RoleName: aws.String(fmt.Sprintf("r%d", i)), Description: aws.String("d"), MaxSessionDuration: aws.Int32(3600)})
+	}
+	return out, nil
+}
+
+func (f *fakeIAM) GetAccountAuthorizationDetails(_ context.Context, in *iam.GetAccountAuthorizationDetailsInput, _ ...func(*iam.Options)) (*iam.GetAccountAuthorizationDetailsOutput, error) {
+	if !cmp.Equal(in.Filter, []types.EntityType{types.EntityTypeRole}) {
+		return nil, fmt.Errorf("filter %v, want Role", in.Filter)
+	}
+	start, end, next, err := f.page("GetAccountAuthorizationDetails", in.Marker)
+	if err != nil {
+		return nil, err
+	}
+	out := &iam.GetAccountAuthorizationDetailsOutput{Marker: next, IsTruncated: next != nil}
+	for i := start; i < end; i++ {
+		out.RoleDetailList = append(out.RoleDetailList, types.RoleDetail{
+			RoleName: aws.String(fmt.Sprintf("r%d", i)),
+			Tags:     []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}},
+			AttachedManagedPolicies: []types.AttachedPolicy{
+				{PolicyArn: aws.String("arn:aws:iam::aws:policy/b")}, {PolicyArn: aws.String("arn:aws:iam::aws:policy/a")}},
+			RolePolicyList: []types.PolicyDetail{{PolicyName: aws.String("inline"), PolicyDocument: aws.String("%7B%7D")}},
+		})
+	}
+	return out, nil
+}
+
+func newFake(n, perPage, failAt int) *fakeIAM {
+	return &fakeIAM{n: n, perPage: perPage, failAt: failAt, calls: map[string]int{}}
+}
+
+func TestRoleCombinesBothListings(t *testing.T) {
+	f := newFake(3, 1000, 0)
+	x := NewWithAPI(f)
+	role, attached, ok := x.Role(context.Background(), "r1", MaxPages(4))
+	if !ok {
+		t.Fatal("r1 not in the index")
+	}
+	want := types.Role{RoleName: aws.String("r1"), Description: aws.String("d"), MaxSessionDuration: aws.Int32(3600),
+		Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}
+	if diff := cmp.Diff(want, role, cmpopts.IgnoreUnexported(types.Role{}, types.Tag{})); diff != "" {
+		t.Errorf("role (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"arn:aws:iam::aws:policy/a", "arn:aws:iam::aws:policy/b"}, attached); diff != "" {
+		t.Errorf("attached, sorted (-want +got):\n%s", diff)
+	}
+	if _, _, ok := x.Role(context.Background(), "r9", MaxPages(4)); ok {
+		t.Error("a role not listed is in the index")
+	}
+	if doc, ok := x.InlinePolicy(context.Background(), "r2", "inline", MaxPages(4)); !ok || doc != "%7B%7D" {
+		t.Errorf("InlinePolicy = %q, %v", doc, ok)
+	}
+	if _, ok := x.InlinePolicy(context.Background(), "r2", "other", MaxPages(4)); ok {
+		t.Error("a policy not listed is in the index")
+	}
+	if diff := cmp.Diff(map[string]int{"ListRoles": 1, "GetAccountAuthorizationDetails": 1}, f.calls); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+}
+
+func TestListingsStopAtTheirPageBoundAndKeepWhatTheySaw(t *testing.T) {
+	f := newFake(10, 2, 0)
+	x := NewWithAPI(f)
+	if _, _, ok := x.Role(context.Background(), "r3", 2); !ok {
+		t.Error("r3 (second page) not in the index")
+	}
+	if _, _, ok := x.Role(context.Background(), "r4", 2); ok {
+		t.Error("r4 (third page, past the bound) in the index")
+	}
+	if diff := cmp.Diff(map[string]int{"ListRoles": 2, "GetAccountAuthorizationDetails": 2}, f.calls); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+}
+
+func TestFailedPageEndsTheListing(t *testing.T) {
+	f := newFake(10, 2, 2)
+	x := NewWithAPI(f)
+	if _, _, ok := x.Role(context.Background(), "r1", 10); !ok {
+		t.Error("r1 (first page) not in the index")
+	}
+	if _, _, ok := x.Role(context.Background(), "r2", 10); ok {
+		t.Error("r2 (failed page) in the index")
+	}
+	if _, ok := x.InlinePolicy(context.Background(), "r5", "inline", 10); ok {
+		t.Error("r5 (after the failed page) in the index")
+	}
+	if n := f.calls["GetAccountAuthorizationDetails"]; n != 2 {
+		t.Errorf("%d GetAccountAuthorizationDetails calls, want 2 (not retried)", n)
+	}
+}
+
+func TestListsOnceUnderConcurrency(t *testing.T) {
+	f := newFake(50, 1000, 0)
+	x := NewWithAPI(f)
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Go(func() {
+			if i%2 == 0 {
+				if _, _, ok := x.Role(context.Background(), fmt.Sprintf("r%d", i), 2); !ok {
+					t.Errorf("r%d not in the index", i)
+				}
+			} else if _, ok := x.InlinePolicy(context.Background(), fmt.Sprintf("r%d", i), "inline", 2); !ok {
+				t.Errorf("r%d's policy not in the index", i)
+			}
+		})
+	}
+	wg.Wait()
+	if diff := cmp.Diff(map[string]int{"ListRoles": 1, "GetAccountAuthorizationDetails": 1}, f.calls); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+}
+
+func TestNilIndexHasNothing(t *testing.T) {
+	var x *Index
+	if _, _, ok := x.Role(context.Background(), "r", 1); ok {
+		t.Error("nil index has a role")
+	}
+	if _, ok := x.InlinePolicy(context.Background(), "r", "p", 1); ok {
+		t.Error("nil index has a policy")
+	}
+}
+
+func TestMaxPages(t *testing.T) {
+	for n, want := range map[int]int{4: 2, 99: 2, 100: 3, 250: 4} {
+		if got := MaxPages(n); got != want {
+			t.Errorf("MaxPages(%d) = %d, want %d", n, got, want)
+		}
+	}
+}

@@ -1,0 +1,44 @@
+package iampolicy
+
+import (
+	"context"
+
+	"github.com/trip-assistant/stack/internal/iamindex"
+	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/fanout"
+)
+
+// ObserveBatch implements reconcile.BatchObserver. A batch of
+// iamindex.MinBatch policies or more is read from the run's
+// GetAccountAuthorizationDetails listing (shared with iam.role, which
+// usually made it already) instead of a GetRolePolicy each; a policy the
+// listing did not see (role or policy made since, gone, or past the page
+// bound) is read with GetRolePolicy, so absent is only ever reported by
+// it. Smaller batches, and kinds without an index, read each policy on its
+// own, a few at a time.
+func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
+	out := make([]reconcile.Observation, len(reqs))
+	useIndex := k.index != nil && len(reqs) >= iamindex.MinBatch
+	err := fanout.Each(len(reqs), fanout.Limit, func(i int) error {
+		if useIndex {
+			role, name, err := identity(reqs[i])
+			if err != nil {
+				return err
+			}
+			if role != "" && name != "" {
+				if doc, ok := k.index.InlinePolicy(ctx, role, name, iamindex.MaxPages(len(reqs))); ok {
+					obs, err := decoded(role, name, doc)
+					out[i] = obs
+					return err
+				}
+			}
+		}
+		obs, err := k.Observe(ctx, reqs[i])
+		out[i] = obs
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,38 @@
+package iamrole
+
+import (
+	"context"
+
+	"github.com/trip-assistant/stack/internal/iamindex"
+	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/fanout"
+)
+
+// ObserveBatch implements reconcile.BatchObserver. A batch of
+// iamindex.MinBatch roles or more is read from the run's role listings
+// (ListRoles and GetAccountAuthorizationDetails, a page per thousand roles
+// in the account, shared with iam.role_policy) instead of a GetRole and a
+// ListAttachedRolePolicies each; a role the listings did not see (made
+// since, gone, or past their page bound) is observed on its own, so absent
+// is only ever reported by GetRole. Smaller batches, and kinds without an
+// index, observe each role on its own, a few at a time.
+func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
+	out := make([]reconcile.Observation, len(reqs))
+	useIndex := k.index != nil && len(reqs) >= iamindex.MinBatch
+	err := fanout.Each(len(reqs), fanout.Limit, func(i int) error {
+		if name := requestName(reqs[i]); useIndex && name != "" {
+			if role, attached, ok := k.index.Role(ctx, name, iamindex.MaxPages(len(reqs))); ok {
+				obs, err := observation(&role, attached)
+				out[i] = obs
+				return err
+			}
+		}
+		obs, err := k.Observe(ctx, reqs[i])
+		out[i] = obs
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

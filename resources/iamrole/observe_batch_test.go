@@ -1,0 +1,108 @@
+package iamrole
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// fakeIndex lists the roles in listed, as internal/iamindex would.
+type fakeIndex struct {
+	listed map[string]bool
+	mu     sync.Mutex
+	pages  int // maxPages of the last call
+}
+
+var _ Index = (*fakeIndex)(nil)
+
+func (f *fakeIndex) Role(_ context.Context, name string, maxPages int) (types.Role, []string, bool) {
+	f.mu.Lock()
+	f.pages = maxPages
+	f.mu.Unlock()
+	if !f.listed[name] {
+		return types.Role{}, nil, false
+	}
+	r := *liveRole()
+	r.RoleName, r.Arn = aws.String(name), aws.String("arn:aws:iam::123456789012:role/"+name)
+	return r, []string{"arn:aws:iam::aws:policy/a", "arn:aws:iam::aws:policy/b"}, true
+}
+
+func TestObserveBatchReadsListedRolesFromTheIndex(t *testing.T) {
+	getRole := func(in *iam.GetRoleInput) (*iam.GetRoleOutput, error) {
+		if aws.ToString(in.RoleName) == "gone" {
+			return nil, noSuchEntity()
+		}
+		r := liveRole()
+		r.RoleName, r.Arn = in.RoleName, aws.String("arn:aws:iam::123456789012:role/"+aws.ToString(in.RoleName))
+		return &iam.GetRoleOutput{Role: r}, nil
+	}
+	reqs := []reconcile.ObserveRequest{
+		{Name: "a", ID: "r0"}, {Name: "b", ID: "r1"}, {Name: "c", ID: "r2"},
+		{Name: "d", ID: "new"},  // made since the listing: read on its own
+		{Name: "e", ID: "gone"}, // not listed and absent
+		{Name: "f", Desired: reconcile.Props{"name": reconcile.Unknown{Ref: "x.y"}}},
+	}
+	cases := map[string]struct {
+		reqs  []reconcile.ObserveRequest
+		calls map[string]int
+	}{
+		"batch served by the index": {reqs, map[string]int{"GetRole": 2, "ListAttachedRolePolicies": 1}},
+		"batch too small":           {reqs[:3], map[string]int{"GetRole": 3, "ListAttachedRolePolicies": 3}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := &fakeIAM{getRole: getRole, listAttachedRolePolicies: attached("arn:aws:iam::aws:policy/b", "arn:aws:iam::aws:policy/a")}
+			idx := &fakeIndex{listed: map[string]bool{"r0": true, "r1": true, "r2": true}}
+			got, err := NewWithAPI(f, WithIndex(idx)).ObserveBatch(context.Background(), tc.reqs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Every observation is what Observe alone reports.
+			plain := NewWithAPI(&fakeIAM{getRole: getRole, listAttachedRolePolicies: attached("arn:aws:iam::aws:policy/b", "arn:aws:iam::aws:policy/a")})
+			for i, r := range tc.reqs {
+				want, err := plain.Observe(context.Background(), r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got[i]); diff != "" {
+					t.Errorf("%s (-Observe +ObserveBatch):\n%s", r.Name, diff)
+				}
+			}
+			count := map[string]int{}
+			for _, c := range f.calls {
+				count[c]++
+			}
+			if diff := cmp.Diff(tc.calls, count); diff != "" {
+				t.Errorf("calls (-want +got):\n%s", diff)
+			}
+			if len(tc.reqs) >= 4 && idx.pages != 2 {
+				t.Errorf("listing bound %d pages, want 2 for %d roles", idx.pages, len(tc.reqs))
+			}
+		})
+	}
+}
+
+func TestObserveBatchWithoutIndex(t *testing.T) {
+	f := &fakeIAM{getRole: func(in *iam.GetRoleInput) (*iam.GetRoleOutput, error) {
+		return &iam.GetRoleOutput{Role: liveRole()}, nil
+	}}
+	var reqs []reconcile.ObserveRequest
+	for i := range 5 {
+		reqs = append(reqs, reconcile.ObserveRequest{ID: fmt.Sprint("r", i)})
+	}
+	obs, err := NewWithAPI(f).ObserveBatch(context.Background(), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(obs) != 5 || len(f.calls) != 10 {
+		t.Errorf("%d observations, calls %v; want 5 and a GetRole and ListAttachedRolePolicies each", len(obs), f.calls)
+	}
+}
