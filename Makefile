@@ -36,7 +36,8 @@ fuzz: ## fuzz the spec loader for a minute
 	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 60s ./reconcile/
 
 up: build ## run the whole stack on the embedded emulator and serve it
-	$(GO) run ./cmd/localup
+	$(GO) build -o $(BIN)/localup ./cmd/localup
+	$(BIN)/localup
 
 images: ## build the agent and api images (IMAGE_ARCH=arm64 for Lambda)
 	./scripts/build-images.sh $(IMAGE_ARCH) $(IMAGE_TAG)
