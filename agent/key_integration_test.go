@@ -11,8 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
-	"github.com/trip-assistant/stack/internal/awsclient"
-	"github.com/trip-assistant/stack/internal/emulator"
+	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/internal/lambdaproto"
 )
 
@@ -29,18 +28,7 @@ func (c *countingSSM) GetParameter(ctx context.Context, in *ssm.GetParameterInpu
 
 func TestKeyLoaderAgainstEmulator(t *testing.T) {
 	ctx := t.Context()
-	emu, err := emulator.Start(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emu.Stop)
-	if err := emu.Reset(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: "us-east-2", Endpoint: emu.Endpoint})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := emutest.Config(t, "us-east-2")
 	client := ssm.NewFromConfig(cfg)
 	put := func(name, value string) {
 		t.Helper()

@@ -127,3 +127,20 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
+
+// RunTests is the TestMain of an integration test package: it starts an
+// emulator, hands it to use (which keeps it and builds its clients), runs
+// the tests, stops the emulator and returns the exit code.
+func RunTests(m interface{ Run() int }, use func(*Emulator) error) int {
+	e, err := Start(context.Background())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer e.Stop()
+	if err := use(e); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return m.Run()
+}

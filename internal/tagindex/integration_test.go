@@ -25,14 +25,7 @@ import (
 var emu *emulator.Emulator
 
 func TestMain(m *testing.M) {
-	var err error
-	if emu, err = emulator.Start(context.Background()); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	emu.Stop()
-	os.Exit(code)
+	os.Exit(emulator.RunTests(m, func(e *emulator.Emulator) error { emu = e; return nil }))
 }
 
 // config returns a configuration for the emulator whose calls stats counts.

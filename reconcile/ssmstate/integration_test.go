@@ -26,16 +26,7 @@ import (
 var emu *emulator.Emulator
 
 func TestMain(m *testing.M) {
-	ctx := context.Background()
-	var err error
-	emu, err = emulator.Start(ctx)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	emu.Stop()
-	os.Exit(code)
+	os.Exit(emulator.RunTests(m, func(e *emulator.Emulator) error { emu = e; return nil }))
 }
 
 // client returns an SSM client on a wiped emulator.

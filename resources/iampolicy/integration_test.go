@@ -9,26 +9,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
-	"github.com/trip-assistant/stack/internal/awsclient"
-	"github.com/trip-assistant/stack/internal/emulator"
+	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/resources/iampolicy"
 )
 
 func TestInlinePolicyLifecycle(t *testing.T) {
 	ctx := context.Background()
-	emu, err := emulator.Start(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emu.Stop)
-	if err := emu.Reset(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: "us-east-2", Endpoint: emu.Endpoint})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := emutest.Config(t, "us-east-2")
 	client := iam.NewFromConfig(cfg)
 	if _, err := client.CreateRole(ctx, &iam.CreateRoleInput{
 		RoleName:                 aws.String("trip-assistant-api-it"),

@@ -12,8 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/trip-assistant/stack/internal/awsclient"
-	"github.com/trip-assistant/stack/internal/emulator"
+	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/resources/iampolicy"
 	"github.com/trip-assistant/stack/resources/iamrole"
@@ -28,18 +27,7 @@ func setup(t *testing.T) (context.Context, aws.Config) {
 	// moto loads AWS-managed policies (AWSLambdaBasicExecutionRole) only
 	// when asked; it inherits this from our environment.
 	t.Setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-	emu, err := emulator.Start(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emu.Stop)
-	if err := emu.Reset(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: "us-east-2", Endpoint: emu.Endpoint})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := emutest.Config(t, "us-east-2")
 	return ctx, cfg
 }
 

@@ -14,8 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/trip-assistant/stack/internal/awsclient"
-	"github.com/trip-assistant/stack/internal/emulator"
+	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/resources/lambdaalias"
 	"github.com/trip-assistant/stack/resources/lambdafn"
@@ -28,18 +27,7 @@ func setup(t *testing.T) (context.Context, aws.Config) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
-	emu, err := emulator.Start(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emu.Stop)
-	if err := emu.Reset(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: "us-east-2", Endpoint: emu.Endpoint})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := emutest.Config(t, "us-east-2")
 	return ctx, cfg
 }
 

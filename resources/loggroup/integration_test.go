@@ -4,7 +4,6 @@ package loggroup
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -24,20 +23,11 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	ctx := context.Background()
-	var err error
-	if emu, err = emulator.Start(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	if awsCfg, err = awsclient.Load(ctx, awsclient.Options{Region: "us-east-2", Endpoint: emu.Endpoint}); err != nil {
-		emu.Stop()
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	emu.Stop()
-	os.Exit(code)
+	os.Exit(emulator.RunTests(m, func(e *emulator.Emulator) (err error) {
+		emu = e
+		awsCfg, err = awsclient.Load(context.Background(), awsclient.Options{Region: "us-east-2", Endpoint: e.Endpoint})
+		return err
+	}))
 }
 
 func setup(t *testing.T) (*Kind, *cloudwatchlogs.Client) {

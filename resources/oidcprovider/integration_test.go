@@ -10,8 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/trip-assistant/stack/internal/awsclient"
-	"github.com/trip-assistant/stack/internal/emulator"
+	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/resources/oidcprovider"
 )
@@ -25,18 +24,7 @@ const (
 func setup(t *testing.T) (context.Context, aws.Config) {
 	t.Helper()
 	ctx := context.Background()
-	emu, err := emulator.Start(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emu.Stop)
-	if err := emu.Reset(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: "us-east-2", Endpoint: emu.Endpoint})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := emutest.Config(t, "us-east-2")
 	return ctx, cfg
 }
 
