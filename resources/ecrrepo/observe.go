@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/batch"
 	"github.com/trip-assistant/stack/resources/internal/fanout"
 )
 
@@ -18,11 +19,7 @@ const describeBatch = 100
 
 // Observe reads one repository.
 func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
-	obs, err := k.ObserveBatch(ctx, []reconcile.ObserveRequest{req})
-	if err != nil {
-		return reconcile.Observation{}, err
-	}
-	return obs[0], nil
+	return batch.One(ctx, k, req)
 }
 
 // ObserveBatch reads many repositories with one DescribeRepositories per
@@ -31,20 +28,12 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 // spared when the run's tag index confirms the repository's tags equal the
 // desired ones (see tagindex.Index.Confirm for why only then).
 func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
-	names := make([]string, len(reqs))
 	forces := make([]bool, len(reqs))
-	var unique []string
-	desired := map[string][]reconcile.Props{}
 	for i, r := range reqs {
-		names[i], forces[i] = identity(r)
-		if names[i] == "" {
-			continue
-		}
-		if _, seen := desired[names[i]]; !seen {
-			unique = append(unique, names[i])
-		}
-		desired[names[i]] = append(desired[names[i]], r.Desired)
+		_, forces[i] = identity(r)
 	}
+	g := batch.Group(reqs, func(r reconcile.ObserveRequest) string { n, _ := identity(r); return n })
+	names, unique, desired := g.Names, g.Unique, g.Desired
 	repos := map[string]types.Repository{}
 	for start := 0; start < len(unique); start += describeBatch {
 		found, err := k.describe(ctx, unique[start:min(start+describeBatch, len(unique))])

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/batch"
 	"github.com/trip-assistant/stack/resources/internal/fanout"
 )
 
@@ -22,11 +23,7 @@ const minSharedPrefix = len("/aws/lambda/")
 
 // Observe reads one log group.
 func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
-	obs, err := k.ObserveBatch(ctx, []reconcile.ObserveRequest{req})
-	if err != nil {
-		return reconcile.Observation{}, err
-	}
-	return obs[0], nil
+	return batch.One(ctx, k, req)
 }
 
 // ObserveBatch reads many log groups. DescribeLogGroups filters only by
@@ -36,19 +33,8 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 // tag index confirms the group's tags equal the desired ones (see
 // tagindex.Index.Confirm for why only then).
 func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
-	names := make([]string, len(reqs))
-	var unique []string
-	desired := map[string][]reconcile.Props{}
-	for i, r := range reqs {
-		names[i] = nameOf(r)
-		if names[i] == "" {
-			continue
-		}
-		if _, seen := desired[names[i]]; !seen {
-			unique = append(unique, names[i])
-		}
-		desired[names[i]] = append(desired[names[i]], r.Desired)
-	}
+	g := batch.Group(reqs, nameOf)
+	names, unique, desired := g.Names, g.Unique, g.Desired
 	groups := map[string]types.LogGroup{}
 	if prefix := commonPrefix(unique); len(unique) > 1 && len(prefix) >= minSharedPrefix {
 		all, err := k.describe(ctx, prefix)

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/batch"
 	"github.com/trip-assistant/stack/resources/internal/fanout"
 )
 
@@ -24,11 +25,7 @@ const (
 
 // Observe reads one parameter.
 func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
-	obs, err := k.ObserveBatch(ctx, []reconcile.ObserveRequest{req})
-	if err != nil {
-		return reconcile.Observation{}, err
-	}
-	return obs[0], nil
+	return batch.One(ctx, k, req)
 }
 
 // ObserveBatch reads many parameters with few calls: GetParameters (10 names
@@ -38,19 +35,8 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 // unless the run's tag index confirms the parameter's tags equal the
 // desired ones (see tagindex.Index.Confirm for why only then).
 func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
-	names := make([]string, len(reqs))
-	var unique []string
-	desired := map[string][]reconcile.Props{}
-	for i, r := range reqs {
-		names[i] = nameOf(r)
-		if names[i] == "" {
-			continue
-		}
-		if _, seen := desired[names[i]]; !seen {
-			unique = append(unique, names[i])
-		}
-		desired[names[i]] = append(desired[names[i]], r.Desired)
-	}
+	g := batch.Group(reqs, nameOf)
+	names, unique, desired := g.Names, g.Unique, g.Desired
 	params, err := k.getParameters(ctx, unique)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,48 @@
+// Package batch holds what the kinds that read many resources per call
+// share: grouping a batch of observe requests by the name each identifies,
+// and observing one resource through the batch path.
+package batch
+
+import (
+	"context"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// Requests is a batch of observe requests grouped by name.
+type Requests struct {
+	// Names holds each request's name, "" when its identity is not known
+	// yet (the request is then absent).
+	Names []string
+	// Unique holds each known name once, in request order.
+	Unique []string
+	// Desired holds the desired props of every request naming a resource.
+	Desired map[string][]reconcile.Props
+}
+
+// Group names every request with name.
+func Group(reqs []reconcile.ObserveRequest, name func(reconcile.ObserveRequest) string) Requests {
+	g := Requests{Names: make([]string, len(reqs)), Desired: map[string][]reconcile.Props{}}
+	for i, r := range reqs {
+		n := name(r)
+		g.Names[i] = n
+		if n == "" {
+			continue
+		}
+		if _, seen := g.Desired[n]; !seen {
+			g.Unique = append(g.Unique, n)
+		}
+		g.Desired[n] = append(g.Desired[n], r.Desired)
+	}
+	return g
+}
+
+// One observes a single resource through the batch path, so both read it
+// the same way.
+func One(ctx context.Context, b reconcile.BatchObserver, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+	obs, err := b.ObserveBatch(ctx, []reconcile.ObserveRequest{req})
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	return obs[0], nil
+}
