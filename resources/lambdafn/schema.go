@@ -16,8 +16,10 @@ func (k *Kind) Schema() reconcile.Schema {
 			Doc: "function name: 1 to 64 letters, digits, hyphens or underscores"},
 		"role": {Type: reconcile.String, Required: true,
 			Doc: "ARN of the execution role"},
-		"package_type": {Type: reconcile.String, Default: "Image", ForceNew: true, Enum: []string{"Image", "Zip"},
-			Doc: "deployment package type"},
+		// Only container images: the kind has no handler, runtime or code
+		// location fields a zip package would need.
+		"package_type": {Type: reconcile.String, Default: "Image", ForceNew: true, Enum: []string{"Image"},
+			Doc: "deployment package type (container images only)"},
 		"image_uri": {Type: reconcile.String, CreateOnly: true,
 			Doc: "container image the function starts with; CD owns it afterwards unless listed in manage"},
 		"architectures": {Type: reconcile.StringList, Default: []any{"x86_64"}, ForceNew: true, Check: checkArchitectures,
