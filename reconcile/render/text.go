@@ -6,6 +6,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/trip-assistant/stack/reconcile"
 )
@@ -80,8 +81,10 @@ func Text(w io.Writer, p *reconcile.Plan, st Style) {
 		if id := c.DisplayID(); id != "" {
 			name = "  (" + id + ")"
 		}
-		head := fmt.Sprintf("  %s %s %s%s", st.action(c.Action), c.Type, c.Name, name)
-		fmt.Fprintf(w, "%-72s %s\n", head, st.paint("2", describe(c)))
+		// Pad on the plain text: colour codes take no room on screen.
+		plain := fmt.Sprintf("  %s %s %s%s", c.Action.Symbol(), c.Type, c.Name, name)
+		pad := strings.Repeat(" ", max(1, 73-utf8.RuneCountInString(plain)))
+		fmt.Fprintf(w, "  %s %s %s%s%s%s\n", st.action(c.Action), c.Type, c.Name, name, pad, st.paint("2", describe(c)))
 		for _, d := range c.Diff {
 			sensitive = sensitive || d.Sensitive
 			for _, line := range fieldLines(c, d) {
