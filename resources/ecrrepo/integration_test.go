@@ -17,6 +17,7 @@ import (
 	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/internal/emulator"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/kindtest"
 )
 
 var (
@@ -40,35 +41,6 @@ func setup(t *testing.T) (*Kind, *ecr.Client) {
 	return New(awsCfg), ecr.NewFromConfig(awsCfg)
 }
 
-func assertNoDiff(t *testing.T, k *Kind, desired reconcile.Props, obs reconcile.Observation) {
-	t.Helper()
-	if !obs.Exists {
-		t.Fatal("resource absent")
-	}
-	if d := reconcile.ComputeDiff(k.Schema(), desired, obs.Props, nil); len(d) > 0 {
-		t.Errorf("unexpected diff %v", d.Paths())
-	}
-}
-
-func update(t *testing.T, k *Kind, desired reconcile.Props, live reconcile.Observation, wantPaths string) reconcile.Observation {
-	t.Helper()
-	diff := reconcile.ComputeDiff(k.Schema(), desired, live.Props, nil)
-	if got := strings.Join(diff.Paths(), ","); got != wantPaths {
-		t.Fatalf("diff = %s, want %s", got, wantPaths)
-	}
-	obs, err := k.Update(context.Background(), reconcile.UpdateRequest{ID: live.ID, Desired: desired, Live: live, Diff: diff})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Observe again by the returned ID, as the next run would.
-	again, err := k.Observe(context.Background(), reconcile.ObserveRequest{ID: obs.ID, Desired: desired})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertNoDiff(t, k, desired, again)
-	return again
-}
-
 func TestIntegrationLifecycle(t *testing.T) {
 	ctx := context.Background()
 	k, raw := setup(t)
@@ -85,23 +57,23 @@ func TestIntegrationLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertNoDiff(t, k, desired, live)
+	kindtest.AssertNoDiff(t, k, desired, live)
 
 	desired["image_tag_mutability"] = "IMMUTABLE"
-	live = update(t, k, desired, live, "image_tag_mutability")
+	live = kindtest.Update(t, k, desired, live, "image_tag_mutability")
 	desired["scan_on_push"] = true
-	live = update(t, k, desired, live, "scan_on_push")
+	live = kindtest.Update(t, k, desired, live, "scan_on_push")
 	desired["lifecycle_policy"] = policy(25)
-	live = update(t, k, desired, live, "lifecycle_policy")
+	live = kindtest.Update(t, k, desired, live, "lifecycle_policy")
 	desired["tags"] = map[string]any{reconcile.TagStack: "trip/dev", "owner": "me"}
-	live = update(t, k, desired, live, "tags")
+	live = kindtest.Update(t, k, desired, live, "tags")
 	desired["force_delete"] = true
-	live = update(t, k, desired, live, "force_delete")
+	live = kindtest.Update(t, k, desired, live, "force_delete")
 	if live.ID != repoName+";force" {
 		t.Errorf("ID after force_delete = %q", live.ID)
 	}
 	delete(desired, "lifecycle_policy")
-	live = update(t, k, desired, live, "lifecycle_policy")
+	live = kindtest.Update(t, k, desired, live, "lifecycle_policy")
 	if live.Props.Has("lifecycle_policy") {
 		t.Errorf("policy still there: %v", live.Props["lifecycle_policy"])
 	}
@@ -149,7 +121,7 @@ func TestIntegrationStoredPolicyReordered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertNoDiff(t, k, desired, live)
+	kindtest.AssertNoDiff(t, k, desired, live)
 }
 
 func TestIntegrationCreateAdopts(t *testing.T) {
@@ -165,7 +137,7 @@ func TestIntegrationCreateAdopts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertNoDiff(t, k, desired, obs)
+	kindtest.AssertNoDiff(t, k, desired, obs)
 }
 
 func TestIntegrationObserveBatchAndList(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/internal/emulator"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/kindtest"
 )
 
 var (
@@ -38,30 +39,6 @@ func setup(t *testing.T) (*Kind, *cloudwatchlogs.Client) {
 	return New(awsCfg), cloudwatchlogs.NewFromConfig(awsCfg)
 }
 
-func assertNoDiff(t *testing.T, k *Kind, desired reconcile.Props, obs reconcile.Observation) {
-	t.Helper()
-	if !obs.Exists {
-		t.Fatal("resource absent")
-	}
-	if d := reconcile.ComputeDiff(k.Schema(), desired, obs.Props, nil); len(d) > 0 {
-		t.Errorf("unexpected diff %v", d.Paths())
-	}
-}
-
-func update(t *testing.T, k *Kind, desired reconcile.Props, live reconcile.Observation, wantPaths string) reconcile.Observation {
-	t.Helper()
-	diff := reconcile.ComputeDiff(k.Schema(), desired, live.Props, nil)
-	if got := strings.Join(diff.Paths(), ","); got != wantPaths {
-		t.Fatalf("diff = %s, want %s", got, wantPaths)
-	}
-	obs, err := k.Update(context.Background(), reconcile.UpdateRequest{ID: live.ID, Desired: desired, Live: live, Diff: diff})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertNoDiff(t, k, desired, obs)
-	return obs
-}
-
 func TestIntegrationLifecycle(t *testing.T) {
 	ctx := context.Background()
 	k, raw := setup(t)
@@ -78,14 +55,14 @@ func TestIntegrationLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertNoDiff(t, k, desired, live)
+	kindtest.AssertNoDiff(t, k, desired, live)
 
 	desired["retention_days"] = int64(30)
-	live = update(t, k, desired, live, "retention_days")
+	live = kindtest.Update(t, k, desired, live, "retention_days")
 	desired["tags"] = map[string]any{reconcile.TagStack: "trip/dev", "team": "core"}
-	live = update(t, k, desired, live, "tags")
+	live = kindtest.Update(t, k, desired, live, "tags")
 	delete(desired, "retention_days")
-	live = update(t, k, desired, live, "retention_days")
+	live = kindtest.Update(t, k, desired, live, "retention_days")
 	if live.Props["retention_days"] != int64(0) {
 		t.Errorf("retention after removal = %v", live.Props["retention_days"])
 	}
@@ -128,7 +105,7 @@ func TestIntegrationCreateAdopts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertNoDiff(t, k, desired, obs)
+	kindtest.AssertNoDiff(t, k, desired, obs)
 }
 
 func TestIntegrationObserveBatchAndList(t *testing.T) {

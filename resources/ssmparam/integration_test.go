@@ -16,6 +16,7 @@ import (
 	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/internal/emulator"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/kindtest"
 )
 
 var (
@@ -37,16 +38,6 @@ func setup(t *testing.T) (*Kind, *ssm.Client) {
 		t.Fatal(err)
 	}
 	return New(awsCfg), ssm.NewFromConfig(awsCfg)
-}
-
-func assertNoDiff(t *testing.T, k *Kind, desired reconcile.Props, obs reconcile.Observation) {
-	t.Helper()
-	if !obs.Exists {
-		t.Fatal("resource absent")
-	}
-	if d := reconcile.ComputeDiff(k.Schema(), desired, obs.Props, nil); len(d) > 0 {
-		t.Errorf("unexpected diff %v", d.Paths())
-	}
 }
 
 func TestIntegrationLifecycle(t *testing.T) {
@@ -73,7 +64,7 @@ func TestIntegrationLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertNoDiff(t, k, desired, live)
+	kindtest.AssertNoDiff(t, k, desired, live)
 
 	// A new secret value, a new tag, a removed description.
 	next := reconcile.Props{
@@ -90,7 +81,7 @@ func TestIntegrationLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertNoDiff(t, k, next, updated)
+	kindtest.AssertNoDiff(t, k, next, updated)
 	if updated.Attrs["version"] != "2" || updated.Props["value"] != "sk-second" {
 		t.Errorf("version %q", updated.Attrs["version"])
 	}
@@ -103,7 +94,7 @@ func TestIntegrationLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertNoDiff(t, k, tagsOnly, updated)
+	kindtest.AssertNoDiff(t, k, tagsOnly, updated)
 	if updated.Attrs["version"] != "2" {
 		t.Errorf("a tag change must not overwrite the value (version %q)", updated.Attrs["version"])
 	}
@@ -142,14 +133,14 @@ func TestIntegrationTierAndType(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertNoDiff(t, k, desired, live)
+	kindtest.AssertNoDiff(t, k, desired, live)
 	next := reconcile.Props{"name": "plain-name", "value": "a,b", "type": "String", "tier": "Advanced", "description": "x"}
 	diff := reconcile.ComputeDiff(k.Schema(), next, live.Props, nil)
 	obs, err := k.Update(ctx, reconcile.UpdateRequest{ID: live.ID, Desired: next, Live: live, Diff: diff})
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertNoDiff(t, k, next, obs)
+	kindtest.AssertNoDiff(t, k, next, obs)
 }
 
 func TestIntegrationCreateAdopts(t *testing.T) {
@@ -165,7 +156,7 @@ func TestIntegrationCreateAdopts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertNoDiff(t, k, desired, obs)
+	kindtest.AssertNoDiff(t, k, desired, obs)
 }
 
 func TestIntegrationObserveBatch(t *testing.T) {
@@ -192,7 +183,7 @@ func TestIntegrationObserveBatch(t *testing.T) {
 			continue
 		}
 		if o.Exists {
-			assertNoDiff(t, k, reqs[i].Desired, o)
+			kindtest.AssertNoDiff(t, k, reqs[i].Desired, o)
 		}
 	}
 }

@@ -6,37 +6,13 @@ import (
 	"maps"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
-	rgttypes "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/trip-assistant/stack/internal/tagindex"
+	"github.com/trip-assistant/stack/internal/tagindex/tagindextest"
 	"github.com/trip-assistant/stack/reconcile"
 )
-
-// fakeTagging lists listed (ARN to tags) in one GetResources page, or
-// fails with err.
-type fakeTagging struct {
-	listed map[string]map[string]string
-	err    error
-}
-
-func (f fakeTagging) GetResources(context.Context, *rgt.GetResourcesInput, ...func(*rgt.Options)) (*rgt.GetResourcesOutput, error) {
-	if f.err != nil {
-		return nil, f.err
-	}
-	out := &rgt.GetResourcesOutput{}
-	for arn, tags := range f.listed {
-		m := rgttypes.ResourceTagMapping{ResourceARN: aws.String(arn)}
-		for k, v := range tags {
-			m.Tags = append(m.Tags, rgttypes.Tag{Key: aws.String(k), Value: aws.String(v)})
-		}
-		out.ResourceTagMappingList = append(out.ResourceTagMappingList, m)
-	}
-	return out, nil
-}
 
 // The tag index may only confirm the desired tags: whenever it disagrees
 // with the spec, lacks the parameter or failed, the tags are read with
@@ -45,29 +21,29 @@ func TestObserveTrustsTheTagIndexOnlyWhenItEqualsTheSpec(t *testing.T) {
 	const arn = "arn:aws:ssm:us-east-2:123456789012:parameter/trip/dev/openai-key"
 	spec := map[string]string{reconcile.TagStack: "trip/dev", "team": "core"}
 	cases := map[string]struct {
-		index    fakeTagging
+		index    tagindextest.Fake
 		live     map[string]string // what SSM itself holds
 		listTags int
 		diff     []string
 	}{
 		"index equals the spec": {
-			index: fakeTagging{listed: map[string]map[string]string{arn: spec}},
+			index: tagindextest.Fake{Listed: map[string]map[string]string{arn: spec}},
 			live:  spec, listTags: 0,
 		},
 		"index says other tags, live matches the spec (index lags)": {
-			index: fakeTagging{listed: map[string]map[string]string{arn: {reconcile.TagStack: "trip/dev", "team": "old"}}},
+			index: tagindextest.Fake{Listed: map[string]map[string]string{arn: {reconcile.TagStack: "trip/dev", "team": "old"}}},
 			live:  spec, listTags: 1,
 		},
 		"index and live both drifted": {
-			index: fakeTagging{listed: map[string]map[string]string{arn: {reconcile.TagStack: "trip/dev", "team": "ops"}}},
+			index: tagindextest.Fake{Listed: map[string]map[string]string{arn: {reconcile.TagStack: "trip/dev", "team": "ops"}}},
 			live:  map[string]string{reconcile.TagStack: "trip/dev", "team": "ops"}, listTags: 1, diff: []string{"tags"},
 		},
 		"index lacks the parameter": {
-			index: fakeTagging{listed: map[string]map[string]string{}},
+			index: tagindextest.Fake{Listed: map[string]map[string]string{}},
 			live:  spec, listTags: 1,
 		},
 		"index failed": {
-			index: fakeTagging{err: errors.New("AccessDeniedException")},
+			index: tagindextest.Fake{Err: errors.New("AccessDeniedException")},
 			live:  map[string]string{reconcile.TagStack: "trip/dev"}, listTags: 1, diff: []string{"tags"},
 		},
 	}

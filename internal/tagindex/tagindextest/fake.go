@@ -1,0 +1,34 @@
+// Package tagindextest fakes the Resource Groups Tagging API for the unit
+// tests of kinds that use a tag index.
+package tagindextest
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	rgttypes "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
+)
+
+// Fake lists Listed (ARN to tags) in one GetResources page, or fails with
+// Err.
+type Fake struct {
+	Listed map[string]map[string]string
+	Err    error
+}
+
+// GetResources answers with every listed resource.
+func (f Fake) GetResources(context.Context, *rgt.GetResourcesInput, ...func(*rgt.Options)) (*rgt.GetResourcesOutput, error) {
+	if f.Err != nil {
+		return nil, f.Err
+	}
+	out := &rgt.GetResourcesOutput{}
+	for arn, tags := range f.Listed {
+		m := rgttypes.ResourceTagMapping{ResourceARN: aws.String(arn)}
+		for k, v := range tags {
+			m.Tags = append(m.Tags, rgttypes.Tag{Key: aws.String(k), Value: aws.String(v)})
+		}
+		out.ResourceTagMappingList = append(out.ResourceTagMappingList, m)
+	}
+	return out, nil
+}

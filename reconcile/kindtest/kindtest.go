@@ -1,0 +1,45 @@
+// Package kindtest checks a kind against a real emulator the way the engine
+// drives it: observe, diff with reconcile.ComputeDiff, update what differs.
+package kindtest
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// AssertNoDiff fails the test unless obs exists and matches desired.
+func AssertNoDiff(t testing.TB, k reconcile.Kind, desired reconcile.Props, obs reconcile.Observation) {
+	t.Helper()
+	if !obs.Exists {
+		t.Fatalf("%s: resource absent", k.Type())
+	}
+	if d := reconcile.ComputeDiff(k.Schema(), desired, obs.Props, nil); len(d) > 0 {
+		t.Errorf("%s: unexpected diff %v", k.Type(), d.Paths())
+	}
+}
+
+// Update diffs desired against live, wants exactly wantPaths (comma
+// separated) to differ, updates, and checks that the result and a new
+// observation by the returned ID both converged.
+func Update(t testing.TB, k reconcile.Kind, desired reconcile.Props, live reconcile.Observation, wantPaths string) reconcile.Observation {
+	t.Helper()
+	diff := reconcile.ComputeDiff(k.Schema(), desired, live.Props, nil)
+	if got := strings.Join(diff.Paths(), ","); got != wantPaths {
+		t.Fatalf("%s: diff = %s, want %s", k.Type(), got, wantPaths)
+	}
+	obs, err := k.Update(context.Background(), reconcile.UpdateRequest{ID: live.ID, Desired: desired, Live: live, Diff: diff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	AssertNoDiff(t, k, desired, obs)
+	// Observe again by the returned ID, as the next run would.
+	again, err := k.Observe(context.Background(), reconcile.ObserveRequest{ID: obs.ID, Desired: desired})
+	if err != nil {
+		t.Fatal(err)
+	}
+	AssertNoDiff(t, k, desired, again)
+	return again
+}
