@@ -162,7 +162,11 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
 			}
 			switch {
 			case action == Delete || (c.Action == NoOp && c.res == nil):
-				delete(state.Resources, c.Name)
+				// The record of a type that changed is under the logical
+				// name: drop it only if it is still that type's.
+				if r, ok := state.Resources[logicalName(c.Name)]; ok && r.Type == c.Type {
+					delete(state.Resources, logicalName(c.Name))
+				}
 			case ob.Exists:
 				attrs[c.Name] = ob.Attrs
 				state.Resources[c.Name] = StateResource{

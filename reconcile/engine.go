@@ -60,6 +60,14 @@ func (e *Engine) parallelism() int {
 	return e.Parallelism
 }
 
+// oldTypeSuffix names the plan's node for a resource whose type changed in
+// the spec: the record of the old type is deleted under it while the new
+// type is made under the logical name.
+const oldTypeSuffix = "#old"
+
+// logicalName is the name in the spec and the state of a plan node.
+func logicalName(node string) string { return strings.TrimSuffix(node, oldTypeSuffix) }
+
 // node is one resource during planning: from the spec, the state or both.
 type node struct {
 	name  string
@@ -90,7 +98,7 @@ func (e *Engine) Plan(ctx context.Context, spec *Spec, state *State, o PlanOptio
 				n.state = &sr
 			} else {
 				// The type changed: the old resource is removed, a new one made.
-				old := &node{name: name + "#old", state: &sr, kind: o.Kinds[sr.Type]}
+				old := &node{name: name + oldTypeSuffix, state: &sr, kind: o.Kinds[sr.Type]}
 				nodes[old.name] = old
 			}
 		}
@@ -150,7 +158,7 @@ func (e *Engine) Plan(ctx context.Context, spec *Spec, state *State, o PlanOptio
 		desired := map[string]Props{}
 		for _, name := range level {
 			n := nodes[name]
-			req := ObserveRequest{Name: strings.TrimSuffix(name, "#old")}
+			req := ObserveRequest{Name: logicalName(name)}
 			if n.state != nil {
 				req.ID = n.state.ID
 			}
@@ -173,7 +181,7 @@ func (e *Engine) Plan(ctx context.Context, spec *Spec, state *State, o PlanOptio
 		}
 		for _, name := range level {
 			n := nodes[name]
-			ob := obs[strings.TrimSuffix(name, "#old")+"\x00"+n.kind.Type()]
+			ob := obs[logicalName(name)+"\x00"+n.kind.Type()]
 			c := planChange(n, desired[name], ob, o.Destroy)
 			if c.Protect && (c.Action == Delete || c.Action == Replace) {
 				p.Errors = append(p.Errors, fmt.Sprintf("%s (%s) is protected and the plan would %s it; remove protect: true first if that is really meant", c.Name, c.Type, c.Action))
@@ -306,7 +314,7 @@ func planChange(n *node, desired Props, live Observation, destroy bool) *Change 
 		if destroy {
 			c.Class = Destroying
 		}
-		if strings.HasSuffix(n.name, "#old") {
+		if n.name != logicalName(n.name) {
 			c.Class = SpecChanged
 		}
 		return c
@@ -433,7 +441,7 @@ func injectTags(schema Schema, desired Props, spec *Spec, name string) {
 		tags[k] = v
 	}
 	tags[TagStack] = spec.Project + "/" + spec.Environment
-	tags[TagName] = strings.TrimSuffix(name, "#old")
+	tags[TagName] = logicalName(name)
 	desired["tags"] = tags
 }
 

@@ -545,3 +545,48 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestTypeChange: a resource that keeps its name but changes type has the
+// old one deleted and the new one made, and a failed create leaves a state
+// the next run finishes from, with no perpetual change.
+func TestTypeChange(t *testing.T) {
+	ctx := t.Context()
+	h := newHarness()
+	before := `project: demo
+region: us-east-2
+resources:
+  x:
+    type: fake.role
+    properties: {name: demo-x}
+`
+	after := `project: demo
+region: us-east-2
+resources:
+  x:
+    type: fake.secret
+    properties: {name: demo-x-secret, value: v}
+`
+	h.Apply(ctx, t, h.Load(t, before, ""), false)
+
+	h.Fakes[fakekind.Secret].OnCreate = func(context.Context, reconcile.Props) error { return errors.New("boom") }
+	p := h.Plan(ctx, t, h.Load(t, after, ""), false)
+	r, err := h.Engine.Apply(ctx, p)
+	if err != nil || r.Err() == nil {
+		t.Fatalf("Apply() = %v, %v; want the create to fail", r, err)
+	}
+	if h.Cloud.Get(fakekind.Role, "demo-x") != nil {
+		t.Error("the old resource of the old type still exists")
+	}
+	if got, ok := h.Store.State().Resources["x"]; ok {
+		t.Errorf("state still records the deleted %s as x", got.Type)
+	}
+
+	h.Fakes[fakekind.Secret].OnCreate = nil
+	h.Apply(ctx, t, h.Load(t, after, ""), false)
+	if got := h.Store.State().Resources["x"].Type; got != fakekind.Secret {
+		t.Errorf("state type of x = %q, want %q", got, fakekind.Secret)
+	}
+	if p := h.Plan(ctx, t, h.Load(t, after, ""), false); p.HasChanges() {
+		t.Errorf("re-plan has changes: %v", changes(p))
+	}
+}
