@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/trip-assistant/stack/reconcile"
 )
 
 // TestAllTypesUnique guards against two kinds claiming one type name: the
@@ -17,5 +19,25 @@ func TestAllTypesUnique(t *testing.T) {
 		if k.Type() != name {
 			t.Errorf("kind under %q reports type %q", name, k.Type())
 		}
+	}
+}
+
+// TestRepositorySpecLoadsInEveryEnvironment: the repository's spec.yaml is
+// valid, with the real kinds, in each environment it declares.
+func TestRepositorySpecLoadsInEveryEnvironment(t *testing.T) {
+	env := map[string]string{"OPENAI_API_KEY": "sk-test"}
+	for _, name := range []string{"dev", "prod", "local"} {
+		t.Run(name, func(t *testing.T) {
+			spec, err := reconcile.LoadFile("../../spec.yaml", reconcile.LoadOptions{
+				Environment: name, Kinds: All(aws.Config{}),
+				LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if spec.Environment != name || len(spec.Resources) == 0 {
+				t.Errorf("loaded %s with %d resources", spec.Environment, len(spec.Resources))
+			}
+		})
 	}
 }
