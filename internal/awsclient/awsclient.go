@@ -50,9 +50,6 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	}
 	if endpoint != "" {
 		opts = append(opts, config.WithBaseEndpoint(endpoint))
-		// Emulators serve plain HTTP; a CA bundle meant for real AWS makes
-		// the SDK fail to build its HTTP client.
-		os.Unsetenv("AWS_CA_BUNDLE")
 		if os.Getenv("AWS_ACCESS_KEY_ID") == "" && o.Profile == "" {
 			opts = append(opts, config.WithCredentialsProvider(
 				credentials.NewStaticCredentialsProvider("test", "test", "")))
