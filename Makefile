@@ -5,7 +5,8 @@ BIN := bin
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.Version=$(VERSION)
 export GONOSUMDB := github.com/aws,github.com/sivchari
-# Emulators speak plain HTTP; a CA bundle meant for AWS breaks the SDK's client.
+# Tests talk plain HTTP to emulators and need no CA bundle; with a custom
+# HTTP client the SDK fails on AWS_CA_BUNDLE (shared/EMULATORS.md).
 unexport AWS_CA_BUNDLE
 
 IMAGE_ARCH ?= amd64
