@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trip-assistant/stack/internal/kinds"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/resources/lambdafn"
 )
@@ -203,7 +204,7 @@ func appliedStore() *fakeStore {
 func testStack(t *testing.T, store reconcile.StateStore) *stack {
 	t.Helper()
 	spec, err := reconcile.LoadFile("../../spec.yaml", reconcile.LoadOptions{
-		Kinds: kinds(aws.Config{}),
+		Kinds: kinds.All(aws.Config{}),
 		LookupEnv: func(name string) (string, bool) {
 			if name == "OPENAI_API_KEY" {
 				return "sk-test", true

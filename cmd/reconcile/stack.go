@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/trip-assistant/stack/internal/awsclient"
+	"github.com/trip-assistant/stack/internal/kinds"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/ssmstate"
 )
@@ -55,7 +56,7 @@ type stack struct {
 func (f *stackFlags) load(ctx context.Context) (*stack, error) {
 	// Kinds describe their schema without calling AWS, so validation runs
 	// on kinds built from an empty configuration.
-	spec, err := reconcile.LoadFile(f.spec, reconcile.LoadOptions{Environment: f.env, Kinds: kinds(aws.Config{}), AllowUnsetInputs: f.allowUnsetInputs})
+	spec, err := reconcile.LoadFile(f.spec, reconcile.LoadOptions{Environment: f.env, Kinds: kinds.All(aws.Config{}), AllowUnsetInputs: f.allowUnsetInputs})
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +84,7 @@ func (f *stackFlags) load(ctx context.Context) (*stack, error) {
 	return &stack{
 		spec:    spec,
 		cfg:     cfg,
-		kinds:   kinds(cfg),
+		kinds:   kinds.All(cfg),
 		store:   store,
 		outputs: ss,
 	}, nil
