@@ -36,6 +36,9 @@ func TestWholeStack(t *testing.T) {
 	ctx := context.Background()
 	cfg := awsConfig(t, "us-east-2")
 
+	if r := reconcile(t, dir, "outputs", "--spec", "spec.yaml"); r.Code != 1 || !strings.Contains(r.Stderr, "apply the spec first") {
+		t.Errorf("outputs before any apply: %s", r)
+	}
 	mustApply(t, dir)
 	if p, r := plan(t, dir); r.Code != 0 {
 		t.Fatalf("re-plan after the first apply: %v\n%s", p.changed(), r)
