@@ -88,6 +88,7 @@ type PlanOptions struct {
 // computes what apply would do. It changes nothing.
 func (e *Engine) Plan(ctx context.Context, spec *Spec, state *State, o PlanOptions) (*Plan, error) {
 	p := &Plan{FormatVersion: FormatVersion, Stack: spec.Project + "/" + spec.Environment, Region: spec.Region, Destroy: o.Destroy, Outputs: map[string]any{}, spec: spec, state: state}
+	beginPlan(spec, o.Kinds)
 	nodes := map[string]*node{}
 	for _, name := range spec.Order {
 		r := spec.Resources[name]
@@ -429,6 +430,21 @@ func resolveObject(schema Schema, props Props, lookup lookupFunc, name string) (
 		out[k] = x
 	}
 	return out, nil
+}
+
+// beginPlan tells every kind the plan may use that a new plan starts. A
+// kind in both the map and the spec hears it twice, which BeginPlan allows.
+func beginPlan(spec *Spec, kinds map[string]Kind) {
+	for _, name := range sortedKeys(kinds) {
+		if ps, ok := kinds[name].(PlanScoped); ok {
+			ps.BeginPlan()
+		}
+	}
+	for _, name := range spec.Order {
+		if ps, ok := spec.Resources[name].Kind.(PlanScoped); ok {
+			ps.BeginPlan()
+		}
+	}
 }
 
 // injectTags adds the ownership tags to kinds that take tags.

@@ -590,3 +590,42 @@ resources:
 		t.Errorf("re-plan has changes: %v", changes(p))
 	}
 }
+
+// scopedRole is the fake role kind with a per-plan cache: it counts the
+// observations made since the last BeginPlan.
+type scopedRole struct {
+	*fakekind.Kind
+	begins, observedBeforeBegin int
+	sinceBegin                  int
+}
+
+func (k *scopedRole) BeginPlan() { k.begins++; k.sinceBegin = 0 }
+
+func (k *scopedRole) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+	if k.begins == 0 {
+		k.observedBeforeBegin++
+	}
+	k.sinceBegin++
+	return k.Kind.Observe(ctx, req)
+}
+
+// TestBeginPlan: a kind keeping per-plan listings hears of every plan
+// before the plan observes anything with it.
+func TestBeginPlan(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness()
+	role := &scopedRole{Kind: h.Fakes[fakekind.Role]}
+	h.Kinds[fakekind.Role] = role
+	spec := h.Load(t, baseSpec, "")
+	h.Apply(ctx, t, spec, false)
+	h.Plan(ctx, t, spec, false)
+	if role.observedBeforeBegin != 0 {
+		t.Errorf("%d observations before the first BeginPlan", role.observedBeforeBegin)
+	}
+	if role.begins < 2 {
+		t.Errorf("BeginPlan called %d times over two plans, want at least once per plan", role.begins)
+	}
+	if role.sinceBegin != 1 {
+		t.Errorf("the second plan observed the role %d times after its BeginPlan, want 1", role.sinceBegin)
+	}
+}

@@ -140,6 +140,17 @@ type BatchObserver interface {
 	ObserveBatch(ctx context.Context, reqs []ObserveRequest) ([]Observation, error)
 }
 
+// PlanScoped is implemented by kinds that keep what they read for the
+// length of one plan: an account-wide listing made once and shared by
+// ObserveBatch and List. The engine calls BeginPlan on every kind before a
+// plan observes anything, so a kind reused for another plan never answers
+// from an earlier plan's listing. Kinds read such a listing only while
+// planning; Create, Update and Delete always call AWS. BeginPlan may be
+// called more than once before a plan, never while one observes.
+type PlanScoped interface {
+	BeginPlan()
+}
+
 // SecretDigest is how a sensitive value is compared and recorded: never the
 // value itself.
 func SecretDigest(v string) string {
