@@ -486,18 +486,38 @@ func (e *Engine) unmanaged(ctx context.Context, spec *Spec, changes []*Change) (
 		prefixes[c.Type][name[:i+len(spec.Project)]] = true
 		kinds[c.Type] = c.kind
 	}
-	var out []Unmanaged
+	// The listings are independent: run them at once, within the
+	// parallelism bound, and read the answers in a fixed order.
+	type listing struct {
+		typ, prefix string
+		ids         []string
+		err         error
+	}
+	var listings []*listing
 	for _, t := range sortedKeys(prefixes) {
 		for _, prefix := range sortedKeys(prefixes[t]) {
-			ids, err := kinds[t].(Lister).List(ctx, prefix)
-			if err != nil {
-				return nil, fmt.Errorf("cannot list %s resources named %s*: %w", t, prefix, err)
-			}
-			for _, id := range ids {
-				if !known[t+"\x00"+id] {
-					out = append(out, Unmanaged{Type: t, ID: id})
-					known[t+"\x00"+id] = true
-				}
+			listings = append(listings, &listing{typ: t, prefix: prefix})
+		}
+	}
+	sem := make(chan struct{}, e.parallelism())
+	var wg sync.WaitGroup
+	for _, l := range listings {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			l.ids, l.err = kinds[l.typ].(Lister).List(ctx, l.prefix)
+		})
+	}
+	wg.Wait()
+	var out []Unmanaged
+	for _, l := range listings {
+		if l.err != nil {
+			return nil, fmt.Errorf("cannot list %s resources named %s*: %w", l.typ, l.prefix, l.err)
+		}
+		for _, id := range l.ids {
+			if !known[l.typ+"\x00"+id] {
+				out = append(out, Unmanaged{Type: l.typ, ID: id})
+				known[l.typ+"\x00"+id] = true
 			}
 		}
 	}
