@@ -3,6 +3,7 @@ package ecrrepo
 import (
 	"context"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -112,6 +113,20 @@ func newMemECR(repos map[string]*memRepo) *fakeECR {
 					names = append(names, n)
 				}
 				sort.Strings(names)
+				// Without names, ECR pages: 100 a page unless told,
+				// the token saying where the next page starts.
+				size, start := 100, 0
+				if in.MaxResults != nil {
+					size = int(*in.MaxResults)
+				}
+				if in.NextToken != nil {
+					start, _ = strconv.Atoi(*in.NextToken)
+				}
+				names = names[start:]
+				if len(names) > size {
+					names = names[:size]
+					out.NextToken = aws.String(strconv.Itoa(start + size))
+				}
 			}
 			for _, n := range names {
 				r, ok := repos[n]

@@ -152,30 +152,36 @@ func TestIntegrationObserveBatchAndList(t *testing.T) {
 		"all present":    {"trip-a", "trip-b;force"},
 		"one is missing": {"trip-a", "trip-missing", "trip-b;force"},
 	}
-	for name, ids := range cases {
-		t.Run(name, func(t *testing.T) {
-			var reqs []reconcile.ObserveRequest
-			for _, id := range ids {
-				reqs = append(reqs, reconcile.ObserveRequest{ID: id})
-			}
-			obs, err := k.ObserveBatch(ctx, reqs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, o := range obs {
-				want := !strings.Contains(ids[i], "missing")
-				if o.Exists != want || (want && o.ID != ids[i]) {
-					t.Errorf("%s: %+v", ids[i], o)
+	// Outside a plan the kind reads by name; in one, from its listing.
+	for _, plan := range []string{"by name", "in a plan"} {
+		if plan == "in a plan" {
+			k.BeginPlan()
+		}
+		for name, ids := range cases {
+			t.Run(plan+"/"+name, func(t *testing.T) {
+				var reqs []reconcile.ObserveRequest
+				for _, id := range ids {
+					reqs = append(reqs, reconcile.ObserveRequest{ID: id})
 				}
-			}
-		})
-	}
-	got, err := k.List(ctx, "trip-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff([]string{"trip-a", "trip-b"}, got); diff != "" {
-		t.Errorf("List (-want +got):\n%s", diff)
+				obs, err := k.ObserveBatch(ctx, reqs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, o := range obs {
+					want := !strings.Contains(ids[i], "missing")
+					if o.Exists != want || (want && o.ID != ids[i]) {
+						t.Errorf("%s: %+v", ids[i], o)
+					}
+				}
+			})
+		}
+		got, err := k.List(ctx, "trip-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"trip-a", "trip-b"}, got); diff != "" {
+			t.Errorf("%s: List (-want +got):\n%s", plan, diff)
+		}
 	}
 }
 

@@ -1,6 +1,8 @@
 package ecrrepo
 
 import (
+	"sync"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 
@@ -15,12 +17,22 @@ type Kind struct {
 	// lists ecr:repository on AWS; moto 5.2.5 does not, so there every
 	// repository falls back to its own read.
 	tagIndex TagIndex
+
+	mu sync.Mutex // guards planned and listed
+	// planned is set by BeginPlan: only then may ObserveBatch and List
+	// share a listing, so a Kind used outside the engine's plans always
+	// reads ECR.
+	planned bool
+	// listed is the plan's listing of the registry, nil until the plan's
+	// first ObserveBatch or List takes it.
+	listed *listing
 }
 
 var (
 	_ reconcile.Kind          = (*Kind)(nil)
 	_ reconcile.BatchObserver = (*Kind)(nil)
 	_ reconcile.Lister        = (*Kind)(nil)
+	_ reconcile.PlanScoped    = (*Kind)(nil)
 )
 
 // Option adjusts a Kind.

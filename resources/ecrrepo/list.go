@@ -2,28 +2,22 @@ package ecrrepo
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
 )
 
 // List returns the names of the repositories starting with prefix. ECR
-// has no name filter, so it pages through the registry's repositories.
+// has no name filter, so it answers from a listing of the whole registry:
+// the plan's, when complete.
 func (k *Kind) List(ctx context.Context, prefix string) ([]string, error) {
+	l, err := k.fullListing(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var names []string
-	pages := ecr.NewDescribeRepositoriesPaginator(k.api, &ecr.DescribeRepositoriesInput{})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("cannot list ecr repositories: %w", err)
-		}
-		for _, r := range page.Repositories {
-			if n := aws.ToString(r.RepositoryName); strings.HasPrefix(n, prefix) {
-				names = append(names, n)
-			}
+	for n := range l.repos {
+		if strings.HasPrefix(n, prefix) {
+			names = append(names, n)
 		}
 	}
 	sort.Strings(names)

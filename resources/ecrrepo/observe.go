@@ -17,17 +17,34 @@ import (
 // DescribeRepositories takes at most 100 names.
 const describeBatch = 100
 
-// Observe reads one repository.
+// Observe reads one repository from ECR itself, never from the plan's
+// listing: Create and Update observe through it after a write, when the
+// listing no longer holds.
 func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
-	return batch.One(ctx, k, req)
+	obs, err := k.read(ctx, []reconcile.ObserveRequest{req}, listing{})
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	return obs[0], nil
 }
 
-// ObserveBatch reads many repositories with one DescribeRepositories per
-// 100 names, then their lifecycle policy and tags, one call each per
-// existing repository (ECR has no batch read for either). The tags call is
-// spared when the run's tag index confirms the repository's tags equal the
-// desired ones (see tagindex.Index.Confirm for why only then).
+// ObserveBatch reads many repositories. Those the plan's listing of the
+// registry holds are taken from it; the others are asked by name, one
+// DescribeRepositories per 100 names. Then it reads their lifecycle
+// policy and tags, one call each per existing repository (ECR has no batch
+// read for either). The tags call is spared when the run's tag index
+// confirms the repository's tags equal the desired ones (see
+// tagindex.Index.Confirm for why only then).
 func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
+	// A page per thousand names is never more calls than asking by name
+	// takes (100 names a call), and keeps a batch of a few repositories
+	// from paging through a large registry.
+	return k.read(ctx, reqs, k.planListing(ctx, 1+len(reqs)/listPageSize))
+}
+
+// read observes reqs. It takes the repositories listed holds from it and
+// asks ECR for the others by name.
+func (k *Kind) read(ctx context.Context, reqs []reconcile.ObserveRequest, listed listing) ([]reconcile.Observation, error) {
 	forces := make([]bool, len(reqs))
 	for i, r := range reqs {
 		_, forces[i] = identity(r)
@@ -35,8 +52,25 @@ func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest
 	g := batch.Group(reqs, func(r reconcile.ObserveRequest) string { n, _ := identity(r); return n })
 	names, unique, desired := g.Names, g.Unique, g.Desired
 	repos := map[string]types.Repository{}
-	for start := 0; start < len(unique); start += describeBatch {
-		found, err := k.describe(ctx, unique[start:min(start+describeBatch, len(unique))])
+	var unlisted []string
+	for _, n := range unique {
+		if r, ok := listed.repos[n]; ok {
+			repos[n] = r
+		} else {
+			unlisted = append(unlisted, n)
+		}
+	}
+	// A listing proves what it holds exists, not that the rest is absent:
+	// like every kind, this one says absent only after reading by name. A
+	// repository missing from a complete listing is expected to be absent,
+	// so it is asked on its own: in a batch the first absent name would
+	// fail the call and every name be asked again.
+	chunk := describeBatch
+	if listed.complete {
+		chunk = 1
+	}
+	for start := 0; start < len(unlisted); start += chunk {
+		found, err := k.describe(ctx, unlisted[start:min(start+chunk, len(unlisted))])
 		if err != nil {
 			return nil, err
 		}

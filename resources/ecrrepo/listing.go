@@ -1,0 +1,96 @@
+package ecrrepo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
+)
+
+// listPageSize is the most repositories one DescribeRepositories page may
+// hold.
+const listPageSize = 1000
+
+// listing is the registry's repositories as one DescribeRepositories
+// listing found them. ECR has no name filter, so one listing of the whole
+// registry serves both the plan's ObserveBatch calls and its List calls.
+type listing struct {
+	repos map[string]types.Repository
+	// complete: every page was read. A listing cut short, or one that
+	// failed, still proves the repositories it holds exist, but List
+	// cannot answer from it.
+	complete bool
+}
+
+// BeginPlan drops the previous plan's listing: the new plan takes its own
+// on its first ObserveBatch or List.
+func (k *Kind) BeginPlan() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.planned = true
+	k.listed = nil
+}
+
+// planListing returns the plan's listing, taking it if the plan has none
+// yet, and an empty one outside a plan. The listing it takes stops after
+// pages pages, so that observing a few repositories never pages through a
+// large registry. A listing that fails is kept as an empty one and not
+// retried this plan: the reads go by name instead, and List, which lists
+// again, reports the error.
+func (k *Kind) planListing(ctx context.Context, pages int) listing {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if !k.planned {
+		return listing{}
+	}
+	if k.listed == nil {
+		l, err := k.list(ctx, pages)
+		if err != nil {
+			l = listing{}
+		}
+		k.listed = &l
+	}
+	return *k.listed
+}
+
+// fullListing returns every repository in the registry: the plan's
+// listing when it is complete, else a new one, which the plan keeps.
+// Holding the lock while listing makes concurrent List calls share one
+// listing.
+func (k *Kind) fullListing(ctx context.Context) (listing, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.listed != nil && k.listed.complete {
+		return *k.listed, nil
+	}
+	l, err := k.list(ctx, 0)
+	if err != nil {
+		return listing{}, err
+	}
+	if k.planned {
+		k.listed = &l
+	}
+	return l, nil
+}
+
+// list reads the registry's repositories, at most pages pages (0: all).
+func (k *Kind) list(ctx context.Context, pages int) (listing, error) {
+	l := listing{repos: map[string]types.Repository{}}
+	p := ecr.NewDescribeRepositoriesPaginator(k.api, &ecr.DescribeRepositoriesInput{MaxResults: aws.Int32(listPageSize)})
+	for read := 0; p.HasMorePages(); read++ {
+		if pages > 0 && read == pages {
+			return l, nil
+		}
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return listing{}, fmt.Errorf("cannot list ecr repositories: %w", err)
+		}
+		for _, r := range page.Repositories {
+			l.repos[aws.ToString(r.RepositoryName)] = r
+		}
+	}
+	l.complete = true
+	return l, nil
+}
