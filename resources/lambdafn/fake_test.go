@@ -6,10 +6,12 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 )
 
 // fakeLambda answers each call with its function field and records the
-// calls' names in order. A nil field fails the call.
+// calls' names in order; a listing of every version is recorded as
+// "ListFunctions(ALL)". A nil field fails the call.
 type fakeLambda struct {
 	mu    sync.Mutex
 	calls []string
@@ -69,7 +71,11 @@ func (f *fakeLambda) ListVersionsByFunction(_ context.Context, in *lambda.ListVe
 }
 
 func (f *fakeLambda) ListFunctions(_ context.Context, in *lambda.ListFunctionsInput, _ ...func(*lambda.Options)) (*lambda.ListFunctionsOutput, error) {
-	return call(f, "ListFunctions", f.listFunctions, in)
+	name := "ListFunctions"
+	if in.FunctionVersion == types.FunctionVersionAll {
+		name += "(ALL)"
+	}
+	return call(f, name, f.listFunctions, in)
 }
 
 func (f *fakeLambda) TagResource(_ context.Context, in *lambda.TagResourceInput, _ ...func(*lambda.Options)) (*lambda.TagResourceOutput, error) {

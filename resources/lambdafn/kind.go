@@ -1,6 +1,7 @@
 package lambdafn
 
 import (
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -19,6 +20,11 @@ type Kind struct {
 	// waitFor bounds each wait for the function to settle (active, updated,
 	// version published).
 	waitFor time.Duration
+
+	mu sync.Mutex
+	// plan is what the current plan listed, shared by ObserveBatch and
+	// List; BeginPlan replaces it, nil before the first plan.
+	plan *planListing
 }
 
 var (

@@ -14,8 +14,10 @@ import (
 )
 
 // batchFake holds functions f0..f(n-1) with "$LATEST" and published
-// versions 1..i (f0 has none); "gone" does not exist. Its account listing
-// shows every version of every function, pageSize a page.
+// versions 1..i (f0 has none); "gone" does not exist; hidden functions
+// exist but are missing from the listings. Its account listing shows
+// every version of every function with FunctionVersion=ALL, the $LATEST
+// ones without, pageSize a page.
 func batchFake(n, pageSize int, hidden ...string) *fakeLambda {
 	f := settledFake()
 	f.getFunction = func(in *lambda.GetFunctionInput) (*lambda.GetFunctionOutput, error) {
@@ -40,14 +42,20 @@ func batchFake(n, pageSize int, hidden ...string) *fakeLambda {
 		}
 	}
 	f.listFunctions = func(in *lambda.ListFunctionsInput) (*lambda.ListFunctionsOutput, error) {
+		listed := all
 		if in.FunctionVersion != types.FunctionVersionAll {
-			return nil, fmt.Errorf("listing without FunctionVersion=ALL")
+			listed = nil
+			for _, c := range all {
+				if aws.ToString(c.Version) == "$LATEST" {
+					listed = append(listed, c)
+				}
+			}
 		}
 		start := 0
 		fmt.Sscan(aws.ToString(in.Marker), &start)
-		end := min(start+pageSize, len(all))
-		out := &lambda.ListFunctionsOutput{Functions: all[start:end]}
-		if end < len(all) {
+		end := min(start+pageSize, len(listed))
+		out := &lambda.ListFunctionsOutput{Functions: listed[start:end]}
+		if end < len(listed) {
 			out.NextMarker = aws.String(fmt.Sprint(end))
 		}
 		return out, nil
@@ -95,27 +103,34 @@ func TestObserveBatch(t *testing.T) {
 			api:          batchFake(5, 4),
 			names:        []string{"f0", "f1", "f2", "f3", "f4", "gone"},
 			wantVersions: map[string]string{"f0": "", "f1": "1", "f2": "2", "f3": "3", "f4": "4"},
-			// 15 versions at 4 a page take 4 pages; 6 functions allow 3:
-			// the listing stops and each function is listed on its own.
-			wantCalls: map[string]int{"GetFunction": 6, "ListFunctions": 3, "ListVersionsByFunction": 5},
+			// 15 versions at 4 a page take 4 pages; 6 functions allow
+			// (6+1)/2 = 3: the listing stops and each function is listed
+			// on its own.
+			wantCalls: map[string]int{"GetFunction": 6, "ListFunctions(ALL)": 3, "ListVersionsByFunction": 5},
 		},
 		"listing within its bound": {
 			api:          batchFake(5, 50),
 			names:        []string{"f0", "f1", "f2", "f3", "f4", "gone"},
 			wantVersions: map[string]string{"f0": "", "f1": "1", "f2": "2", "f3": "3", "f4": "4"},
-			wantCalls:    map[string]int{"GetFunction": 6, "ListFunctions": 1},
+			wantCalls:    map[string]int{"GetFunction": 6, "ListFunctions(ALL)": 1},
 		},
 		"a function the listing missed is listed on its own": {
 			api:          batchFake(5, 50, "f3"),
 			names:        []string{"f0", "f1", "f2", "f3", "f4"},
 			wantVersions: map[string]string{"f0": "", "f1": "1", "f2": "2", "f3": "7", "f4": "4"},
-			wantCalls:    map[string]int{"GetFunction": 5, "ListFunctions": 1, "ListVersionsByFunction": 1},
+			wantCalls:    map[string]int{"GetFunction": 5, "ListFunctions(ALL)": 1, "ListVersionsByFunction": 1},
 		},
-		"a small batch lists per function": {
+		"two functions share one listing page": {
 			api:          batchFake(2, 50),
 			names:        []string{"f0", "f1"},
 			wantVersions: map[string]string{"f0": "", "f1": "1"},
-			wantCalls:    map[string]int{"GetFunction": 2, "ListVersionsByFunction": 2},
+			wantCalls:    map[string]int{"GetFunction": 2, "ListFunctions(ALL)": 1},
+		},
+		"one function lists too": {
+			api:          batchFake(2, 50),
+			names:        []string{"f1"},
+			wantVersions: map[string]string{"f1": "1"},
+			wantCalls:    map[string]int{"GetFunction": 1, "ListFunctions(ALL)": 1},
 		},
 	}
 	for name, tc := range cases {
