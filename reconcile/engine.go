@@ -251,7 +251,7 @@ func (e *Engine) observe(ctx context.Context, kinds map[string]Kind, reqs map[st
 	}
 	for _, t := range sortedKeys(reqs) {
 		k, rs := kinds[t], reqs[t]
-		if b, ok := k.(BatchObserver); ok && len(rs) > 1 {
+		if b, ok := k.(BatchObserver); ok {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

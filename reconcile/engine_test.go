@@ -629,3 +629,61 @@ func TestBeginPlan(t *testing.T) {
 		t.Errorf("the second plan observed the role %d times after its BeginPlan, want 1", role.sinceBegin)
 	}
 }
+
+// batchRole is the fake role kind read in batches: it records the size of
+// every batch and answers each request with Observe.
+type batchRole struct {
+	*fakekind.Kind
+	mu      sync.Mutex
+	batches []int
+}
+
+func (k *batchRole) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
+	k.mu.Lock()
+	k.batches = append(k.batches, len(reqs))
+	k.mu.Unlock()
+	out := make([]reconcile.Observation, len(reqs))
+	for i, r := range reqs {
+		obs, err := k.Kind.Observe(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = obs
+	}
+	return out, nil
+}
+
+// TestObserveBatchRouting: a batch-reading kind gets every ready request of
+// a level in one ObserveBatch, a lone one included (it may answer it from a
+// listing shared with List).
+func TestObserveBatchRouting(t *testing.T) {
+	const twoRoles = `project: demo
+region: us-east-2
+resources:
+  a: {type: fake.role, properties: {name: demo-a}}
+  b: {type: fake.role, properties: {name: demo-b}}
+`
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, spec string
+		want       []int
+	}{
+		{"one role", baseSpec, []int{1}},
+		{"two roles on one level", twoRoles, []int{2}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness()
+			role := &batchRole{Kind: h.Fakes[fakekind.Role]}
+			h.Kinds[fakekind.Role] = role
+			spec := h.Load(t, tc.spec, "")
+			h.Apply(ctx, t, spec, false)
+			role.batches = nil
+			if got := changes(h.Plan(ctx, t, spec, false)); len(got) != 0 {
+				t.Fatalf("re-plan after apply has changes: %v", got)
+			}
+			if !slices.Equal(role.batches, tc.want) {
+				t.Errorf("ObserveBatch sizes = %v, want %v", role.batches, tc.want)
+			}
+		})
+	}
+}

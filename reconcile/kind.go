@@ -135,7 +135,9 @@ type Lister interface {
 
 // BatchObserver is implemented by kinds that can read many resources in one
 // call (GetParameters takes 10 names). The engine hands it every request of
-// its kind that is ready at once; results are in request order.
+// its kind that is ready at once, even a single one (a kind may answer it
+// from a listing it shares with List in the same plan); results are in
+// request order.
 type BatchObserver interface {
 	ObserveBatch(ctx context.Context, reqs []ObserveRequest) ([]Observation, error)
 }
