@@ -2,6 +2,7 @@ package iamindex
 
 import (
 	"context"
+	"math"
 	"sort"
 	"sync"
 
@@ -11,9 +12,19 @@ import (
 )
 
 const (
-	// MinBatch is the smallest batch worth an account-wide listing: below
-	// it, per-resource reads cost about as much and read nothing else.
-	MinBatch = 4
+	// MinBatch is the smallest batch worth the listings. iam.role's lister
+	// reads every ListRoles page of the plan anyway and takes them from
+	// the index (RoleNames), so what a batch adds is
+	// GetAccountAuthorizationDetails: a page per thousand roles in the
+	// account, shared by both kinds, against a GetRole and a
+	// ListAttachedRolePolicies per role, or a GetRolePolicy per inline
+	// policy. From two resources on the listings cost less even when
+	// nothing else uses them (two roles: two listing calls against four
+	// reads; two policies: one page against two reads). For one resource
+	// the gain would rest on the lister or the other kind paying for the
+	// listings, and the engine observes a lone resource with Observe
+	// anyway.
+	MinBatch = 2
 	// pageSize is the most entries IAM returns a page (it may return fewer).
 	pageSize = 1000
 )
@@ -24,25 +35,70 @@ const (
 func MaxPages(n int) int { return n/100 + 2 }
 
 // Index is a snapshot of the account's roles, listed on first use and kept
-// for the rest of the run: build one per run (plan). Safe for concurrent
-// use. The first caller's page budget bounds the listings; a listing cut
-// short keeps the roles it saw (each entry is complete), the others are
-// simply not in the index.
+// until Reset: the IAM kinds reset it when a plan begins, so one index
+// serves every plan of a process. Safe for concurrent use. The first
+// caller's page budget bounds a listing; a listing cut short keeps the
+// roles it saw (each entry is complete), the others are simply not in the
+// index.
 type Index struct {
 	api API
 
-	rolesOnce sync.Once
-	roles     map[string]types.Role // by name, from ListRoles
+	mu      sync.Mutex
+	roles   *listing[types.Role]       // from ListRoles
+	details *listing[types.RoleDetail] // from GetAccountAuthorizationDetails
+}
 
-	detailsOnce sync.Once
-	details     map[string]types.RoleDetail // by name, from GetAccountAuthorizationDetails
+// listing is one account-wide listing, made once. complete is false when
+// it stopped at its page bound or at an error: a role it does not hold may
+// still exist.
+type listing[T any] struct {
+	once     sync.Once
+	byName   map[string]T
+	complete bool
 }
 
 // New returns an index listing with a client built from cfg.
 func New(cfg aws.Config) *Index { return NewWithAPI(iam.NewFromConfig(cfg)) }
 
 // NewWithAPI returns an index listing through api (a fake in tests).
-func NewWithAPI(api API) *Index { return &Index{api: api} }
+func NewWithAPI(api API) *Index {
+	x := &Index{api: api}
+	x.Reset()
+	return x
+}
+
+// Reset forgets the listings, so the next call lists again. Calls already
+// answering finish on the listings they started with. Resetting twice, or
+// a nil index, is harmless.
+func (x *Index) Reset() {
+	if x == nil {
+		return
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.roles, x.details = &listing[types.Role]{}, &listing[types.RoleDetail]{}
+}
+
+// roleListing returns the ListRoles listing since the last Reset, made
+// within maxPages pages unless an earlier call made it.
+func (x *Index) roleListing(ctx context.Context, maxPages int) *listing[types.Role] {
+	x.mu.Lock()
+	l := x.roles
+	x.mu.Unlock()
+	l.once.Do(func() { l.byName, l.complete = x.listRoles(ctx, maxPages) })
+	return l
+}
+
+// detailListing returns the GetAccountAuthorizationDetails listing since
+// the last Reset, made within maxPages pages unless an earlier call made
+// it.
+func (x *Index) detailListing(ctx context.Context, maxPages int) *listing[types.RoleDetail] {
+	x.mu.Lock()
+	l := x.details
+	x.mu.Unlock()
+	l.once.Do(func() { l.byName, l.complete = x.listDetails(ctx, maxPages) })
+	return l
+}
 
 // Role returns role name as the listings saw it, with its tags, and the
 // ARNs of the managed policies attached to it, sorted. ok is false unless
@@ -53,12 +109,16 @@ func (x *Index) Role(ctx context.Context, name string, maxPages int) (role types
 	if x == nil {
 		return types.Role{}, nil, false
 	}
-	var wg sync.WaitGroup
-	wg.Go(func() { x.rolesOnce.Do(func() { x.roles = x.listRoles(ctx, maxPages) }) })
-	wg.Go(func() { x.detailsOnce.Do(func() { x.details = x.listDetails(ctx, maxPages) }) })
+	var (
+		wg      sync.WaitGroup
+		roles   *listing[types.Role]
+		details *listing[types.RoleDetail]
+	)
+	wg.Go(func() { roles = x.roleListing(ctx, maxPages) })
+	wg.Go(func() { details = x.detailListing(ctx, maxPages) })
 	wg.Wait()
-	r, ok := x.roles[name]
-	d, ok2 := x.details[name]
+	r, ok := roles.byName[name]
+	d, ok2 := details.byName[name]
 	if !ok || !ok2 {
 		return types.Role{}, nil, false
 	}
@@ -71,6 +131,27 @@ func (x *Index) Role(ctx context.Context, name string, maxPages int) (role types
 	return r, attached, true
 }
 
+// RoleNames returns the names of every role in the account, sorted, from
+// the ListRoles listing. Not yet listed, it lists every page: the caller
+// (iam.role's lister) needs them all. ok is false when the listing is
+// incomplete (a batch's page bound cut it short, or a page failed): the
+// caller then lists on its own, which is where an error shows.
+func (x *Index) RoleNames(ctx context.Context) (names []string, ok bool) {
+	if x == nil {
+		return nil, false
+	}
+	roles := x.roleListing(ctx, math.MaxInt)
+	if !roles.complete {
+		return nil, false
+	}
+	names = make([]string, 0, len(roles.byName))
+	for n := range roles.byName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names, true
+}
+
 // InlinePolicy returns the document (URL-encoded on AWS) of role's inline
 // policy named policy, ok false unless the listing saw the role with that
 // policy: the caller then reads it with GetRolePolicy.
@@ -78,8 +159,7 @@ func (x *Index) InlinePolicy(ctx context.Context, role, policy string, maxPages 
 	if x == nil {
 		return "", false
 	}
-	x.detailsOnce.Do(func() { x.details = x.listDetails(ctx, maxPages) })
-	d, ok := x.details[role]
+	d, ok := x.detailListing(ctx, maxPages).byName[role]
 	if !ok {
 		return "", false
 	}
@@ -91,27 +171,29 @@ func (x *Index) InlinePolicy(ctx context.Context, role, policy string, maxPages 
 	return "", false
 }
 
-// listRoles returns the roles ListRoles lists within maxPages pages. An
-// error ends the listing with what it saw so far: every role it missed is
-// read on its own, which is where a real problem (access denied) shows.
-func (x *Index) listRoles(ctx context.Context, maxPages int) map[string]types.Role {
+// listRoles returns the roles ListRoles lists within maxPages pages, and
+// whether that was all of them. An error ends the listing with what it saw
+// so far: every role it missed is read on its own, which is where a real
+// problem (access denied) shows.
+func (x *Index) listRoles(ctx context.Context, maxPages int) (map[string]types.Role, bool) {
 	out := map[string]types.Role{}
 	p := iam.NewListRolesPaginator(x.api, &iam.ListRolesInput{MaxItems: aws.Int32(pageSize)})
 	for pages := 0; p.HasMorePages() && pages < maxPages; pages++ {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return out
+			return out, false
 		}
 		for _, r := range page.Roles {
 			out[aws.ToString(r.RoleName)] = r
 		}
 	}
-	return out
+	return out, !p.HasMorePages()
 }
 
 // listDetails returns the role details GetAccountAuthorizationDetails
-// lists within maxPages pages; an error ends it as in listRoles.
-func (x *Index) listDetails(ctx context.Context, maxPages int) map[string]types.RoleDetail {
+// lists within maxPages pages, and whether that was all of them; an error
+// ends it as in listRoles.
+func (x *Index) listDetails(ctx context.Context, maxPages int) (map[string]types.RoleDetail, bool) {
 	out := map[string]types.RoleDetail{}
 	p := iam.NewGetAccountAuthorizationDetailsPaginator(x.api, &iam.GetAccountAuthorizationDetailsInput{
 		Filter:   []types.EntityType{types.EntityTypeRole},
@@ -120,11 +202,11 @@ func (x *Index) listDetails(ctx context.Context, maxPages int) map[string]types.
 	for pages := 0; p.HasMorePages() && pages < maxPages; pages++ {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return out
+			return out, false
 		}
 		for _, r := range page.RoleDetailList {
 			out[aws.ToString(r.RoleName)] = r
 		}
 	}
-	return out
+	return out, !p.HasMorePages()
 }

@@ -158,6 +158,59 @@ func TestListsOnceUnderConcurrency(t *testing.T) {
 	}
 }
 
+func TestRoleNamesOnlyFromACompleteListing(t *testing.T) {
+	cases := map[string]struct {
+		fake     *fakeIAM
+		batch    int // maxPages of a batch listing first, 0 for none
+		want     []string
+		ok       bool
+		listings int // ListRoles calls
+	}{
+		"listed in full by the batch":     {newFake(3, 2, 0), 2, []string{"r0", "r1", "r2"}, true, 2},
+		"cut short by the batch's bound":  {newFake(5, 2, 0), 2, nil, false, 2},
+		"a failed page":                   {newFake(5, 2, 2), 10, nil, false, 2},
+		"not listed yet: every page":      {newFake(5, 2, 0), 0, []string{"r0", "r1", "r2", "r3", "r4"}, true, 3},
+		"not listed yet and a page fails": {newFake(5, 2, 3), 0, nil, false, 3},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			x := NewWithAPI(tc.fake)
+			if tc.batch > 0 {
+				x.Role(context.Background(), "r0", tc.batch)
+			}
+			got, ok := x.RoleNames(context.Background())
+			if diff := cmp.Diff(tc.want, got); diff != "" || ok != tc.ok {
+				t.Errorf("RoleNames() ok %v, want %v; names (-want +got):\n%s", ok, tc.ok, diff)
+			}
+			if _, ok := x.RoleNames(context.Background()); ok != tc.ok {
+				t.Errorf("second RoleNames() ok %v, want %v", ok, tc.ok)
+			}
+			if n := tc.fake.calls["ListRoles"]; n != tc.listings {
+				t.Errorf("%d ListRoles calls, want %d (listed once)", n, tc.listings)
+			}
+		})
+	}
+}
+
+func TestResetListsAgain(t *testing.T) {
+	f := newFake(3, 1000, 0)
+	x := NewWithAPI(f)
+	x.Role(context.Background(), "r0", 2)
+	x.InlinePolicy(context.Background(), "r0", "inline", 2)
+	x.RoleNames(context.Background())
+	x.Reset()
+	x.Reset() // every IAM kind resets the shared index when a plan begins
+	if _, _, ok := x.Role(context.Background(), "r1", 2); !ok {
+		t.Error("r1 not in the index after Reset")
+	}
+	if _, ok := x.InlinePolicy(context.Background(), "r1", "inline", 2); !ok {
+		t.Error("r1's policy not in the index after Reset")
+	}
+	if diff := cmp.Diff(map[string]int{"ListRoles": 2, "GetAccountAuthorizationDetails": 2}, f.calls); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+}
+
 func TestNilIndexHasNothing(t *testing.T) {
 	var x *Index
 	if _, _, ok := x.Role(context.Background(), "r", 1); ok {
@@ -166,6 +219,10 @@ func TestNilIndexHasNothing(t *testing.T) {
 	if _, ok := x.InlinePolicy(context.Background(), "r", "p", 1); ok {
 		t.Error("nil index has a policy")
 	}
+	if _, ok := x.RoleNames(context.Background()); ok {
+		t.Error("nil index has role names")
+	}
+	x.Reset()
 }
 
 func TestMaxPages(t *testing.T) {

@@ -24,8 +24,8 @@ import (
 // GetAccountAuthorizationDetails: tags, attached policies, URL-encoded
 // inline documents, a plain trust document): a batch observed through the
 // index equals the roles and policies observed one by one, with two
-// listing calls instead of three reads per role, and a role made after the
-// listing is still read.
+// listing calls instead of three reads per role, a role made after the
+// listing is still read, and the lister needs no listing of its own.
 func TestIntegrationBatchesEqualPerResourceReads(t *testing.T) {
 	ctx := context.Background()
 	t.Setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
@@ -112,6 +112,15 @@ func TestIntegrationBatchesEqualPerResourceReads(t *testing.T) {
 		if d := reconcile.ComputeDiff(policies.Schema(), policyReqs[i].Desired, gotPolicies[i].Props, nil); len(d) != 0 {
 			t.Errorf("policy %d: diff %v", i, d.Paths())
 		}
+	}
+	// The lister answers from the same ListRoles listing, so it reports
+	// the roles that listing saw, without a call of its own.
+	listed, err := batchRoles.List(ctx, "trip-dev-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"trip-dev-0", "trip-dev-1", "trip-dev-2", "trip-dev-3", "trip-dev-4"}, listed); diff != "" {
+		t.Errorf("List() (-want +got):\n%s", diff)
 	}
 	count := map[string]int{}
 	for op, n := range stats.Report().ByOperation {

@@ -15,10 +15,13 @@ type API interface {
 
 var _ API = (*iam.Client)(nil)
 
-// Index answers from the account-wide role listing shared by the run's IAM
-// kinds (internal/iamindex): the document of role's inline policy, ok
-// false when the listing did not see the role with that policy. maxPages
-// bounds the listing when this call starts it.
+// Index answers from the account-wide role listing shared by a plan's IAM
+// kinds (internal/iamindex), made once per plan and forgotten on Reset.
 type Index interface {
+	// InlinePolicy returns the document of role's inline policy, ok false
+	// when the listing did not see the role with that policy. maxPages
+	// bounds the listing when this call starts it.
 	InlinePolicy(ctx context.Context, role, policy string, maxPages int) (doc string, ok bool)
+	// Reset forgets the listing; the next call lists again.
+	Reset()
 }

@@ -15,14 +15,15 @@ import (
 // Kind reconciles inline role policies.
 type Kind struct {
 	api API
-	// index, when set, serves batches of MinBatch policies or more from an
-	// account-wide listing instead of a GetRolePolicy each.
+	// index, when set, serves batches (iamindex.MinBatch policies or more)
+	// from one plan's account-wide listing instead of a GetRolePolicy each.
 	index Index
 }
 
 var (
 	_ reconcile.Kind          = (*Kind)(nil)
 	_ reconcile.BatchObserver = (*Kind)(nil)
+	_ reconcile.PlanScoped    = (*Kind)(nil)
 )
 
 // Option adjusts a Kind.
@@ -41,6 +42,14 @@ func NewWithAPI(api API, opts ...Option) *Kind {
 		o(k)
 	}
 	return k
+}
+
+// BeginPlan implements reconcile.PlanScoped: the plan lists policies
+// afresh, so it never reports what an earlier plan saw.
+func (k *Kind) BeginPlan() {
+	if k.index != nil {
+		k.index.Reset()
+	}
 }
 
 // Type implements reconcile.Kind.

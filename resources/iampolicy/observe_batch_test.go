@@ -19,6 +19,8 @@ type fakeIndex struct{ listed map[string]string }
 
 var _ Index = fakeIndex{}
 
+func (fakeIndex) Reset() {}
+
 func (f fakeIndex) InlinePolicy(_ context.Context, role, policy string, _ int) (string, bool) {
 	doc, ok := f.listed[ID(role, policy)]
 	return doc, ok
@@ -47,7 +49,8 @@ func TestObserveBatchReadsListedPoliciesFromTheIndex(t *testing.T) {
 		getRolePolicy int
 	}{
 		"batch served by the index": {reqs, 2},
-		"batch too small":           {reqs[:3], 3},
+		"batch of two":              {reqs[:2], 0},
+		"lone policy":               {reqs[:1], 1},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

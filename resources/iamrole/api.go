@@ -28,10 +28,17 @@ type API interface {
 
 var _ API = (*iam.Client)(nil)
 
-// Index answers from account-wide role listings shared by the run's IAM
-// kinds (internal/iamindex): the role with its tags and the sorted ARNs of
-// its attached managed policies, ok false when the listings did not see
-// it. maxPages bounds the listings when this call starts them.
+// Index answers from account-wide role listings shared by a plan's IAM
+// kinds (internal/iamindex), made once per plan and forgotten on Reset.
 type Index interface {
+	// Role returns the role with its tags and the sorted ARNs of its
+	// attached managed policies, ok false when the listings did not see
+	// it. maxPages bounds the listings when this call starts them.
 	Role(ctx context.Context, name string, maxPages int) (role types.Role, attached []string, ok bool)
+	// RoleNames returns the name of every role in the account, listing
+	// all pages if no call has listed yet; ok false when the listing was
+	// cut short or failed.
+	RoleNames(ctx context.Context) (names []string, ok bool)
+	// Reset forgets the listings; the next call lists again.
+	Reset()
 }

@@ -5,10 +5,15 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/trip-assistant/stack/internal/iamindex"
+	"github.com/trip-assistant/stack/resources/iampolicy"
 )
 
 // fakeIAM records the calls made, in order, and answers with its function
-// fields; a nil field answers an empty output.
+// fields; a nil field answers an empty output. It also serves the shared
+// role index and iam.role_policy, so that one record shows every IAM call
+// of a plan.
 type fakeIAM struct {
 	mu    sync.Mutex // batch reads run concurrently
 	calls []string
@@ -24,9 +29,16 @@ type fakeIAM struct {
 	updateRole               func(*iam.UpdateRoleInput) (*iam.UpdateRoleOutput, error)
 	tagRole                  func(*iam.TagRoleInput) (*iam.TagRoleOutput, error)
 	untagRole                func(*iam.UntagRoleInput) (*iam.UntagRoleOutput, error)
+
+	getAccountAuthorizationDetails func(*iam.GetAccountAuthorizationDetailsInput) (*iam.GetAccountAuthorizationDetailsOutput, error)
+	getRolePolicy                  func(*iam.GetRolePolicyInput) (*iam.GetRolePolicyOutput, error)
 }
 
-var _ API = (*fakeIAM)(nil)
+var (
+	_ API           = (*fakeIAM)(nil)
+	_ iamindex.API  = (*fakeIAM)(nil)
+	_ iampolicy.API = (*fakeIAM)(nil)
+)
 
 func call[I, O any](f *fakeIAM, name string, fn func(I) (*O, error), in I) (*O, error) {
 	f.mu.Lock()
@@ -88,4 +100,16 @@ func (f *fakeIAM) TagRole(_ context.Context, in *iam.TagRoleInput, _ ...func(*ia
 
 func (f *fakeIAM) UntagRole(_ context.Context, in *iam.UntagRoleInput, _ ...func(*iam.Options)) (*iam.UntagRoleOutput, error) {
 	return call(f, "UntagRole", f.untagRole, in)
+}
+
+func (f *fakeIAM) GetAccountAuthorizationDetails(_ context.Context, in *iam.GetAccountAuthorizationDetailsInput, _ ...func(*iam.Options)) (*iam.GetAccountAuthorizationDetailsOutput, error) {
+	return call(f, "GetAccountAuthorizationDetails", f.getAccountAuthorizationDetails, in)
+}
+
+func (f *fakeIAM) GetRolePolicy(_ context.Context, in *iam.GetRolePolicyInput, _ ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error) {
+	return call(f, "GetRolePolicy", f.getRolePolicy, in)
+}
+
+func (f *fakeIAM) PutRolePolicy(_ context.Context, in *iam.PutRolePolicyInput, _ ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error) {
+	return call[*iam.PutRolePolicyInput, iam.PutRolePolicyOutput](f, "PutRolePolicy", nil, in)
 }

@@ -13,8 +13,9 @@ import (
 // Kind reconciles IAM roles. A role's ID is its name.
 type Kind struct {
 	api API
-	// index, when set, serves batches of MinBatch roles or more from
-	// account-wide listings instead of two reads per role.
+	// index, when set, serves batches (iamindex.MinBatch roles or more)
+	// and List from one plan's account-wide listings instead of two reads
+	// per role and a listing of its own.
 	index Index
 }
 
@@ -22,12 +23,13 @@ var (
 	_ reconcile.Kind          = (*Kind)(nil)
 	_ reconcile.Lister        = (*Kind)(nil)
 	_ reconcile.BatchObserver = (*Kind)(nil)
+	_ reconcile.PlanScoped    = (*Kind)(nil)
 )
 
 // Option adjusts a Kind.
 type Option func(*Kind)
 
-// WithIndex makes batch observations read roles from index.
+// WithIndex makes batch observations and List read roles from index.
 func WithIndex(x Index) Option { return func(k *Kind) { k.index = x } }
 
 // New returns the kind talking to IAM with cfg.
@@ -40,6 +42,14 @@ func NewWithAPI(api API, opts ...Option) *Kind {
 		o(k)
 	}
 	return k
+}
+
+// BeginPlan implements reconcile.PlanScoped: the plan lists roles afresh,
+// so it never reports what an earlier plan saw.
+func (k *Kind) BeginPlan() {
+	if k.index != nil {
+		k.index.Reset()
+	}
 }
 
 // Type implements reconcile.Kind.

@@ -9,13 +9,17 @@ import (
 )
 
 // ObserveBatch implements reconcile.BatchObserver. A batch of
-// iamindex.MinBatch roles or more is read from the run's role listings
+// iamindex.MinBatch roles or more is read from the plan's role listings
 // (ListRoles and GetAccountAuthorizationDetails, a page per thousand roles
 // in the account, shared with iam.role_policy) instead of a GetRole and a
-// ListAttachedRolePolicies each; a role the listings did not see (made
-// since, gone, or past their page bound) is observed on its own, so absent
-// is only ever reported by GetRole. Smaller batches, and kinds without an
-// index, observe each role on its own, a few at a time.
+// ListAttachedRolePolicies each. List reads every ListRoles page of the
+// plan anyway and takes them from the same listing, so the batch adds one
+// GetAccountAuthorizationDetails page against two calls per role; even
+// without List (a destroy plan) two roles cost two listing calls against
+// four reads. A role the listings did not see (made since,
+// gone, or past their page bound) is observed on its own, so absent is
+// only ever reported by GetRole. A lone role, and kinds without an index,
+// observe each role on its own, a few at a time.
 func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
 	out := make([]reconcile.Observation, len(reqs))
 	useIndex := k.index != nil && len(reqs) >= iamindex.MinBatch
