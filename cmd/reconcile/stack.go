@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/internal/kinds"
@@ -69,12 +68,15 @@ func (f *stackFlags) load(ctx context.Context) (*stack, error) {
 	if err != nil {
 		return nil, err
 	}
+	// One identity for the spec and the kinds (execution ARNs): STS is
+	// asked once per run.
+	identity := awsclient.NewIdentity(cfg)
 	if spec.NeedsAccountID {
-		out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		account, _, err := identity.Get(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read the account id that ${account_id} stands for: %w", err)
 		}
-		spec.AccountID = aws.ToString(out.Account)
+		spec.AccountID = account
 	}
 	ss := ssmstate.New(cfg, spec.Project, spec.Environment)
 	var store reconcile.StateStore = ss
@@ -84,7 +86,7 @@ func (f *stackFlags) load(ctx context.Context) (*stack, error) {
 	return &stack{
 		spec:    spec,
 		cfg:     cfg,
-		kinds:   kinds.All(cfg),
+		kinds:   kinds.All(cfg, kinds.WithIdentity(identity)),
 		store:   store,
 		outputs: ss,
 	}, nil

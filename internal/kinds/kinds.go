@@ -6,6 +6,7 @@ package kinds
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/internal/iamindex"
 	"github.com/trip-assistant/stack/internal/tagindex"
 	"github.com/trip-assistant/stack/reconcile"
@@ -21,16 +22,40 @@ import (
 	"github.com/trip-assistant/stack/resources/ssmparam"
 )
 
+// Option configures All.
+type Option func(*options)
+
+type options struct {
+	identity *awsclient.Identity
+}
+
+// WithIdentity makes the kinds take the account and partition from id,
+// which the caller also asks (for the spec's ${account_id}): STS is asked
+// once per run. Without it All makes one identity for its kinds.
+func WithIdentity(id *awsclient.Identity) Option { return func(o *options) { o.identity = id } }
+
 // All returns every kind by type name, with clients built from cfg. Adding
 // a kind is one line here; the engine does not change. Kinds describe their
 // schema without calling AWS, so an empty aws.Config serves validation.
 //
-// The kinds share one tag index and one IAM role index, listings made
-// once on first use and kept: call All once per run (plan), not once per
-// process that plans several times.
-func All(cfg aws.Config) map[string]reconcile.Kind {
+// The kinds share what is worth reading once: the caller's identity, kept
+// for as long as the kinds (it does not change with the credentials), and
+// account-wide listings. The IAM role index and the HTTP API listing last
+// one plan: the engine tells the kinds when a plan begins
+// (reconcile.PlanScoped) and they drop them. The tag index is listed on
+// first use and kept for as long as the kinds, so a process that plans
+// several times should still call All for each plan.
+func All(cfg aws.Config, opts ...Option) map[string]reconcile.Kind {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.identity == nil {
+		o.identity = awsclient.NewIdentity(cfg)
+	}
 	tags := tagindex.New(cfg)
 	roles := iamindex.New(cfg)
+	apis := httpapi.NewAPIListing(cfg)
 	all := []reconcile.Kind{
 		ssmparam.New(cfg, ssmparam.WithTagIndex(tags)),
 		loggroup.New(cfg, loggroup.WithTagIndex(tags)),
@@ -41,10 +66,10 @@ func All(cfg aws.Config) map[string]reconcile.Kind {
 		lambdafn.New(cfg),
 		lambdaalias.New(cfg),
 		lambdaperm.New(cfg),
-		httpapi.NewAPI(cfg),
+		httpapi.NewAPI(cfg, httpapi.WithAPIListing(apis), httpapi.WithIdentity(o.identity)),
 		httpapi.NewIntegration(cfg),
 		httpapi.NewRoute(cfg),
-		httpapi.NewStage(cfg),
+		httpapi.NewStage(cfg, httpapi.WithAPIListing(apis), httpapi.WithIdentity(o.identity)),
 	}
 	out := make(map[string]reconcile.Kind, len(all))
 	for _, k := range all {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/internal/kinds"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/render"
@@ -41,16 +41,17 @@ type deployment struct {
 // deploy reconciles spec against the emulator as `reconcile --env local`
 // would: the same engine and kinds, the state in the emulator's SSM.
 func deploy(ctx context.Context, cfg aws.Config, spec *reconcile.Spec, log io.Writer) (*deployment, error) {
-	all := kinds.All(cfg)
+	identity := awsclient.NewIdentity(cfg)
+	all := kinds.All(cfg, kinds.WithIdentity(identity))
 	for _, r := range spec.Resources {
 		r.Kind = all[r.Type]
 	}
 	if spec.NeedsAccountID {
-		out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		account, _, err := identity.Get(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read the emulator's account id: %w", err)
 		}
-		spec.AccountID = aws.ToString(out.Account)
+		spec.AccountID = account
 	}
 	store := ssmstate.New(cfg, spec.Project, spec.Environment)
 	state, err := store.Load(ctx)

@@ -4,5 +4,6 @@
 //
 // The four kinds share one client interface, the composite IDs
 // "apiId/childId" and the tagging ARNs, so they live in one package; each
-// kind has its own kind_<kind>.go file.
+// kind has its own kind_<kind>.go file. The api and stage kinds of a run
+// also share one GetApis listing per plan (listing.go).
 package httpapi

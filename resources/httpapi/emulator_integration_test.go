@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/google/go-cmp/cmp"
 	"github.com/sivchari/kumo"
 	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/internal/emulator"
@@ -178,7 +179,9 @@ func (r *resource) update(ctx context.Context, t *testing.T, paths ...string) {
 
 func runFlow(ctx context.Context, t *testing.T, cfg aws.Config, aliasARN string, q quirks) {
 	sdk := apigatewayv2.NewFromConfig(cfg)
-	apiKind, integrationKind, routeKind, stageKind := NewAPI(cfg), NewIntegration(cfg), NewRoute(cfg), NewStage(cfg)
+	// The api and stage kinds share a listing, as kinds.All builds them.
+	apis := NewAPIListing(cfg)
+	apiKind, integrationKind, routeKind, stageKind := NewAPI(cfg, WithAPIListing(apis)), NewIntegration(cfg), NewRoute(cfg), NewStage(cfg, WithAPIListing(apis))
 
 	api := &resource{kind: apiKind, desired: reconcile.Props{
 		"name": "trip-assistant-api-test",
@@ -210,6 +213,7 @@ func runFlow(ctx context.Context, t *testing.T, cfg aws.Config, aliasARN string,
 	if got := stage.obs.Attrs["invoke_url"]; got != api.obs.Attrs["endpoint"] {
 		t.Errorf("invoke_url of $default = %q, want the API endpoint %q", got, api.obs.Attrs["endpoint"])
 	}
+	checkBatchPath(ctx, t, api, stage)
 
 	// Out of band: someone changes the CORS origins and deletes the route.
 	_, err := sdk.UpdateApi(ctx, &apigatewayv2.UpdateApiInput{ApiId: aws.String(apiID), CorsConfiguration: &types.Cors{
@@ -237,6 +241,7 @@ func runFlow(ctx context.Context, t *testing.T, cfg aws.Config, aliasARN string,
 		t.Fatal(err)
 	}
 	api.reconcile(ctx, t, "tags")
+	checkBatchPath(ctx, t, api, stage) // a new plan lists again: the restored tags
 
 	// Spec changes: description and integration timeout.
 	api.desired["description"] = "trip assistant"
@@ -282,7 +287,37 @@ func runFlow(ctx context.Context, t *testing.T, cfg aws.Config, aliasARN string,
 	if len(left.Items) != 0 {
 		t.Errorf("%d apis left after delete", len(left.Items))
 	}
+	// List answers from the plan's listing: a new plan starts as the engine
+	// starts one.
+	apiKind.(reconcile.PlanScoped).BeginPlan()
 	if ids, err := apiKind.(reconcile.Lister).List(ctx, "trip-assistant-"); err != nil || len(ids) != 0 {
 		t.Errorf("List after delete = %v, %v", ids, err)
+	}
+}
+
+// checkBatchPath plans as the engine does (BeginPlan, then batches): the
+// observations the shared GetApis listing gives must be those GetApi gives.
+func checkBatchPath(ctx context.Context, t *testing.T, api, stage *resource) {
+	t.Helper()
+	for _, r := range []*resource{api, stage} {
+		r.kind.(reconcile.PlanScoped).BeginPlan()
+	}
+	for _, r := range []*resource{api, stage} {
+		want, err := r.kind.Observe(ctx, reconcile.ObserveRequest{Name: "x", ID: r.obs.ID, Desired: r.desired})
+		if err != nil {
+			t.Fatalf("%s: observe: %v", r.kind.Type(), err)
+		}
+		got, err := r.kind.(reconcile.BatchObserver).ObserveBatch(ctx, []reconcile.ObserveRequest{
+			{Name: "by_id", ID: r.obs.ID, Desired: r.desired},
+			{Name: "by_identity", Desired: r.desired},
+		})
+		if err != nil {
+			t.Fatalf("%s: batch observe: %v", r.kind.Type(), err)
+		}
+		for i := range got {
+			if d := cmp.Diff(want, got[i]); d != "" {
+				t.Errorf("%s: batch observation %d (-observe +batch):\n%s", r.kind.Type(), i, d)
+			}
+		}
 	}
 }

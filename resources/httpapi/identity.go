@@ -2,43 +2,21 @@ package httpapi
 
 import (
 	"context"
-	"fmt"
-	"sync"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
-// identity is the account and partition of the credentials, asked of STS
-// once per kind and kept: neither changes during a run. The partition is
-// read from the caller's ARN rather than guessed from the region name, so
-// aws-cn and aws-us-gov need no table here.
-type identity struct {
-	sts    STSAPI
-	region string
-
-	mu        sync.Mutex
-	account   string
-	partition string
+// Caller tells the account and partition the credentials belong to
+// (*awsclient.Identity, asked of STS once and shared by every kind of a
+// run).
+type Caller interface {
+	Get(ctx context.Context) (account, partition string, err error)
 }
 
-func (i *identity) get(ctx context.Context) (account, partition string, err error) {
-	i.mu.Lock()
-	defer i.mu.Unlock()
-	if i.account != "" {
-		return i.account, i.partition, nil
-	}
-	out, err := i.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if err != nil {
-		return "", "", fmt.Errorf("cannot tell the AWS account (sts GetCallerIdentity): %w", err)
-	}
-	a, err := arn.Parse(aws.ToString(out.Arn))
-	if err != nil {
-		return "", "", fmt.Errorf("cannot read the partition from the caller ARN %q: %w", aws.ToString(out.Arn), err)
-	}
-	i.account, i.partition = aws.ToString(out.Account), a.Partition
-	return i.account, i.partition, nil
+// identity builds the ARNs of APIs and stages that AWS never returns.
+type identity struct {
+	caller Caller
+	region string
 }
 
 // executionARN is the ARN Lambda permissions name as the source of API
@@ -46,7 +24,7 @@ func (i *identity) get(ctx context.Context) (account, partition string, err erro
 // returns (GetApi has no ARN field at all), so it is built here:
 // arn:<partition>:execute-api:<region>:<account>:<apiId>.
 func (i *identity) executionARN(ctx context.Context, apiID string) (string, error) {
-	account, partition, err := i.get(ctx)
+	account, partition, err := i.caller.Get(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -56,7 +34,7 @@ func (i *identity) executionARN(ctx context.Context, apiID string) (string, erro
 // apiARN is the ARN TagResource and UntagResource take for an API:
 // arn:<partition>:apigateway:<region>::/apis/<apiId>. It carries no account.
 func (i *identity) apiARN(ctx context.Context, apiID string) (string, error) {
-	_, partition, err := i.get(ctx)
+	_, partition, err := i.caller.Get(ctx)
 	if err != nil {
 		return "", err
 	}

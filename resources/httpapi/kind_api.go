@@ -16,21 +16,31 @@ import (
 type apiKind struct {
 	api API
 	id  *identity
+	// apis is the plan's listing, never nil: the kind's own unless shared
+	// with the stage kind (WithAPIListing).
+	apis *APIListing
 }
 
 // NewAPI returns the apigw.api kind.
-func NewAPI(cfg aws.Config) reconcile.Kind {
-	return NewAPIWithAPI(apigatewayv2.NewFromConfig(cfg), sts.NewFromConfig(cfg), cfg.Region)
+func NewAPI(cfg aws.Config, opts ...Option) reconcile.Kind {
+	return NewAPIWithAPI(apigatewayv2.NewFromConfig(cfg), sts.NewFromConfig(cfg), cfg.Region, opts...)
 }
 
-// NewAPIWithAPI returns the apigw.api kind talking to the given clients.
-func NewAPIWithAPI(api API, stsAPI STSAPI, region string) reconcile.Kind {
-	return &apiKind{api: api, id: &identity{sts: stsAPI, region: region}}
+// NewAPIWithAPI returns the apigw.api kind talking to the given clients
+// (STS only without WithIdentity).
+func NewAPIWithAPI(api API, stsAPI STSAPI, region string, opts ...Option) reconcile.Kind {
+	o := buildOptions(stsAPI, opts)
+	if o.apis == nil {
+		o.apis = NewAPIListingWithAPI(api)
+	}
+	return &apiKind{api: api, id: &identity{caller: o.caller, region: region}, apis: o.apis}
 }
 
 var (
-	_ reconcile.Kind   = (*apiKind)(nil)
-	_ reconcile.Lister = (*apiKind)(nil)
+	_ reconcile.Kind          = (*apiKind)(nil)
+	_ reconcile.Lister        = (*apiKind)(nil)
+	_ reconcile.BatchObserver = (*apiKind)(nil)
+	_ reconcile.PlanScoped    = (*apiKind)(nil)
 )
 
 func (k *apiKind) Type() string { return "apigw.api" }
@@ -52,11 +62,45 @@ func (k *apiKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (re
 	if req.ID != "" {
 		return k.observeID(ctx, req.ID)
 	}
-	a, err := k.find(ctx, req.Desired)
+	a, err := k.find(ctx, req.Desired, k.listAPIs)
 	if err != nil || a == nil {
 		return reconcile.Observation{}, err
 	}
 	return k.observation(ctx, a)
+}
+
+// BeginPlan drops the listing of the previous plan.
+func (k *apiKind) BeginPlan() { k.apis.Reset() }
+
+// ObserveBatch reads the APIs from the plan's listing, which List reads
+// too: one GetApis for the plan rather than a GetApi per API. An API the
+// listing lacks (made since, or gone) is read with GetApi, the only read
+// that reports one absent.
+func (k *apiKind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
+	out := make([]reconcile.Observation, len(reqs))
+	for i, req := range reqs {
+		obs, err := k.observeListed(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = obs
+	}
+	return out, nil
+}
+
+func (k *apiKind) observeListed(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+	req.Desired = reconcile.WithDefaults(k.Schema(), req.Desired)
+	if req.ID == "" {
+		a, err := k.find(ctx, req.Desired, k.apis.all)
+		if err != nil || a == nil {
+			return reconcile.Observation{}, err
+		}
+		return k.observation(ctx, a)
+	}
+	if a, ok := k.apis.byID(ctx, req.ID); ok {
+		return k.observation(ctx, &a)
+	}
+	return k.observeID(ctx, req.ID)
 }
 
 func (k *apiKind) observeID(ctx context.Context, id string) (reconcile.Observation, error) {
@@ -74,21 +118,23 @@ func (k *apiKind) observeID(ctx context.Context, id string) (reconcile.Observati
 }
 
 // find looks for the API a previous run made but did not record: API names
-// are not unique, so it must also carry this stack's ownership tag.
-func (k *apiKind) find(ctx context.Context, desired reconcile.Props) (*types.Api, error) {
+// are not unique, so it must also carry this stack's ownership tag. list
+// is the plan's listing or, outside a batch, a fresh one.
+func (k *apiKind) find(ctx context.Context, desired reconcile.Props, list func(context.Context) ([]types.Api, error)) (*types.Api, error) {
 	name, ok := knownString(desired, "name")
 	if !ok {
 		return nil, nil
 	}
 	stack := desired.StringMap("tags")[reconcile.TagStack]
+	apis, err := list(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var found []types.Api
-	err := k.eachAPI(ctx, func(a types.Api) {
+	for _, a := range apis {
 		if aws.ToString(a.Name) == name && a.Tags[reconcile.TagStack] == stack {
 			found = append(found, a)
 		}
-	})
-	if err != nil {
-		return nil, err
 	}
 	switch len(found) {
 	case 0:
@@ -104,22 +150,8 @@ func (k *apiKind) find(ctx context.Context, desired reconcile.Props) (*types.Api
 		len(found), name, reconcile.TagStack, stack, strings.Join(ids, ", "))
 }
 
-func (k *apiKind) eachAPI(ctx context.Context, fn func(types.Api)) error {
-	in := &apigatewayv2.GetApisInput{}
-	for {
-		out, err := k.api.GetApis(ctx, in)
-		if err != nil {
-			return fmt.Errorf("cannot list http apis: %w", err)
-		}
-		for _, a := range out.Items {
-			fn(a)
-		}
-		if aws.ToString(out.NextToken) == "" {
-			return nil
-		}
-		in.NextToken = out.NextToken
-	}
-}
+// listAPIs lists the account's APIs afresh, for Observe and Create.
+func (k *apiKind) listAPIs(ctx context.Context) ([]types.Api, error) { return listAPIs(ctx, k.api) }
 
 func (k *apiKind) observation(ctx context.Context, a *types.Api) (reconcile.Observation, error) {
 	id := aws.ToString(a.ApiId)
@@ -152,7 +184,7 @@ func (k *apiKind) Create(ctx context.Context, desired reconcile.Props) (reconcil
 	desired = reconcile.WithDefaults(k.Schema(), desired)
 	// CreateApi never conflicts (names are not unique), so adoption of an API
 	// a killed run made is by name and ownership tag.
-	existing, err := k.find(ctx, desired)
+	existing, err := k.find(ctx, desired, k.listAPIs)
 	if err != nil {
 		return reconcile.Observation{}, err
 	}
@@ -242,13 +274,18 @@ func (k *apiKind) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
-// List returns the ids of the HTTP APIs whose names start with prefix.
+// List returns the ids of the HTTP APIs whose names start with prefix,
+// from the plan's listing.
 func (k *apiKind) List(ctx context.Context, prefix string) ([]string, error) {
+	apis, err := k.apis.all(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var ids []string
-	err := k.eachAPI(ctx, func(a types.Api) {
+	for _, a := range apis {
 		if strings.HasPrefix(aws.ToString(a.Name), prefix) {
 			ids = append(ids, aws.ToString(a.ApiId))
 		}
-	})
-	return ids, err
+	}
+	return ids, nil
 }

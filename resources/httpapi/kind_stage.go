@@ -19,18 +19,28 @@ const defaultStage = "$default"
 type stageKind struct {
 	api API
 	id  *identity
+	// apis, when shared with the api kind (WithAPIListing), gives batch
+	// observations the APIs' endpoints; nil reads each with GetApi.
+	apis *APIListing
 }
 
 // NewStage returns the apigw.stage kind.
-func NewStage(cfg aws.Config) reconcile.Kind {
-	return NewStageWithAPI(apigatewayv2.NewFromConfig(cfg), sts.NewFromConfig(cfg), cfg.Region)
+func NewStage(cfg aws.Config, opts ...Option) reconcile.Kind {
+	return NewStageWithAPI(apigatewayv2.NewFromConfig(cfg), sts.NewFromConfig(cfg), cfg.Region, opts...)
 }
 
 // NewStageWithAPI returns the apigw.stage kind talking to the given clients
-// (STS only for the partition of the stage's tagging ARN).
-func NewStageWithAPI(api API, stsAPI STSAPI, region string) reconcile.Kind {
-	return &stageKind{api: api, id: &identity{sts: stsAPI, region: region}}
+// (STS only for the partition of the stage's tagging ARN, and only without
+// WithIdentity).
+func NewStageWithAPI(api API, stsAPI STSAPI, region string, opts ...Option) reconcile.Kind {
+	o := buildOptions(stsAPI, opts)
+	return &stageKind{api: api, id: &identity{caller: o.caller, region: region}, apis: o.apis}
 }
+
+var (
+	_ reconcile.BatchObserver = (*stageKind)(nil)
+	_ reconcile.PlanScoped    = (*stageKind)(nil)
+)
 
 func (k *stageKind) Type() string { return "apigw.stage" }
 
@@ -47,6 +57,29 @@ func (k *stageKind) Schema() reconcile.Schema {
 func (k *stageKind) Attributes() []string { return []string{"id", "name", "invoke_url"} }
 
 func (k *stageKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+	return k.observe(ctx, req, nil)
+}
+
+// BeginPlan drops the listing of the previous plan.
+func (k *stageKind) BeginPlan() { k.apis.Reset() }
+
+// ObserveBatch reads each stage with GetStage, and its API's endpoint (for
+// invoke_url) from the plan's listing when the kind shares one.
+func (k *stageKind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
+	out := make([]reconcile.Observation, len(reqs))
+	for i, req := range reqs {
+		obs, err := k.observe(ctx, req, k.apis)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = obs
+	}
+	return out, nil
+}
+
+// observe reads the stage of req; apis is the plan's listing, nil outside
+// a batch.
+func (k *stageKind) observe(ctx context.Context, req reconcile.ObserveRequest, apis *APIListing) (reconcile.Observation, error) {
 	req.Desired = reconcile.WithDefaults(k.Schema(), req.Desired)
 	id := req.ID
 	if id == "" {
@@ -58,10 +91,12 @@ func (k *stageKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (
 		}
 		id = joinID(apiID, name)
 	}
-	return k.observeID(ctx, id)
+	return k.observeID(ctx, id, apis)
 }
 
-func (k *stageKind) observeID(ctx context.Context, id string) (reconcile.Observation, error) {
+// observeID reads the stage known by id; apis, when not nil, may give its
+// API's endpoint.
+func (k *stageKind) observeID(ctx context.Context, id string, apis *APIListing) (reconcile.Observation, error) {
 	apiID, name, err := splitID(k.Type(), id)
 	if err != nil {
 		return reconcile.Observation{}, err
@@ -73,7 +108,7 @@ func (k *stageKind) observeID(ctx context.Context, id string) (reconcile.Observa
 	if err != nil {
 		return reconcile.Observation{}, fmt.Errorf("cannot read stage %s: %w", id, err)
 	}
-	url, err := k.invokeURL(ctx, apiID, name)
+	url, err := k.invokeURL(ctx, apiID, name, apis)
 	if err != nil {
 		return reconcile.Observation{}, err
 	}
@@ -92,13 +127,18 @@ func (k *stageKind) observeID(ctx context.Context, id string) (reconcile.Observa
 }
 
 // invokeURL is where the stage answers: the API's endpoint for $default,
-// the endpoint and the stage name otherwise.
-func (k *stageKind) invokeURL(ctx context.Context, apiID, name string) (string, error) {
-	out, err := k.api.GetApi(ctx, &apigatewayv2.GetApiInput{ApiId: aws.String(apiID)})
-	if err != nil {
-		return "", fmt.Errorf("cannot read the endpoint of http api %s: %w", apiID, err)
+// the endpoint and the stage name otherwise. The endpoint comes from apis
+// when it lists the API, else from GetApi.
+func (k *stageKind) invokeURL(ctx context.Context, apiID, name string, apis *APIListing) (string, error) {
+	a, ok := apis.byID(ctx, apiID)
+	if !ok {
+		out, err := k.api.GetApi(ctx, &apigatewayv2.GetApiInput{ApiId: aws.String(apiID)})
+		if err != nil {
+			return "", fmt.Errorf("cannot read the endpoint of http api %s: %w", apiID, err)
+		}
+		a.ApiEndpoint = out.ApiEndpoint
 	}
-	endpoint := aws.ToString(out.ApiEndpoint)
+	endpoint := aws.ToString(a.ApiEndpoint)
 	if name == defaultStage {
 		return endpoint, nil
 	}
@@ -121,7 +161,7 @@ func (k *stageKind) Create(ctx context.Context, desired reconcile.Props) (reconc
 	_, err := k.api.CreateStage(ctx, in)
 	if isConflict(err) {
 		// The stage exists (a killed run made it): adopt it.
-		live, oerr := k.observeID(ctx, id)
+		live, oerr := k.observeID(ctx, id, nil)
 		if oerr != nil {
 			return reconcile.Observation{}, oerr
 		}
@@ -133,7 +173,7 @@ func (k *stageKind) Create(ctx context.Context, desired reconcile.Props) (reconc
 	if err != nil {
 		return reconcile.Observation{}, fmt.Errorf("cannot create stage %s: %w", id, err)
 	}
-	obs, err := k.observeID(ctx, id)
+	obs, err := k.observeID(ctx, id, nil)
 	if err == nil && !obs.Exists {
 		err = fmt.Errorf("stage %s is not found right after its creation", id)
 	}
@@ -174,7 +214,7 @@ func (k *stageKind) update(ctx context.Context, id string, desired, live reconci
 			return reconcile.Observation{}, fmt.Errorf("cannot update the tags of stage %s: %w", id, err)
 		}
 	}
-	obs, err := k.observeID(ctx, id)
+	obs, err := k.observeID(ctx, id, nil)
 	if err == nil && !obs.Exists {
 		err = fmt.Errorf("stage %s vanished while being updated", id)
 	}
