@@ -12,19 +12,6 @@ import (
 )
 
 const (
-	// MinBatch is the smallest batch worth the listings. iam.role's lister
-	// reads every ListRoles page of the plan anyway and takes them from
-	// the index (RoleNames), so what a batch adds is
-	// GetAccountAuthorizationDetails: a page per thousand roles in the
-	// account, shared by both kinds, against a GetRole and a
-	// ListAttachedRolePolicies per role, or a GetRolePolicy per inline
-	// policy. From two resources on the listings cost less even when
-	// nothing else uses them (two roles: two listing calls against four
-	// reads; two policies: one page against two reads). For one resource
-	// the gain would rest on the lister or the other kind paying for the
-	// listings, and the engine observes a lone resource with Observe
-	// anyway.
-	MinBatch = 2
 	// pageSize is the most entries IAM returns a page (it may return fewer).
 	pageSize = 1000
 )

@@ -15,7 +15,7 @@ import (
 // Kind reconciles inline role policies.
 type Kind struct {
 	api API
-	// index, when set, serves batches (iamindex.MinBatch policies or more)
+	// index, when set, serves ObserveBatch
 	// from one plan's account-wide listing instead of a GetRolePolicy each.
 	index Index
 }

@@ -8,18 +8,18 @@ import (
 	"github.com/trip-assistant/stack/resources/internal/fanout"
 )
 
-// ObserveBatch implements reconcile.BatchObserver. A batch of
-// iamindex.MinBatch policies or more is read from the plan's
-// GetAccountAuthorizationDetails listing instead of a GetRolePolicy each:
-// the listing is shared with iam.role, which usually made it already, and
-// otherwise costs a page per thousand roles in the account, so two
-// policies already pay for it. A policy the listing did not see (role or
-// policy made since, gone, or past the page bound) is read with
-// GetRolePolicy, so absent is only ever reported by it. A lone policy, and
-// kinds without an index, read each policy on its own, a few at a time.
+// ObserveBatch implements reconcile.BatchObserver. Policies are read from
+// the plan's GetAccountAuthorizationDetails listing instead of a
+// GetRolePolicy each: the listing is shared with iam.role, which usually
+// made it already, and otherwise costs a page per thousand roles in the
+// account, which then serves every other IAM resource of the plan. A
+// policy the listing did not see (role or policy made since, gone, or past
+// the page bound) is read with GetRolePolicy, so absent is only ever
+// reported by it. Without an index each policy is read on its own, a few
+// at a time.
 func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
 	out := make([]reconcile.Observation, len(reqs))
-	useIndex := k.index != nil && len(reqs) >= iamindex.MinBatch
+	useIndex := k.index != nil
 	err := fanout.Each(len(reqs), fanout.Limit, func(i int) error {
 		if useIndex {
 			role, name, err := identity(reqs[i])

@@ -8,21 +8,20 @@ import (
 	"github.com/trip-assistant/stack/resources/internal/fanout"
 )
 
-// ObserveBatch implements reconcile.BatchObserver. A batch of
-// iamindex.MinBatch roles or more is read from the plan's role listings
-// (ListRoles and GetAccountAuthorizationDetails, a page per thousand roles
-// in the account, shared with iam.role_policy) instead of a GetRole and a
-// ListAttachedRolePolicies each. List reads every ListRoles page of the
-// plan anyway and takes them from the same listing, so the batch adds one
-// GetAccountAuthorizationDetails page against two calls per role; even
-// without List (a destroy plan) two roles cost two listing calls against
-// four reads. A role the listings did not see (made since,
-// gone, or past their page bound) is observed on its own, so absent is
-// only ever reported by GetRole. A lone role, and kinds without an index,
-// observe each role on its own, a few at a time.
+// ObserveBatch implements reconcile.BatchObserver. Roles are read from
+// the plan's role listings (ListRoles and GetAccountAuthorizationDetails, a
+// page per thousand roles in the account, shared with iam.role_policy)
+// instead of a GetRole and a ListAttachedRolePolicies each. List reads
+// every ListRoles page of the plan anyway and takes them from the same
+// listing, so even a lone role costs one GetAccountAuthorizationDetails
+// page against two reads, and that page serves every other IAM resource
+// of the plan. A role the listings did not see (made since, gone, or past
+// their page bound, iamindex.MaxPages) is observed on its own, so absent
+// is only ever reported by GetRole. Without an index each role is
+// observed on its own, a few at a time.
 func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
 	out := make([]reconcile.Observation, len(reqs))
-	useIndex := k.index != nil && len(reqs) >= iamindex.MinBatch
+	useIndex := k.index != nil
 	err := fanout.Each(len(reqs), fanout.Limit, func(i int) error {
 		if name := requestName(reqs[i]); useIndex && name != "" {
 			if role, attached, ok := k.index.Role(ctx, name, iamindex.MaxPages(len(reqs))); ok {
