@@ -40,11 +40,10 @@ func WithIdentity(id *awsclient.Identity) Option { return func(o *options) { o.i
 //
 // The kinds share what is worth reading once: the caller's identity, kept
 // for as long as the kinds (it does not change with the credentials), and
-// account-wide listings. The IAM role index and the HTTP API listing last
-// one plan: the engine tells the kinds when a plan begins
-// (reconcile.PlanScoped) and they drop them. The tag index is listed on
-// first use and kept for as long as the kinds, so a process that plans
-// several times should still call All for each plan.
+// account-wide listings. The listings (the tag index, the IAM role index,
+// the HTTP API listing, and each kind's own) last one plan: the engine
+// tells the kinds when a plan begins (reconcile.PlanScoped) and they drop
+// them, so one set of kinds serves every plan of a process.
 func All(cfg aws.Config, opts ...Option) map[string]reconcile.Kind {
 	var o options
 	for _, opt := range opts {

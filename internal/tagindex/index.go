@@ -18,9 +18,10 @@ import (
 const pageSize = 100
 
 // Index is a snapshot of the tags of a stack's resources, listed on first
-// use and kept for the rest of the run: build one per run (plan), never
-// one per process that plans repeatedly. Safe for concurrent use; a nil
-// *Index confirms nothing, so kinds built without one read every tag.
+// use and kept until Reset: the kinds holding it reset it when a plan
+// begins (reconcile.PlanScoped), so no plan confirms tags from an earlier
+// plan's listing. Safe for concurrent use; a nil *Index confirms nothing,
+// so kinds built without one read every tag.
 type Index struct {
 	api API
 
@@ -83,6 +84,18 @@ func (x *Index) Confirm(ctx context.Context, arn string, desired ...reconcile.Pr
 		got = listed
 	}
 	return maps.Clone(got), true
+}
+
+// Reset drops every listing: the next Confirm lists again. Several kinds
+// share one index and each resets it, so it may be called more than once
+// before a plan, never while one observes. A nil *Index ignores it.
+func (x *Index) Reset() {
+	if x == nil {
+		return
+	}
+	x.mu.Lock()
+	x.stacks = map[string]*listing{}
+	x.mu.Unlock()
 }
 
 // listing returns stack's listing, made by the first caller; the others

@@ -155,3 +155,40 @@ func TestConfirmNeedsEveryRequestToAgree(t *testing.T) {
 		t.Error("confirmed without desired props")
 	}
 }
+
+// TestResetListsAgain: a new plan (Reset) sees tags changed since the last
+// listing, and a failed listing is retried.
+func TestResetListsAgain(t *testing.T) {
+	tags := map[string]string{reconcile.TagStack: "trip/dev", "team": "a"}
+	var fail bool
+	api := &fakeTagging{getResources: func(*rgt.GetResourcesInput) (*rgt.GetResourcesOutput, error) {
+		if fail {
+			return nil, errors.New("ThrottlingException")
+		}
+		return &rgt.GetResourcesOutput{ResourceTagMappingList: []types.ResourceTagMapping{mapping("arn:a", tags)}}, nil
+	}}
+	x := NewWithAPI(api)
+	want := desired(map[string]any{reconcile.TagStack: "trip/dev", "team": "b"})
+	if _, ok := x.Confirm(context.Background(), "arn:a", want); ok {
+		t.Fatal("confirmed team=b while the listing says team=a")
+	}
+	tags["team"] = "b" // changed after the listing
+	if _, ok := x.Confirm(context.Background(), "arn:a", want); ok {
+		t.Error("confirmed from a fresh listing without Reset")
+	}
+	x.Reset()
+	x.Reset() // every kind holding the index resets it
+	if _, ok := x.Confirm(context.Background(), "arn:a", want); !ok {
+		t.Error("not confirmed after Reset")
+	}
+	if n := api.calls.Load(); n != 2 {
+		t.Errorf("%d GetResources calls, want 2 (one per plan)", n)
+	}
+	fail = true
+	x.Reset()
+	if _, ok := x.Confirm(context.Background(), "arn:a", want); ok {
+		t.Error("confirmed when the listing failed")
+	}
+	var nilIndex *Index
+	nilIndex.Reset() // no panic
+}

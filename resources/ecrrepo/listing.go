@@ -24,13 +24,16 @@ type listing struct {
 	complete bool
 }
 
-// BeginPlan drops the previous plan's listing: the new plan takes its own
-// on its first ObserveBatch or List.
+// BeginPlan drops the previous plan's listing and tag index: the new plan
+// takes its own on its first ObserveBatch or List.
 func (k *Kind) BeginPlan() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.planned = true
 	k.listed = nil
+	if k.tagIndex != nil {
+		k.tagIndex.Reset()
+	}
 }
 
 // planListing returns the plan's listing, taking it if the plan has none

@@ -29,4 +29,6 @@ var _ API = (*cloudwatchlogs.Client)(nil)
 // the tags of every desired props given, and false otherwise.
 type TagIndex interface {
 	Confirm(ctx context.Context, arn string, desired ...reconcile.Props) (map[string]string, bool)
+	// Reset drops the index's listings; BeginPlan calls it.
+	Reset()
 }

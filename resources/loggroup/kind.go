@@ -41,3 +41,13 @@ func NewWithAPI(api API, opts ...Option) *Kind {
 	}
 	return k
 }
+
+var _ reconcile.PlanScoped = (*Kind)(nil)
+
+// BeginPlan drops the tag index's listing, so the plan confirms tags from
+// its own.
+func (k *Kind) BeginPlan() {
+	if k.tagIndex != nil {
+		k.tagIndex.Reset()
+	}
+}

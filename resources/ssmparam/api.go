@@ -26,4 +26,6 @@ var _ API = (*ssm.Client)(nil)
 // the tags of every desired props given, and false otherwise.
 type TagIndex interface {
 	Confirm(ctx context.Context, arn string, desired ...reconcile.Props) (map[string]string, bool)
+	// Reset drops the index's listings; BeginPlan calls it.
+	Reset()
 }

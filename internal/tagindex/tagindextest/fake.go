@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	rgttypes "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
+
+	"github.com/trip-assistant/stack/reconcile"
 )
 
 // Fake lists Listed (ARN to tags) in one GetResources page, or fails with
@@ -32,3 +34,15 @@ func (f Fake) GetResources(context.Context, *rgt.GetResourcesInput, ...func(*rgt
 	}
 	return out, nil
 }
+
+// ResetCounter is a tag index that confirms nothing and counts Reset
+// calls, for tests that a kind resets its index when a plan begins.
+type ResetCounter struct{ Resets int }
+
+// Confirm confirms nothing: the kind reads every tag itself.
+func (r *ResetCounter) Confirm(context.Context, string, ...reconcile.Props) (map[string]string, bool) {
+	return nil, false
+}
+
+// Reset counts.
+func (r *ResetCounter) Reset() { r.Resets++ }
