@@ -194,4 +194,5 @@ func TestIntegrationTagDriftStillShows(t *testing.T) {
 // index by passing a nil interface (not a nil *Index).
 type TagIndex interface {
 	Confirm(ctx context.Context, arn string, desired ...reconcile.Props) (map[string]string, bool)
+	Reset()
 }
