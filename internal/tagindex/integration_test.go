@@ -15,34 +15,21 @@ import (
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/trip-assistant/stack/internal/awsclient"
-	"github.com/trip-assistant/stack/internal/emulator"
+	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/resources/ecrrepo"
 	"github.com/trip-assistant/stack/resources/loggroup"
 	"github.com/trip-assistant/stack/resources/ssmparam"
 )
 
-var emu *emulator.Emulator
+var emu emutest.Package
 
-func TestMain(m *testing.M) {
-	os.Exit(emulator.RunTests(m, func(e *emulator.Emulator) error { emu = e; return nil }))
-}
+func TestMain(m *testing.M) { os.Exit(emu.Run(m)) }
 
 // config returns a configuration for the emulator whose calls stats counts.
 func config(t *testing.T, stats *awsclient.Stats) aws.Config {
 	t.Helper()
-	cfg, err := awsclient.Load(context.Background(), awsclient.Options{Region: "us-east-2", Endpoint: emu.Endpoint, Stats: stats})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
-
-func reset(t *testing.T) {
-	t.Helper()
-	if err := emu.Reset(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	return emu.Config(t, awsclient.Options{Region: "us-east-2", Stats: stats})
 }
 
 func tags(name string, extra ...string) map[string]any {
@@ -69,7 +56,7 @@ func calls(stats *awsclient.Stats, op string) int {
 // without a leading slash) and log groups (bare ARN, no ":*"), not ECR
 // repositories (AWS does), which then fall back to their own read.
 func TestIntegrationListsTheARNsTheKindsKnow(t *testing.T) {
-	reset(t)
+	emu.Reset(t)
 	ctx := context.Background()
 	cfg := config(t, nil)
 	made := map[string]reconcile.Observation{}
@@ -139,7 +126,7 @@ func TestIntegrationTagDriftStillShows(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			reset(t)
+			emu.Reset(t)
 			plain := config(t, nil)
 			k := c.kind(plain, nil)
 			desired := reconcile.WithDefaults(k.Schema(), c.desired)

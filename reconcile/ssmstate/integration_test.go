@@ -19,27 +19,19 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/internal/awsclient"
-	"github.com/trip-assistant/stack/internal/emulator"
+	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
 )
 
-var emu *emulator.Emulator
+var emu emutest.Package
 
-func TestMain(m *testing.M) {
-	os.Exit(emulator.RunTests(m, func(e *emulator.Emulator) error { emu = e; return nil }))
-}
+func TestMain(m *testing.M) { os.Exit(emu.Run(m)) }
 
 // client returns an SSM client on a wiped emulator.
 func client(t *testing.T) (*ssm.Client, aws.Config) {
 	t.Helper()
-	ctx := context.Background()
-	if err := emu.Reset(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: "us-east-2", Endpoint: emu.Endpoint})
-	if err != nil {
-		t.Fatal(err)
-	}
+	emu.Reset(t)
+	cfg := emu.Config(t, awsclient.Options{Region: "us-east-2"})
 	return ssm.NewFromConfig(cfg), cfg
 }
 

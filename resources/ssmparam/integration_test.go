@@ -14,30 +14,21 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/trip-assistant/stack/internal/awsclient"
-	"github.com/trip-assistant/stack/internal/emulator"
+	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/kindtest"
 )
 
-var (
-	emu    *emulator.Emulator
-	awsCfg aws.Config
-)
+var emu emutest.Package
 
-func TestMain(m *testing.M) {
-	os.Exit(emulator.RunTests(m, func(e *emulator.Emulator) (err error) {
-		emu = e
-		awsCfg, err = awsclient.Load(context.Background(), awsclient.Options{Region: "us-east-2", Endpoint: e.Endpoint})
-		return err
-	}))
-}
+func TestMain(m *testing.M) { os.Exit(emu.Run(m)) }
 
+// setup wipes the emulator and returns the kind and a raw client on it.
 func setup(t *testing.T) (*Kind, *ssm.Client) {
 	t.Helper()
-	if err := emu.Reset(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return New(awsCfg), ssm.NewFromConfig(awsCfg)
+	emu.Reset(t)
+	cfg := emu.Config(t, awsclient.Options{Region: "us-east-2"})
+	return New(cfg), ssm.NewFromConfig(cfg)
 }
 
 func TestIntegrationLifecycle(t *testing.T) {

@@ -1,5 +1,6 @@
-// Package emutest gives an integration test its own wiped emulator and an
-// AWS configuration pointing at it.
+// Package emutest gives integration tests an emulator and AWS
+// configurations pointing at it: one emulator per test (Config), or one
+// shared by a package's tests (Package).
 package emutest
 
 import (
@@ -16,16 +17,46 @@ import (
 // and returns a configuration for region pointing at it.
 func Config(t testing.TB, region string) aws.Config {
 	t.Helper()
-	ctx := context.Background()
-	emu, err := emulator.Start(ctx)
+	emu, err := emulator.Start(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(emu.Stop)
-	if err := emu.Reset(ctx); err != nil {
+	p := &Package{emu: emu}
+	p.Reset(t)
+	return p.Config(t, awsclient.Options{Region: region})
+}
+
+// Package is one emulator shared by the tests of a package, which is
+// cheaper than one each: TestMain calls Run, and each test calls Reset to
+// start from an empty emulator, then Config.
+//
+//	var emu emutest.Package
+//	func TestMain(m *testing.M) { os.Exit(emu.Run(m)) }
+type Package struct {
+	emu *emulator.Emulator
+}
+
+// Run starts the emulator, runs the package's tests, stops the emulator
+// and returns the exit code.
+func (p *Package) Run(m *testing.M) int {
+	return emulator.RunTests(m, func(e *emulator.Emulator) error { p.emu = e; return nil })
+}
+
+// Reset wipes the emulator.
+func (p *Package) Reset(t testing.TB) {
+	t.Helper()
+	if err := p.emu.Reset(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: region, Endpoint: emu.Endpoint})
+}
+
+// Config returns a configuration with o's region and stats, pointing at
+// the emulator.
+func (p *Package) Config(t testing.TB, o awsclient.Options) aws.Config {
+	t.Helper()
+	o.Endpoint = p.emu.Endpoint
+	cfg, err := awsclient.Load(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
