@@ -2,84 +2,33 @@ package loggroup
 
 import (
 	"context"
-	"errors"
-	"maps"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/trip-assistant/stack/internal/tagindex"
 	"github.com/trip-assistant/stack/internal/tagindex/tagindextest"
 	"github.com/trip-assistant/stack/reconcile"
 )
 
-// The tag index may only confirm the desired tags: whenever it disagrees
-// with the spec, lacks the group or failed, the tags are read with
-// ListTagsForResource, so a stale index can neither invent nor hide drift.
+// The tag index may only confirm the desired tags (see ConfirmContract);
+// it may list a group under its legacy ARN ending in ":*".
 func TestObserveTrustsTheTagIndexOnlyWhenItEqualsTheSpec(t *testing.T) {
 	const arn = testARNPrefix + groupName
-	spec := map[string]string{reconcile.TagStack: "trip/dev", "team": "core"}
-	cases := map[string]struct {
-		index    tagindextest.Fake
-		live     map[string]string // what CloudWatch Logs itself holds
-		listTags int
-		diff     []string
-	}{
-		"index equals the spec": {
-			index: tagindextest.Fake{Listed: map[string]map[string]string{arn: spec}},
-			live:  spec, listTags: 0,
-		},
-		"index lists the legacy arn with :*": {
-			index: tagindextest.Fake{Listed: map[string]map[string]string{arn + ":*": spec}},
-			live:  spec, listTags: 0,
-		},
-		"index says other tags, live matches the spec (index lags)": {
-			index: tagindextest.Fake{Listed: map[string]map[string]string{arn: {reconcile.TagStack: "trip/dev"}}},
-			live:  spec, listTags: 1,
-		},
-		"index and live both drifted": {
-			index: tagindextest.Fake{Listed: map[string]map[string]string{arn: {reconcile.TagStack: "trip/dev", "team": "ops"}}},
-			live:  map[string]string{reconcile.TagStack: "trip/dev", "team": "ops"}, listTags: 1, diff: []string{"tags"},
-		},
-		"index lacks the group": {
-			index: tagindextest.Fake{Listed: map[string]map[string]string{}},
-			live:  spec, listTags: 1,
-		},
-		"index failed": {
-			index: tagindextest.Fake{Err: errors.New("AccessDeniedException")},
-			live:  map[string]string{reconcile.TagStack: "trip/dev"}, listTags: 1, diff: []string{"tags"},
-		},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			ctx := context.Background()
-			groups := map[string]*memGroup{}
-			fake := newMemLogs(groups)
-			desired := desiredGroup()
-			if _, err := NewWithAPI(fake).Create(ctx, desired); err != nil {
-				t.Fatal(err)
-			}
-			groups[groupName].tags = maps.Clone(tc.live)
-			k := NewWithAPI(fake, WithTagIndex(tagindex.NewWithAPI(tc.index)))
-			fake.calls = nil
-			obs, err := k.Observe(ctx, reconcile.ObserveRequest{Name: "logs", ID: groupName, Desired: desired})
-			if err != nil {
-				t.Fatal(err)
-			}
-			n := 0
-			for _, c := range fake.calls {
-				if c == "ListTagsForResource" {
-					n++
-				}
-			}
-			if n != tc.listTags {
-				t.Errorf("%d ListTagsForResource calls, want %d", n, tc.listTags)
-			}
-			got := reconcile.ComputeDiff(k.Schema(), desired, obs.Props, nil).Paths()
-			if diff := cmp.Diff(tc.diff, got, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("diff paths (-want +got):\n%s", diff)
-			}
-		})
-	}
+	desired := desiredGroup()
+	spec := reconcile.ToStringMap(desired["tags"])
+	tagindextest.ConfirmContract(t, arn, desired, func(t *testing.T, index tagindextest.Fake, live map[string]string) (reconcile.Kind, reconcile.ObserveRequest, func() int) {
+		groups := map[string]*memGroup{}
+		fake := newMemLogs(groups)
+		if _, err := NewWithAPI(fake).Create(context.Background(), desired); err != nil {
+			t.Fatal(err)
+		}
+		groups[groupName].tags = live
+		fake.calls = nil
+		k := NewWithAPI(fake, WithTagIndex(tagindex.NewWithAPI(index)))
+		return k, reconcile.ObserveRequest{Name: "logs", ID: groupName, Desired: desired},
+			func() int { return tagindextest.Count(fake.calls, "ListTagsForResource") }
+	}, tagindextest.ConfirmCase{
+		Name:  "index lists the legacy arn with :*",
+		Index: tagindextest.Fake{Listed: map[string]map[string]string{arn + ":*": spec}},
+		Live:  spec,
+	})
 }
