@@ -15,8 +15,8 @@ import (
 // Kind reconciles inline role policies.
 type Kind struct {
 	api API
-	// index, when set, serves ObserveBatch
-	// from one plan's account-wide listing instead of a GetRolePolicy each.
+	// index, when set, serves ObserveBatch from one plan's account-wide
+	// listing instead of a GetRolePolicy each.
 	index Index
 }
 

@@ -13,9 +13,9 @@ import (
 // Kind reconciles IAM roles. A role's ID is its name.
 type Kind struct {
 	api API
-	// index, when set, serves ObserveBatch
-	// and List from one plan's account-wide listings instead of two reads
-	// per role and a listing of its own.
+	// index, when set, serves ObserveBatch and List from one plan's
+	// account-wide listings instead of two reads per role and a listing of
+	// its own.
 	index Index
 }
 
