@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -264,5 +265,33 @@ resources:
 	}
 	if strings.Contains(r.Stderr, "127.0.0.1:9") {
 		t.Errorf("an AWS call was attempted:\n%s", r.Stderr)
+	}
+}
+
+// TestApplyWithClosedOutputFinishesAndUnlocks: `reconcile 2>&1 | head -1`
+// closes the run's output after one line. A closed output is not a request
+// to stop: the apply finishes, records everything and releases the lock,
+// instead of dying of SIGPIPE halfway with the lock held.
+func TestApplyWithClosedOutputFinishesAndUnlocks(t *testing.T) {
+	const n = 20
+	dir := workdir(t, manySpec(n))
+	cmd := exec.Command(binary, "--spec", "spec.yaml", "--parallelism", "2")
+	cmd.Dir = dir
+	cmd.Env = cliEnv()
+	r, w, err := os.Pipe()
+	must(t, err)
+	cmd.Stdout, cmd.Stderr = w, w
+	must(t, cmd.Start())
+	must(t, w.Close())
+	first, _ := bufio.NewReader(r).ReadString('\n')
+	must(t, r.Close())
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("the apply whose output was closed after %q did not finish: %v", first, err)
+	}
+	if diff := cmp.Diff(wantNames(n), liveNames(t)); diff != "" {
+		t.Errorf("resources after the apply (-want +got):\n%s", diff)
+	}
+	if p, r := plan(t, dir); r.Code != 0 {
+		t.Fatalf("re-plan (the lock must be free and the state complete): %v\n%s", p.changed(), r)
 	}
 }

@@ -25,6 +25,12 @@ type exitCode int
 func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
 func main() {
+	// A closed output (`reconcile | head`) is not a request to stop: by
+	// default Go dies of SIGPIPE on the first write to it, which would end
+	// an apply halfway with the lock held. Ignored, the write fails, the
+	// output is lost, and the run finishes and releases the lock. SIGINT
+	// and SIGTERM stop a run.
+	signal.Ignore(syscall.SIGPIPE)
 	ctx, stop := signalContext()
 	defer stop()
 	err := run(ctx, os.Args[1:])
