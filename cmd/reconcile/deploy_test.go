@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trip-assistant/stack/internal/fakeapi"
 	"github.com/trip-assistant/stack/internal/kinds"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/resources/lambdafn"
@@ -27,8 +28,7 @@ import (
 // fakeLambda answers each call with its function field and records the
 // calls in order. A nil field fails the call.
 type fakeLambda struct {
-	mu    sync.Mutex
-	calls []string
+	calls fakeapi.Calls
 
 	getFunction              func(*lambda.GetFunctionInput) (*lambda.GetFunctionOutput, error)
 	getFunctionConfiguration func(*lambda.GetFunctionConfigurationInput) (*lambda.GetFunctionConfigurationOutput, error)
@@ -41,43 +41,32 @@ type fakeLambda struct {
 
 var _ deployAPI = (*fakeLambda)(nil)
 
-func fakeCall[I, O any](f *fakeLambda, call string, fn func(I) (O, error), in I) (O, error) {
-	f.mu.Lock()
-	f.calls = append(f.calls, call)
-	f.mu.Unlock()
-	if fn == nil {
-		var zero O
-		return zero, fmt.Errorf("unexpected call %s", call)
-	}
-	return fn(in)
-}
-
 func (f *fakeLambda) GetFunction(_ context.Context, in *lambda.GetFunctionInput, _ ...func(*lambda.Options)) (*lambda.GetFunctionOutput, error) {
-	return fakeCall(f, "GetFunction "+aws.ToString(in.Qualifier), f.getFunction, in)
+	return fakeapi.Call(&f.calls, "GetFunction "+aws.ToString(in.Qualifier), f.getFunction, in)
 }
 
 func (f *fakeLambda) GetFunctionConfiguration(_ context.Context, in *lambda.GetFunctionConfigurationInput, _ ...func(*lambda.Options)) (*lambda.GetFunctionConfigurationOutput, error) {
-	return fakeCall(f, "GetFunctionConfiguration "+aws.ToString(in.Qualifier), f.getFunctionConfiguration, in)
+	return fakeapi.Call(&f.calls, "GetFunctionConfiguration "+aws.ToString(in.Qualifier), f.getFunctionConfiguration, in)
 }
 
 func (f *fakeLambda) UpdateFunctionCode(_ context.Context, in *lambda.UpdateFunctionCodeInput, _ ...func(*lambda.Options)) (*lambda.UpdateFunctionCodeOutput, error) {
-	return fakeCall(f, "UpdateFunctionCode "+aws.ToString(in.ImageUri), f.updateFunctionCode, in)
+	return fakeapi.Call(&f.calls, "UpdateFunctionCode "+aws.ToString(in.ImageUri), f.updateFunctionCode, in)
 }
 
 func (f *fakeLambda) PublishVersion(_ context.Context, in *lambda.PublishVersionInput, _ ...func(*lambda.Options)) (*lambda.PublishVersionOutput, error) {
-	return fakeCall(f, "PublishVersion", f.publishVersion, in)
+	return fakeapi.Call(&f.calls, "PublishVersion", f.publishVersion, in)
 }
 
 func (f *fakeLambda) GetAlias(_ context.Context, in *lambda.GetAliasInput, _ ...func(*lambda.Options)) (*lambda.GetAliasOutput, error) {
-	return fakeCall(f, "GetAlias "+aws.ToString(in.Name), f.getAlias, in)
+	return fakeapi.Call(&f.calls, "GetAlias "+aws.ToString(in.Name), f.getAlias, in)
 }
 
 func (f *fakeLambda) UpdateAlias(_ context.Context, in *lambda.UpdateAliasInput, _ ...func(*lambda.Options)) (*lambda.UpdateAliasOutput, error) {
-	return fakeCall(f, "UpdateAlias "+aws.ToString(in.Name)+" "+aws.ToString(in.FunctionVersion), f.updateAlias, in)
+	return fakeapi.Call(&f.calls, "UpdateAlias "+aws.ToString(in.Name)+" "+aws.ToString(in.FunctionVersion), f.updateAlias, in)
 }
 
 func (f *fakeLambda) Invoke(_ context.Context, in *lambda.InvokeInput, _ ...func(*lambda.Options)) (*lambda.InvokeOutput, error) {
-	return fakeCall(f, "Invoke "+aws.ToString(in.Qualifier)+" "+string(in.Payload), f.invoke, in)
+	return fakeapi.Call(&f.calls, "Invoke "+aws.ToString(in.Qualifier)+" "+string(in.Payload), f.invoke, in)
 }
 
 // liveFunction is a function with published versions 1 (image repo:v1)
@@ -280,7 +269,7 @@ func TestDeploySucceeds(t *testing.T) {
 			if err := testCommand("api", url, &out).deploy(context.Background(), testStack(t, store), api); err != nil {
 				t.Fatalf("deploy: %v\n%s", err, out.String())
 			}
-			if diff := cmp.Diff(tc.wantLambda, api.calls); diff != "" {
+			if diff := cmp.Diff(tc.wantLambda, api.calls.List()); diff != "" {
 				t.Errorf("Lambda calls (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff([]string{"Lock deploy", "Load", "Save", "Unlock"}, store.calls); diff != "" {
@@ -352,7 +341,7 @@ func TestDeployRollsBackWhenTheSmokeTestFails(t *testing.T) {
 				"UpdateFunctionCode repo:v1", "GetFunction ", "PublishVersion", "GetFunctionConfiguration 3",
 				"UpdateAlias live 3",
 			)
-			if diff := cmp.Diff(want, api.calls); diff != "" {
+			if diff := cmp.Diff(want, api.calls.List()); diff != "" {
 				t.Errorf("Lambda calls (-want +got):\n%s", diff)
 			}
 			if got := hits(); got != tc.wantHits {
@@ -427,8 +416,8 @@ func TestDeployRefuses(t *testing.T) {
 					t.Errorf("error %q lacks %q", err, w)
 				}
 			}
-			if len(api.calls) > 0 {
-				t.Errorf("Lambda was called: %v", api.calls)
+			if len(api.calls.List()) > 0 {
+				t.Errorf("Lambda was called: %v", api.calls.List())
 			}
 			if diff := cmp.Diff(tc.wantStore, tc.store.calls); diff != "" {
 				t.Errorf("store calls (-want +got):\n%s", diff)
@@ -446,7 +435,7 @@ func TestDeployDryRunChangesNothing(t *testing.T) {
 	if err := c.deploy(context.Background(), testStack(t, store), api); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"GetAlias live", "GetFunction 1"}, api.calls); diff != "" {
+	if diff := cmp.Diff([]string{"GetAlias live", "GetFunction 1"}, api.calls.List()); diff != "" {
 		t.Errorf("Lambda calls (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"Load"}, store.calls); diff != "" {
@@ -470,8 +459,8 @@ func TestDeploySameImageKeepsTheAlias(t *testing.T) {
 	if err := c.deploy(context.Background(), testStack(t, store), api); err != nil {
 		t.Fatalf("deploy: %v\n%s", err, out.String())
 	}
-	if slices.ContainsFunc(api.calls, func(s string) bool { return strings.HasPrefix(s, "UpdateAlias") }) {
-		t.Errorf("the alias was moved: %v", api.calls)
+	if slices.ContainsFunc(api.calls.List(), func(s string) bool { return strings.HasPrefix(s, "UpdateAlias") }) {
+		t.Errorf("the alias was moved: %v", api.calls.List())
 	}
 	if got := store.state.Resources["api"].Extra["version"]; got != "1" {
 		t.Errorf("recorded version %q, want 1", got)

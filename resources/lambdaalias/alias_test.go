@@ -11,11 +11,12 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trip-assistant/stack/internal/fakeapi"
 	"github.com/trip-assistant/stack/reconcile"
 )
 
 type fakeLambda struct {
-	calls       []string
+	calls       fakeapi.Calls
 	createAlias func(*lambda.CreateAliasInput) (*lambda.CreateAliasOutput, error)
 	getAlias    func(*lambda.GetAliasInput) (*lambda.GetAliasOutput, error)
 	updateAlias func(*lambda.UpdateAliasInput) (*lambda.UpdateAliasOutput, error)
@@ -24,29 +25,20 @@ type fakeLambda struct {
 
 var _ API = (*fakeLambda)(nil)
 
-func call[I, O any](f *fakeLambda, name string, fn func(I) (O, error), in I) (O, error) {
-	f.calls = append(f.calls, name)
-	if fn == nil {
-		var zero O
-		return zero, fmt.Errorf("unexpected call to %s", name)
-	}
-	return fn(in)
-}
-
 func (f *fakeLambda) CreateAlias(_ context.Context, in *lambda.CreateAliasInput, _ ...func(*lambda.Options)) (*lambda.CreateAliasOutput, error) {
-	return call(f, "CreateAlias", f.createAlias, in)
+	return fakeapi.Call(&f.calls, "CreateAlias", f.createAlias, in)
 }
 
 func (f *fakeLambda) GetAlias(_ context.Context, in *lambda.GetAliasInput, _ ...func(*lambda.Options)) (*lambda.GetAliasOutput, error) {
-	return call(f, "GetAlias", f.getAlias, in)
+	return fakeapi.Call(&f.calls, "GetAlias", f.getAlias, in)
 }
 
 func (f *fakeLambda) UpdateAlias(_ context.Context, in *lambda.UpdateAliasInput, _ ...func(*lambda.Options)) (*lambda.UpdateAliasOutput, error) {
-	return call(f, "UpdateAlias", f.updateAlias, in)
+	return fakeapi.Call(&f.calls, "UpdateAlias", f.updateAlias, in)
 }
 
 func (f *fakeLambda) DeleteAlias(_ context.Context, in *lambda.DeleteAliasInput, _ ...func(*lambda.Options)) (*lambda.DeleteAliasOutput, error) {
-	return call(f, "DeleteAlias", f.deleteAlias, in)
+	return fakeapi.Call(&f.calls, "DeleteAlias", f.deleteAlias, in)
 }
 
 const aliasARN = "arn:aws:lambda:us-east-2:123456789012:function:fn:live"
@@ -92,7 +84,7 @@ func TestObserve(t *testing.T) {
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Errorf("Observe (-want +got):\n%s", d)
 			}
-			if d := cmp.Diff(tc.wantCalls, f.calls); d != "" {
+			if d := cmp.Diff(tc.wantCalls, f.calls.List()); d != "" {
 				t.Errorf("calls (-want +got):\n%s", d)
 			}
 		})
@@ -138,7 +130,7 @@ func TestCreate(t *testing.T) {
 			if d := cmp.Diff(liveObs, got); d != "" {
 				t.Errorf("Create (-want +got):\n%s", d)
 			}
-			if d := cmp.Diff(tc.wantCalls, f.calls); d != "" {
+			if d := cmp.Diff(tc.wantCalls, f.calls.List()); d != "" {
 				t.Errorf("calls (-want +got):\n%s", d)
 			}
 		})

@@ -2,19 +2,18 @@ package lambdafn
 
 import (
 	"context"
-	"fmt"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/trip-assistant/stack/internal/fakeapi"
 )
 
 // fakeLambda answers each call with its function field and records the
 // calls' names in order; a listing of every version is recorded as
 // "ListFunctions(ALL)". A nil field fails the call.
 type fakeLambda struct {
-	mu    sync.Mutex
-	calls []string
+	calls fakeapi.Calls
 
 	createFunction              func(*lambda.CreateFunctionInput) (*lambda.CreateFunctionOutput, error)
 	getFunction                 func(*lambda.GetFunctionInput) (*lambda.GetFunctionOutput, error)
@@ -31,43 +30,32 @@ type fakeLambda struct {
 
 var _ API = (*fakeLambda)(nil)
 
-func call[I, O any](f *fakeLambda, name string, fn func(I) (O, error), in I) (O, error) {
-	f.mu.Lock()
-	f.calls = append(f.calls, name)
-	f.mu.Unlock()
-	if fn == nil {
-		var zero O
-		return zero, fmt.Errorf("unexpected call to %s", name)
-	}
-	return fn(in)
-}
-
 func (f *fakeLambda) CreateFunction(_ context.Context, in *lambda.CreateFunctionInput, _ ...func(*lambda.Options)) (*lambda.CreateFunctionOutput, error) {
-	return call(f, "CreateFunction", f.createFunction, in)
+	return fakeapi.Call(&f.calls, "CreateFunction", f.createFunction, in)
 }
 
 func (f *fakeLambda) GetFunction(_ context.Context, in *lambda.GetFunctionInput, _ ...func(*lambda.Options)) (*lambda.GetFunctionOutput, error) {
-	return call(f, "GetFunction", f.getFunction, in)
+	return fakeapi.Call(&f.calls, "GetFunction", f.getFunction, in)
 }
 
 func (f *fakeLambda) GetFunctionConfiguration(_ context.Context, in *lambda.GetFunctionConfigurationInput, _ ...func(*lambda.Options)) (*lambda.GetFunctionConfigurationOutput, error) {
-	return call(f, "GetFunctionConfiguration", f.getFunctionConfiguration, in)
+	return fakeapi.Call(&f.calls, "GetFunctionConfiguration", f.getFunctionConfiguration, in)
 }
 
 func (f *fakeLambda) UpdateFunctionConfiguration(_ context.Context, in *lambda.UpdateFunctionConfigurationInput, _ ...func(*lambda.Options)) (*lambda.UpdateFunctionConfigurationOutput, error) {
-	return call(f, "UpdateFunctionConfiguration", f.updateFunctionConfiguration, in)
+	return fakeapi.Call(&f.calls, "UpdateFunctionConfiguration", f.updateFunctionConfiguration, in)
 }
 
 func (f *fakeLambda) UpdateFunctionCode(_ context.Context, in *lambda.UpdateFunctionCodeInput, _ ...func(*lambda.Options)) (*lambda.UpdateFunctionCodeOutput, error) {
-	return call(f, "UpdateFunctionCode", f.updateFunctionCode, in)
+	return fakeapi.Call(&f.calls, "UpdateFunctionCode", f.updateFunctionCode, in)
 }
 
 func (f *fakeLambda) PublishVersion(_ context.Context, in *lambda.PublishVersionInput, _ ...func(*lambda.Options)) (*lambda.PublishVersionOutput, error) {
-	return call(f, "PublishVersion", f.publishVersion, in)
+	return fakeapi.Call(&f.calls, "PublishVersion", f.publishVersion, in)
 }
 
 func (f *fakeLambda) ListVersionsByFunction(_ context.Context, in *lambda.ListVersionsByFunctionInput, _ ...func(*lambda.Options)) (*lambda.ListVersionsByFunctionOutput, error) {
-	return call(f, "ListVersionsByFunction", f.listVersionsByFunction, in)
+	return fakeapi.Call(&f.calls, "ListVersionsByFunction", f.listVersionsByFunction, in)
 }
 
 func (f *fakeLambda) ListFunctions(_ context.Context, in *lambda.ListFunctionsInput, _ ...func(*lambda.Options)) (*lambda.ListFunctionsOutput, error) {
@@ -75,17 +63,17 @@ func (f *fakeLambda) ListFunctions(_ context.Context, in *lambda.ListFunctionsIn
 	if in.FunctionVersion == types.FunctionVersionAll {
 		name += "(ALL)"
 	}
-	return call(f, name, f.listFunctions, in)
+	return fakeapi.Call(&f.calls, name, f.listFunctions, in)
 }
 
 func (f *fakeLambda) TagResource(_ context.Context, in *lambda.TagResourceInput, _ ...func(*lambda.Options)) (*lambda.TagResourceOutput, error) {
-	return call(f, "TagResource", f.tagResource, in)
+	return fakeapi.Call(&f.calls, "TagResource", f.tagResource, in)
 }
 
 func (f *fakeLambda) UntagResource(_ context.Context, in *lambda.UntagResourceInput, _ ...func(*lambda.Options)) (*lambda.UntagResourceOutput, error) {
-	return call(f, "UntagResource", f.untagResource, in)
+	return fakeapi.Call(&f.calls, "UntagResource", f.untagResource, in)
 }
 
 func (f *fakeLambda) DeleteFunction(_ context.Context, in *lambda.DeleteFunctionInput, _ ...func(*lambda.Options)) (*lambda.DeleteFunctionOutput, error) {
-	return call(f, "DeleteFunction", f.deleteFunction, in)
+	return fakeapi.Call(&f.calls, "DeleteFunction", f.deleteFunction, in)
 }

@@ -157,7 +157,7 @@ func TestObserveBatch(t *testing.T) {
 				t.Errorf("versions (-want +got):\n%s", d)
 			}
 			calls := map[string]int{}
-			for _, c := range tc.api.calls {
+			for _, c := range tc.api.calls.List() {
 				calls[c]++
 			}
 			if d := cmp.Diff(tc.wantCalls, calls); d != "" {

@@ -124,7 +124,7 @@ func TestPlanListing(t *testing.T) {
 				t.Errorf("List (-want +got):\n%s", d)
 			}
 			calls := map[string]int{}
-			for _, c := range tc.api.calls {
+			for _, c := range tc.api.calls.List() {
 				calls[c]++
 			}
 			if d := cmp.Diff(tc.wantCalls, calls); d != "" {

@@ -124,7 +124,7 @@ func TestUpdateCallsOnlyWhatTheDiffNeedsInOrder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f.calls = nil
+			f.calls.Reset()
 			obs, err := k.Update(context.Background(), reconcile.UpdateRequest{
 				ID: "fn",
 				Desired: reconcile.Props{
@@ -138,7 +138,7 @@ func TestUpdateCallsOnlyWhatTheDiffNeedsInOrder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := cmp.Diff(tc.want, f.calls); d != "" {
+			if d := cmp.Diff(tc.want, f.calls.List()); d != "" {
 				t.Errorf("calls (-want +got):\n%s", d)
 			}
 			if obs.Props["publish"] != tc.publish {

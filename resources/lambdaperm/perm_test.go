@@ -12,12 +12,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trip-assistant/stack/internal/fakeapi"
 	"github.com/trip-assistant/stack/reconcile"
 )
 
 type fakeLambda struct {
-	mu               sync.Mutex
-	calls            []string
+	calls            fakeapi.Calls
 	addPermission    func(*lambda.AddPermissionInput) (*lambda.AddPermissionOutput, error)
 	getPolicy        func(*lambda.GetPolicyInput) (*lambda.GetPolicyOutput, error)
 	removePermission func(*lambda.RemovePermissionInput) (*lambda.RemovePermissionOutput, error)
@@ -25,27 +25,16 @@ type fakeLambda struct {
 
 var _ API = (*fakeLambda)(nil)
 
-func call[I, O any](f *fakeLambda, name string, fn func(I) (O, error), in I) (O, error) {
-	f.mu.Lock()
-	f.calls = append(f.calls, name)
-	f.mu.Unlock()
-	if fn == nil {
-		var zero O
-		return zero, fmt.Errorf("unexpected call to %s", name)
-	}
-	return fn(in)
-}
-
 func (f *fakeLambda) AddPermission(_ context.Context, in *lambda.AddPermissionInput, _ ...func(*lambda.Options)) (*lambda.AddPermissionOutput, error) {
-	return call(f, "AddPermission", f.addPermission, in)
+	return fakeapi.Call(&f.calls, "AddPermission", f.addPermission, in)
 }
 
 func (f *fakeLambda) GetPolicy(_ context.Context, in *lambda.GetPolicyInput, _ ...func(*lambda.Options)) (*lambda.GetPolicyOutput, error) {
-	return call(f, "GetPolicy", f.getPolicy, in)
+	return fakeapi.Call(&f.calls, "GetPolicy", f.getPolicy, in)
 }
 
 func (f *fakeLambda) RemovePermission(_ context.Context, in *lambda.RemovePermissionInput, _ ...func(*lambda.Options)) (*lambda.RemovePermissionOutput, error) {
-	return call(f, "RemovePermission", f.removePermission, in)
+	return fakeapi.Call(&f.calls, "RemovePermission", f.removePermission, in)
 }
 
 const (
@@ -112,8 +101,8 @@ func TestObserve(t *testing.T) {
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Errorf("Observe (-want +got):\n%s", d)
 			}
-			if len(f.calls) != tc.wantCalls {
-				t.Errorf("calls = %v, want %d", f.calls, tc.wantCalls)
+			if len(f.calls.List()) != tc.wantCalls {
+				t.Errorf("calls = %v, want %d", f.calls.List(), tc.wantCalls)
 			}
 		})
 	}
@@ -192,7 +181,7 @@ func TestCreate(t *testing.T) {
 			if d := cmp.Diff(liveObs, got); d != "" {
 				t.Errorf("Create (-want +got):\n%s", d)
 			}
-			if d := cmp.Diff(tc.wantCalls, f.calls); d != "" {
+			if d := cmp.Diff(tc.wantCalls, f.calls.List()); d != "" {
 				t.Errorf("calls (-want +got):\n%s", d)
 			}
 		})
