@@ -687,3 +687,48 @@ resources:
 		})
 	}
 }
+
+// failingListing is a fake kind whose listing fails.
+type failingListing struct{ *fakekind.Kind }
+
+func (failingListing) List(context.Context, string) ([]string, error) {
+	return nil, errors.New("AccessDenied")
+}
+
+// TestUnmanagedListings: every listing kind is listed (at once), resources
+// the state or spec knows are left out, the report is in a fixed order,
+// and a failed listing fails the plan naming the kind and prefix.
+func TestUnmanagedListings(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness()
+	h.Kinds[fakekind.Role] = fakekind.Listing{Kind: h.Fakes[fakekind.Role]}
+	h.Kinds[fakekind.Function] = fakekind.Listing{Kind: h.Fakes[fakekind.Function]}
+	spec := h.Load(t, baseSpec, "")
+	h.Apply(ctx, t, spec, false)
+	h.Cloud.Put(fakekind.Role, "demo-zz-debug", map[string]any{"name": "demo-zz-debug"})
+	h.Cloud.Put(fakekind.Role, "demo-aa-debug", map[string]any{"name": "demo-aa-debug"})
+	h.Cloud.Put(fakekind.Function, "demo-old-fn", map[string]any{"name": "demo-old-fn"})
+	h.Cloud.Put(fakekind.Function, "other-fn", map[string]any{"name": "other-fn"})
+
+	want := []reconcile.Unmanaged{
+		{Type: fakekind.Function, ID: "demo-old-fn"},
+		{Type: fakekind.Role, ID: "demo-aa-debug"},
+		{Type: fakekind.Role, ID: "demo-zz-debug"},
+	}
+	for range 5 { // the listings run at once: the order must not depend on it
+		if diff := cmp.Diff(want, h.Plan(ctx, t, spec, false).Unmanaged); diff != "" {
+			t.Fatalf("unmanaged (-want +got):\n%s", diff)
+		}
+	}
+
+	h.Kinds[fakekind.Role] = failingListing{h.Fakes[fakekind.Role]}
+	spec = h.Load(t, baseSpec, "")
+	st, err := h.Store.Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = h.Engine.Plan(ctx, spec, st, reconcile.PlanOptions{Kinds: h.Kinds})
+	if err == nil || !strings.Contains(err.Error(), "cannot list fake.role resources named demo*") || !strings.Contains(err.Error(), "AccessDenied") {
+		t.Errorf("a failed listing: Plan() = %v, want it to name the kind, the prefix and the cause", err)
+	}
+}
