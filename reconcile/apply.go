@@ -47,7 +47,7 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
 	state := p.state.Clone()
 	state.SpecDigest = p.spec.Digest
 	res := &Result{Done: map[string]Action{}, Failed: map[string]error{}, Skipped: map[string]string{}, Outputs: map[string]any{}, State: state}
-	saver := newSaver(opCtx, e.Store, state)
+	saver := NewSaver(opCtx, e.Store, state)
 
 	var mu sync.Mutex
 	attrs := map[string]map[string]string{} // final attributes by name
@@ -175,13 +175,13 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
 				}
 			}
 			if action != NoOp || digestChanged(p.state, state, c.Name) {
-				saver.dirty(state)
+				saver.Dirty(state)
 			}
 		}(c)
 	}
 	go func() { deleteWG.Wait(); close(lastDelete) }()
 	wg.Wait()
-	if err := saver.close(state); err != nil {
+	if err := saver.Close(state); err != nil {
 		return res, err
 	}
 	for name, out := range p.spec.Outputs {
@@ -276,80 +276,4 @@ func (e *Engine) applyOne(ctx context.Context, spec *Spec, c *Change, lookup loo
 	}
 	e.emit(ev)
 	return action, ob, desired, err
-}
-
-// saver writes the state behind the operations: at most one write is in
-// flight, and every operation that finishes while it runs is carried by
-// the next one. Each operation is recorded as soon as a write can start,
-// and bursts of parallel operations share writes (SSM's write quota is low
-// and shared by the whole account).
-type saver struct {
-	store   StateStore
-	ctx     context.Context
-	mu      sync.Mutex
-	pending *State
-	serial  int64
-	kick    chan struct{}
-	done    chan struct{}
-	err     error
-}
-
-func newSaver(ctx context.Context, store StateStore, s *State) *saver {
-	sv := &saver{store: store, ctx: ctx, serial: s.Serial, kick: make(chan struct{}, 1), done: make(chan struct{})}
-	go sv.loop()
-	return sv
-}
-
-// dirty schedules a save of s; the caller holds the lock guarding s.
-func (sv *saver) dirty(s *State) {
-	sv.mu.Lock()
-	sv.pending = s.Clone()
-	sv.mu.Unlock()
-	select {
-	case sv.kick <- struct{}{}:
-	default:
-	}
-}
-
-func (sv *saver) loop() {
-	defer close(sv.done)
-	for range sv.kick {
-		sv.mu.Lock()
-		s := sv.pending
-		sv.pending = nil
-		sv.mu.Unlock()
-		if s == nil {
-			continue
-		}
-		sv.serial++
-		s.Serial = sv.serial
-		s.Time = time.Now().UTC()
-		if err := sv.store.Save(sv.ctx, s); err != nil {
-			sv.mu.Lock()
-			sv.err = errors.Join(sv.err, err)
-			sv.mu.Unlock()
-		}
-	}
-}
-
-// close flushes what is pending and returns the first write error.
-func (sv *saver) close(final *State) error {
-	close(sv.kick)
-	<-sv.done
-	sv.mu.Lock()
-	defer sv.mu.Unlock()
-	if sv.pending != nil {
-		s := sv.pending
-		sv.serial++
-		s.Serial = sv.serial
-		s.Time = time.Now().UTC()
-		if err := sv.store.Save(sv.ctx, s); err != nil {
-			sv.err = errors.Join(sv.err, err)
-		}
-	}
-	final.Serial = sv.serial
-	if sv.err != nil {
-		return fmt.Errorf("cannot record the state: %w", sv.err)
-	}
-	return nil
 }
