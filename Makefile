@@ -34,7 +34,7 @@ lint: ## vet, gofmt and the workflow checks
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 fuzz: ## fuzz the spec loader for a minute
-	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 60s ./reconcile/
+	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 60s ./reconcile/spec/
 
 up: build ## run the whole stack on the embedded emulator and serve it
 	$(GO) build -o $(BIN)/localup ./cmd/localup

@@ -208,16 +208,13 @@ func planLocal(ctx context.Context, t *testing.T, sys *localup.System) *engine.P
 		t.Fatal(err)
 	}
 	all := kinds.All(sys.AWS)
-	for _, r := range spec.Resources {
-		r.Kind = all[r.Type]
-	}
 	spec.AccountID = localAccountID(ctx, t, sys)
 	store := ssmstate.New(sys.AWS, spec.Project, spec.Environment)
 	state, err := store.Load(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := (&engine.Engine{Store: store}).Plan(ctx, spec, state, engine.PlanOptions{Kinds: all})
+	plan, err := (&engine.Engine{Kinds: all, Store: store}).Plan(ctx, spec, state, engine.PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

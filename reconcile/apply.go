@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Result is what an apply did.
@@ -59,7 +61,7 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
 		}
 	}
 	lookup := func(expr string) (string, bool) {
-		if v, ok := resolveStatic(p.spec, expr); ok || !strings.Contains(expr, ".") || strings.HasPrefix(expr, "input.") {
+		if v, ok := p.spec.Value(expr); ok || !strings.Contains(expr, ".") || strings.HasPrefix(expr, "input.") {
 			return v, ok
 		}
 		name, attr, _ := strings.Cut(expr, ".")
@@ -188,7 +190,7 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
 		if p.Destroy {
 			break
 		}
-		v, err := expand(out.Template, lookup)
+		v, err := spec.Expand(out.Template, lookup)
 		if err == nil {
 			res.Outputs[name] = v
 		}
@@ -210,23 +212,23 @@ func firstLine(err error) string {
 }
 
 // applyOne carries out one change with the attributes now known.
-func (e *Engine) applyOne(ctx context.Context, spec *Spec, c *Change, lookup lookupFunc) (Action, Observation, Props, error) {
+func (e *Engine) applyOne(ctx context.Context, sp *spec.Spec, c *Change, lookup spec.Lookup) (Action, Observation, spec.Props, error) {
 	action := c.Action
 	if action == NoOp && !c.live.Exists {
 		// Neither made nor recorded (a destroy of what is already gone):
 		// there is nothing to resolve or compare.
 		return action, c.live, nil, nil
 	}
-	var desired Props
+	var desired spec.Props
 	if c.res != nil && action != Delete {
-		d, err := resolveProps(c.res, lookup)
+		d, err := c.res.Resolve(c.kind.Schema(), lookup)
 		if err != nil {
 			return action, Observation{}, nil, err
 		}
 		if hasUnknown(d) {
 			return action, Observation{}, nil, fmt.Errorf("values still unknown after their dependencies were applied")
 		}
-		injectTags(c.kind.Schema(), d, spec, c.Name)
+		injectTags(c.kind.Schema(), d, sp, c.Name)
 		desired = d
 		// Values a dependency produced during this apply can turn a no-op
 		// into an update (a function's new version moves its alias).

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
+
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Sensitive stands in for a secret in a rendered diff.
@@ -22,18 +24,18 @@ type diffOptions struct {
 // and returns what differs. Unset desired fields take their Default, or are
 // left alone; ignored and CreateOnly fields are skipped, and so are
 // SpecOnly fields (the engine includes them when the spec changed).
-func ComputeDiff(schema Schema, desired, live Props, ignore []string) Diff {
+func ComputeDiff(schema spec.Schema, desired, live spec.Props, ignore []string) Diff {
 	return computeDiff(schema, desired, live, diffOptions{Ignore: ignore})
 }
 
-func computeDiff(schema Schema, desired, live Props, o diffOptions) Diff {
+func computeDiff(schema spec.Schema, desired, live spec.Props, o diffOptions) Diff {
 	var out Diff
 	diffObject(schema, desired, live, "", o, &out)
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
 }
 
-func diffObject(schema Schema, desired, live Props, prefix string, o diffOptions, out *Diff) {
+func diffObject(schema spec.Schema, desired, live spec.Props, prefix string, o diffOptions, out *Diff) {
 	for _, name := range sortedKeys(schema) {
 		f := schema[name]
 		path := join(prefix, name)
@@ -54,9 +56,9 @@ func diffObject(schema Schema, desired, live Props, prefix string, o diffOptions
 			want = f.Default
 		}
 		got := live[name]
-		if f.Type == Object {
+		if f.Type == spec.Object {
 			wm, wok := want.(map[string]any)
-			if _, unknown := want.(Unknown); !unknown && wok {
+			if _, unknown := want.(spec.Unknown); !unknown && wok {
 				gm, _ := got.(map[string]any)
 				if len(wm) == 0 {
 					// An empty object (the Default of an optional block)
@@ -66,11 +68,11 @@ func diffObject(schema Schema, desired, live Props, prefix string, o diffOptions
 					}
 					continue
 				}
-				diffObject(f.Fields, Props(wm), Props(gm), path, o, out)
+				diffObject(f.Fields, spec.Props(wm), spec.Props(gm), path, o, out)
 				continue
 			}
 		}
-		if u, unknown := want.(Unknown); unknown {
+		if u, unknown := want.(spec.Unknown); unknown {
 			var after any = u
 			if f.Sensitive {
 				after = Sensitive // the template may hold literal text
@@ -86,14 +88,14 @@ func diffObject(schema Schema, desired, live Props, prefix string, o diffOptions
 }
 
 // renderable hides secrets; everything else is shown as is.
-func renderable(f Field, v any) any {
+func renderable(f spec.Field, v any) any {
 	if f.Sensitive && v != nil {
 		return Sensitive
 	}
 	return v
 }
 
-func fieldEqual(f Field, want, got any) bool {
+func fieldEqual(f spec.Field, want, got any) bool {
 	if f.Sensitive {
 		return got != nil && SecretDigest(asString(want)) == SecretDigest(asString(got))
 	}
@@ -107,14 +109,14 @@ func fieldEqual(f Field, want, got any) bool {
 		return f.Equal(want, got)
 	}
 	switch f.Type {
-	case StringList:
-		w, g := ToStringList(want), ToStringList(got)
+	case spec.StringList:
+		w, g := spec.ToStringList(want), spec.ToStringList(got)
 		if f.Unordered {
 			w, g = slices.Sorted(slices.Values(w)), slices.Sorted(slices.Values(g))
 		}
 		return slices.Equal(w, g)
-	case StringMap:
-		w, g := ToStringMap(want), ToStringMap(got)
+	case spec.StringMap:
+		w, g := spec.ToStringMap(want), spec.ToStringMap(got)
 		if len(w) != len(g) {
 			return false
 		}
@@ -164,7 +166,7 @@ func canonical(v any) string {
 
 // Digest is the digest of a resource's desired props as recorded in the
 // state: sensitive values enter only as their own digest.
-func Digest(schema Schema, desired Props) string {
+func Digest(schema spec.Schema, desired spec.Props) string {
 	clean := make(map[string]any, len(desired))
 	for k, v := range desired {
 		if schema[k].Sensitive {
@@ -176,13 +178,13 @@ func Digest(schema Schema, desired Props) string {
 }
 
 // hasUnknown reports whether any value in props is only known after apply.
-func hasUnknown(p Props) bool {
+func hasUnknown(p spec.Props) bool {
 	for _, v := range p {
 		switch t := v.(type) {
-		case Unknown:
+		case spec.Unknown:
 			return true
 		case map[string]any:
-			if hasUnknown(Props(t)) {
+			if hasUnknown(spec.Props(t)) {
 				return true
 			}
 		}

@@ -7,51 +7,52 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/internal/fakekind"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
-func functionSchema() reconcile.Schema {
+func functionSchema() spec.Schema {
 	return fakekind.Registry(fakekind.NewCloud())[fakekind.Function].Schema()
 }
 
 func TestComputeDiff(t *testing.T) {
-	live := reconcile.Props{
+	live := spec.Props{
 		"name": "demo-fn", "role": "arn:r", "memory_size": int64(128), "runtime": "provided.al2023",
 		"handlers": []any{"a", "b"}, "environment": map[string]any{"K": "v"}, "image": "repo:v1",
 		"token": "s3cret", "config": map[string]any{"timeout": int64(3), "mode": "fast"},
 	}
 	cases := map[string]struct {
-		desired reconcile.Props
+		desired spec.Props
 		ignore  []string
 		want    reconcile.Diff
 	}{
 		"equal, defaults filled": {
-			desired: reconcile.Props{"name": "demo-fn", "role": "arn:r", "handlers": []any{"b", "a"}, "environment": map[string]any{"K": "v"}, "token": "s3cret", "config": map[string]any{"timeout": int64(3), "mode": "fast"}},
+			desired: spec.Props{"name": "demo-fn", "role": "arn:r", "handlers": []any{"b", "a"}, "environment": map[string]any{"K": "v"}, "token": "s3cret", "config": map[string]any{"timeout": int64(3), "mode": "fast"}},
 		},
 		"an unset field with a default is set back": {
-			desired: reconcile.Props{"name": "demo-fn", "role": "arn:r", "token": "s3cret", "memory_size": int64(256)},
+			desired: spec.Props{"name": "demo-fn", "role": "arn:r", "token": "s3cret", "memory_size": int64(256)},
 			want:    reconcile.Diff{{Path: "memory_size", Before: int64(128), After: int64(256)}},
 		},
 		"create-only and spec-only fields are not compared": {
-			desired: reconcile.Props{"name": "demo-fn", "role": "arn:r", "token": "s3cret", "image": "repo:v2", "thumbprint": "x"},
+			desired: spec.Props{"name": "demo-fn", "role": "arn:r", "token": "s3cret", "image": "repo:v2", "thumbprint": "x"},
 		},
 		"ignored field": {
-			desired: reconcile.Props{"name": "demo-fn", "role": "arn:other", "token": "s3cret"},
+			desired: spec.Props{"name": "demo-fn", "role": "arn:other", "token": "s3cret"},
 			ignore:  []string{"role"},
 		},
 		"a secret is compared, never shown": {
-			desired: reconcile.Props{"name": "demo-fn", "role": "arn:r", "token": "n3w"},
+			desired: spec.Props{"name": "demo-fn", "role": "arn:r", "token": "n3w"},
 			want:    reconcile.Diff{{Path: "token", Before: reconcile.Sensitive, After: reconcile.Sensitive, Sensitive: true}},
 		},
 		"nested object fields by path": {
-			desired: reconcile.Props{"name": "demo-fn", "role": "arn:r", "token": "s3cret", "config": map[string]any{"timeout": int64(30), "mode": "fast"}},
+			desired: spec.Props{"name": "demo-fn", "role": "arn:r", "token": "s3cret", "config": map[string]any{"timeout": int64(30), "mode": "fast"}},
 			want:    reconcile.Diff{{Path: "config.timeout", Before: int64(3), After: int64(30)}},
 		},
 		"unknown value": {
-			desired: reconcile.Props{"name": "demo-fn", "role": reconcile.Unknown{Ref: "${r.arn}"}, "token": "s3cret"},
-			want:    reconcile.Diff{{Path: "role", Before: "arn:r", After: reconcile.Unknown{Ref: "${r.arn}"}}},
+			desired: spec.Props{"name": "demo-fn", "role": spec.Unknown{Ref: "${r.arn}"}, "token": "s3cret"},
+			want:    reconcile.Diff{{Path: "role", Before: "arn:r", After: spec.Unknown{Ref: "${r.arn}"}}},
 		},
 		"force new": {
-			desired: reconcile.Props{"name": "demo-fn", "role": "arn:r", "token": "s3cret", "zone": "b"},
+			desired: spec.Props{"name": "demo-fn", "role": "arn:r", "token": "s3cret", "zone": "b"},
 			want:    reconcile.Diff{{Path: "zone", After: "b", ForceNew: true}},
 		},
 	}
@@ -67,14 +68,14 @@ func TestComputeDiff(t *testing.T) {
 
 func BenchmarkDiff(b *testing.B) {
 	schema := functionSchema()
-	desired := reconcile.Props{
+	desired := spec.Props{
 		"name": "demo-fn", "role": "arn:aws:iam::123456789012:role/demo", "memory_size": int64(512),
 		"handlers": []any{"c", "b", "a"}, "token": "s3cret", "image": "repo:v2", "zone": "a",
 		"environment": map[string]any{"A": "1", "B": "2", "C": "3", "D": "4"},
 		"config":      map[string]any{"timeout": int64(30), "mode": "fast"},
 		"tags":        map[string]any{reconcile.TagStack: "demo/dev", reconcile.TagName: "fn", "team": "core"},
 	}
-	live := reconcile.Props{
+	live := spec.Props{
 		"name": "demo-fn", "role": "arn:aws:iam::123456789012:role/demo", "memory_size": int64(256), "runtime": "provided.al2023",
 		"handlers": []any{"a", "b", "c"}, "token": "old", "image": "repo:v1", "zone": "a",
 		"environment": map[string]any{"A": "1", "B": "2", "C": "3", "D": "5"},
@@ -91,16 +92,23 @@ func BenchmarkDiff(b *testing.B) {
 
 func BenchmarkLoadSpec(b *testing.B) {
 	data := fakekind.GenerateSpec(500)
-	o := reconcile.LoadOptions{Kinds: fakekind.Registry(fakekind.NewCloud()), LookupEnv: env(nil)}
+	o := spec.LoadOptions{Types: reconcile.Schemas(fakekind.Registry(fakekind.NewCloud())), LookupEnv: env(nil)}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		s, err := reconcile.Load("bench.yaml", data, o)
+		s, err := spec.Load("bench.yaml", data, o)
 		if err != nil {
 			b.Fatal(err)
 		}
 		if len(s.Resources) != 500 {
 			b.Fatalf("%d resources", len(s.Resources))
 		}
+	}
+}
+
+func env(vars map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		v, ok := vars[k]
+		return v, ok
 	}
 }

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/trip-assistant/stack/reconcile/internal/graph"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // AttrsChangedByUpdate is implemented by kinds whose attributes can change
@@ -20,6 +23,8 @@ type AttrsChangedByUpdate interface {
 
 // Engine plans and applies a spec against AWS through its kinds.
 type Engine struct {
+	// Kinds by type name: every type a spec or a state may name.
+	Kinds map[string]Kind
 	Store StateStore
 	// Parallelism bounds concurrent AWS operations (default 10).
 	Parallelism int
@@ -71,7 +76,7 @@ func logicalName(node string) string { return strings.TrimSuffix(node, oldTypeSu
 // node is one resource during planning: from the spec, the state or both.
 type node struct {
 	name  string
-	res   *Resource      // nil when removed from the spec
+	res   *spec.Resource // nil when removed from the spec
 	state *StateResource // nil when not in the state
 	kind  Kind
 	deps  []string
@@ -80,37 +85,35 @@ type node struct {
 // PlanOptions tune planning.
 type PlanOptions struct {
 	Destroy bool
-	// Kinds by type, to observe resources the spec no longer declares.
-	Kinds map[string]Kind
 }
 
 // Plan observes every resource, in dependency order and in parallel, and
 // computes what apply would do. It changes nothing.
-func (e *Engine) Plan(ctx context.Context, spec *Spec, state *State, o PlanOptions) (*Plan, error) {
-	p := &Plan{FormatVersion: FormatVersion, Stack: spec.Project + "/" + spec.Environment, Region: spec.Region, Destroy: o.Destroy, Outputs: map[string]any{}, spec: spec, state: state}
-	beginPlan(spec, o.Kinds)
+func (e *Engine) Plan(ctx context.Context, sp *spec.Spec, state *State, o PlanOptions) (*Plan, error) {
+	p := &Plan{FormatVersion: FormatVersion, Stack: sp.Project + "/" + sp.Environment, Region: sp.Region, Destroy: o.Destroy, Outputs: map[string]any{}, spec: sp, state: state}
+	e.beginPlan()
 	nodes := map[string]*node{}
-	for _, name := range spec.Order {
-		r := spec.Resources[name]
-		n := &node{name: name, res: r, kind: r.Kind, deps: r.Deps}
+	for _, name := range sp.Order {
+		r := sp.Resources[name]
+		n := &node{name: name, res: r, kind: e.Kinds[r.Type], deps: r.Deps}
 		if sr, ok := state.Resources[name]; ok {
 			sr := sr
 			if sr.Type == r.Type {
 				n.state = &sr
 			} else {
 				// The type changed: the old resource is removed, a new one made.
-				old := &node{name: name + oldTypeSuffix, state: &sr, kind: o.Kinds[sr.Type]}
+				old := &node{name: name + oldTypeSuffix, state: &sr, kind: e.Kinds[sr.Type]}
 				nodes[old.name] = old
 			}
 		}
 		nodes[name] = n
 	}
 	for name, sr := range state.Resources {
-		if _, ok := spec.Resources[name]; ok {
+		if _, ok := sp.Resources[name]; ok {
 			continue
 		}
 		sr := sr
-		k := o.Kinds[sr.Type]
+		k := e.Kinds[sr.Type]
 		if k == nil {
 			p.Errors = append(p.Errors, fmt.Sprintf("%s: the state records type %q, which this version of reconcile does not know", name, sr.Type))
 			continue
@@ -124,14 +127,14 @@ func (e *Engine) Plan(ctx context.Context, spec *Spec, state *State, o PlanOptio
 		}
 	}
 
-	graph := map[string][]string{}
+	edges := map[string][]string{}
 	for name, n := range nodes {
-		graph[name] = n.deps
+		edges[name] = n.deps
 	}
 	changes := map[string]*Change{}
 	var mu sync.Mutex
 	lookup := func(expr string) (string, bool) {
-		return resolveStatic(spec, expr)
+		return sp.Value(expr)
 	}
 	resourceLookup := func(expr string) (string, bool) {
 		if v, ok := lookup(expr); ok || !strings.Contains(expr, ".") || strings.HasPrefix(expr, "input.") {
@@ -153,10 +156,10 @@ func (e *Engine) Plan(ctx context.Context, spec *Spec, state *State, o PlanOptio
 		return v, ok
 	}
 
-	for _, level := range levels(graph) {
+	for _, level := range graph.Levels(edges) {
 		reqs := map[string][]ObserveRequest{} // by type
 		kinds := map[string]Kind{}
-		desired := map[string]Props{}
+		desired := map[string]spec.Props{}
 		for _, name := range level {
 			n := nodes[name]
 			req := ObserveRequest{Name: logicalName(name)}
@@ -164,11 +167,11 @@ func (e *Engine) Plan(ctx context.Context, spec *Spec, state *State, o PlanOptio
 				req.ID = n.state.ID
 			}
 			if n.res != nil {
-				d, err := resolveProps(n.res, resourceLookup)
+				d, err := n.res.Resolve(n.kind.Schema(), resourceLookup)
 				if err != nil {
 					return nil, err
 				}
-				injectTags(n.kind.Schema(), d, spec, n.name)
+				injectTags(n.kind.Schema(), d, sp, n.name)
 				desired[name] = d
 				req.Desired = d
 			}
@@ -195,7 +198,7 @@ func (e *Engine) Plan(ctx context.Context, spec *Spec, state *State, o PlanOptio
 
 	// Order: deletes of resources gone from the spec in reverse dependency
 	// order first, then the rest in dependency order.
-	lv := levels(graph)
+	lv := graph.Levels(edges)
 	var deletes, rest []*Change
 	for _, level := range lv {
 		for _, name := range level {
@@ -211,14 +214,14 @@ func (e *Engine) Plan(ctx context.Context, spec *Spec, state *State, o PlanOptio
 	p.Changes = append(deletes, rest...)
 
 	if !o.Destroy {
-		for name, out := range spec.Outputs {
-			v, err := expand(out.Template, resourceLookup)
+		for name, out := range sp.Outputs {
+			v, err := spec.Expand(out.Template, resourceLookup)
 			if err != nil {
 				return nil, err
 			}
 			p.Outputs[name] = v
 		}
-		um, err := e.unmanaged(ctx, spec, p.Changes)
+		um, err := e.unmanaged(ctx, sp, p.Changes)
 		if err != nil {
 			return nil, err
 		}
@@ -284,7 +287,7 @@ func (e *Engine) observe(ctx context.Context, kinds map[string]Kind, reqs map[st
 }
 
 // planChange decides the action and class of one resource.
-func planChange(n *node, desired Props, live Observation, destroy bool) *Change {
+func planChange(n *node, desired spec.Props, live Observation, destroy bool) *Change {
 	c := &Change{Name: n.name, Type: n.kind.Type(), kind: n.kind, desired: desired, live: live, res: n.res, Deps: n.deps}
 	if n.state != nil {
 		c.ID = n.state.ID
@@ -375,95 +378,32 @@ func stateStale(n *node, c *Change) bool {
 	return n.state.Protect != c.Protect || !slices.Equal(n.state.Deps, c.Deps) || n.state.ID != c.ID || n.state.Digest != digest
 }
 
-// resolveStatic resolves the stack's own values and inputs.
-func resolveStatic(spec *Spec, expr string) (string, bool) {
-	switch expr {
-	case "project":
-		return spec.Project, true
-	case "environment":
-		return spec.Environment, true
-	case "region":
-		return spec.Region, true
-	case "account_id":
-		return spec.AccountID, spec.AccountID != ""
-	}
-	if name, ok := strings.CutPrefix(expr, "input."); ok {
-		in, found := spec.Inputs[name]
-		return in.Value, found && in.Set
-	}
-	return "", false
-}
-
-// resolveProps expands every template of a resource and converts resolved
-// references to their field's type.
-func resolveProps(r *Resource, lookup lookupFunc) (Props, error) {
-	p, err := resolveObject(r.Kind.Schema(), r.Props, lookup, r.Name)
-	if err != nil {
-		return nil, err
-	}
-	return WithDefaults(r.Kind.Schema(), p), nil
-}
-
-func resolveObject(schema Schema, props Props, lookup lookupFunc, name string) (Props, error) {
-	out := Props{}
-	for k, v := range props {
-		f := schema[k]
-		if f.Type == Object {
-			if m, ok := v.(map[string]any); ok {
-				sub, err := resolveObject(f.Fields, Props(m), lookup, name)
-				if err != nil {
-					return nil, err
-				}
-				out[k] = map[string]any(sub)
-				continue
-			}
-		}
-		x, err := expandValue(v, lookup)
-		if err != nil {
-			return nil, fmt.Errorf("resource %s: %s: %w", name, k, err)
-		}
-		if s, ok := x.(string); ok && (f.Type == Int || f.Type == Bool) {
-			if x, err = convertScalar(f.Type, s); err != nil {
-				return nil, fmt.Errorf("resource %s: %s: %w", name, k, err)
-			}
-		}
-		out[k] = x
-	}
-	return out, nil
-}
-
-// beginPlan tells every kind the plan may use that a new plan starts. A
-// kind in both the map and the spec hears it twice, which BeginPlan allows.
-func beginPlan(spec *Spec, kinds map[string]Kind) {
-	for _, name := range sortedKeys(kinds) {
-		if ps, ok := kinds[name].(PlanScoped); ok {
-			ps.BeginPlan()
-		}
-	}
-	for _, name := range spec.Order {
-		if ps, ok := spec.Resources[name].Kind.(PlanScoped); ok {
+// beginPlan tells every kind that a new plan starts.
+func (e *Engine) beginPlan() {
+	for _, name := range sortedKeys(e.Kinds) {
+		if ps, ok := e.Kinds[name].(PlanScoped); ok {
 			ps.BeginPlan()
 		}
 	}
 }
 
 // injectTags adds the ownership tags to kinds that take tags.
-func injectTags(schema Schema, desired Props, spec *Spec, name string) {
-	if f, ok := schema["tags"]; !ok || f.Type != StringMap {
+func injectTags(schema spec.Schema, desired spec.Props, sp *spec.Spec, name string) {
+	if f, ok := schema["tags"]; !ok || f.Type != spec.StringMap {
 		return
 	}
 	tags := map[string]any{}
-	for k, v := range ToStringMap(desired["tags"]) {
+	for k, v := range spec.ToStringMap(desired["tags"]) {
 		tags[k] = v
 	}
-	tags[TagStack] = spec.Project + "/" + spec.Environment
+	tags[TagStack] = sp.Project + "/" + sp.Environment
 	tags[TagName] = logicalName(name)
 	desired["tags"] = tags
 }
 
 // unmanaged lists resources that carry the stack's prefix but that neither
 // the state nor the spec knows.
-func (e *Engine) unmanaged(ctx context.Context, spec *Spec, changes []*Change) ([]Unmanaged, error) {
+func (e *Engine) unmanaged(ctx context.Context, sp *spec.Spec, changes []*Change) ([]Unmanaged, error) {
 	known := map[string]bool{}
 	prefixes := map[string]map[string]bool{}
 	kinds := map[string]Kind{}
@@ -476,14 +416,14 @@ func (e *Engine) unmanaged(ctx context.Context, spec *Spec, changes []*Change) (
 			continue
 		}
 		name, _ := c.desired["name"].(string)
-		i := strings.Index(name, spec.Project)
+		i := strings.Index(name, sp.Project)
 		if i < 0 {
 			continue
 		}
 		if prefixes[c.Type] == nil {
 			prefixes[c.Type] = map[string]bool{}
 		}
-		prefixes[c.Type][name[:i+len(spec.Project)]] = true
+		prefixes[c.Type][name[:i+len(sp.Project)]] = true
 		kinds[c.Type] = c.kind
 	}
 	// The listings are independent: run them at once, within the

@@ -15,6 +15,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/internal/fakekind"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // baseSpec is a small stack: a role, a function using its ARN, an alias
@@ -87,17 +88,17 @@ func TestApplyFromEmpty(t *testing.T) {
 	h := newHarness()
 	var (
 		mu       sync.Mutex
-		received = map[string]reconcile.Props{}
+		received = map[string]spec.Props{}
 	)
 	for _, f := range h.Fakes {
-		f.Received = func(verb, id string, desired reconcile.Props) {
+		f.Received = func(verb, id string, desired spec.Props) {
 			mu.Lock()
 			defer mu.Unlock()
 			received[verb+" "+id] = desired
 		}
 	}
-	spec := h.Load(t, baseSpec, "")
-	p := h.Plan(ctx, t, spec, false)
+	sp := h.Load(t, baseSpec, "")
+	p := h.Plan(ctx, t, sp, false)
 
 	want := map[string]change{
 		"role":   {reconcile.Create, reconcile.NewInSpec, nil},
@@ -155,12 +156,12 @@ func TestApplyFromEmpty(t *testing.T) {
 	if diff := cmp.Diff([]string{"role"}, saved.Resources["fn"].Deps); diff != "" {
 		t.Errorf("fn deps in state mismatch (-want +got):\n%s", diff)
 	}
-	if saved.Serial < 1 || saved.SpecDigest != spec.Digest {
-		t.Errorf("saved state serial %d, spec digest %q; want >= 1 and %q", saved.Serial, saved.SpecDigest, spec.Digest)
+	if saved.Serial < 1 || saved.SpecDigest != sp.Digest {
+		t.Errorf("saved state serial %d, spec digest %q; want >= 1 and %q", saved.Serial, saved.SpecDigest, sp.Digest)
 	}
 
 	// Converged: a second plan changes nothing.
-	again := h.Plan(ctx, t, spec, false)
+	again := h.Plan(ctx, t, sp, false)
 	if diff := cmp.Diff(map[string]change{}, changes(again)); diff != "" {
 		t.Errorf("re-plan is not all no-op (-want +got):\n%s", diff)
 	}
@@ -247,8 +248,8 @@ func TestPlanClasses(t *testing.T) {
 			if text == "" {
 				text = baseSpec
 			}
-			spec := h.Load(t, text, "")
-			p := h.Plan(ctx, t, spec, false)
+			sp := h.Load(t, text, "")
+			p := h.Plan(ctx, t, sp, false)
 			if diff := cmp.Diff(tc.want, changes(p)); diff != "" {
 				t.Errorf("plan mismatch (-want +got):\n%s", diff)
 			}
@@ -267,10 +268,10 @@ func TestPlanClasses(t *testing.T) {
 					}
 				}
 			}
-			if diff := cmp.Diff(map[string]change{}, changes(h.Plan(ctx, t, spec, false))); diff != "" {
+			if diff := cmp.Diff(map[string]change{}, changes(h.Plan(ctx, t, sp, false))); diff != "" {
 				t.Errorf("plan after apply is not all no-op (-want +got):\n%s", diff)
 			}
-			for _, n := range spec.Order {
+			for _, n := range sp.Order {
 				if _, ok := h.Store.State().Resources[n]; !ok {
 					t.Errorf("%s is not in the saved state", n)
 				}
@@ -303,11 +304,11 @@ func TestProtectedRemoval(t *testing.T) {
 func TestDestroyOrder(t *testing.T) {
 	ctx := t.Context()
 	h := newHarness()
-	spec := h.Load(t, baseSpec, "")
-	h.Apply(ctx, t, spec, false)
+	sp := h.Load(t, baseSpec, "")
+	h.Apply(ctx, t, sp, false)
 	h.Cloud.ResetOps()
 
-	p, r := h.Apply(ctx, t, spec, true)
+	p, r := h.Apply(ctx, t, sp, true)
 	for _, c := range p.Changes {
 		if c.Action != reconcile.Delete || c.Class != reconcile.Destroying {
 			t.Errorf("%s: %s %s, want delete destroy", c.Name, c.Action, c.Class)
@@ -331,12 +332,12 @@ func TestDestroyOrder(t *testing.T) {
 func TestDestroyWithResourceAlreadyGone(t *testing.T) {
 	ctx := t.Context()
 	h := newHarness()
-	spec := h.Load(t, baseSpec, "")
-	h.Apply(ctx, t, spec, false)
+	sp := h.Load(t, baseSpec, "")
+	h.Apply(ctx, t, sp, false)
 	h.Cloud.Remove(fakekind.Secret, "demo-secret")
 	h.Cloud.ResetOps()
 
-	p := h.Plan(ctx, t, spec, true)
+	p := h.Plan(ctx, t, sp, true)
 	r, err := h.Engine.Apply(ctx, p)
 	if err != nil || r.Err() != nil {
 		t.Fatalf("destroy = %v, %v", err, r.Err())
@@ -355,7 +356,7 @@ func TestFailureSkipsDependents(t *testing.T) {
 	ctx := t.Context()
 	h := newHarness()
 	boom := errors.New("access denied")
-	h.Fakes[fakekind.Role].OnCreate = func(context.Context, reconcile.Props) error { return boom }
+	h.Fakes[fakekind.Role].OnCreate = func(context.Context, spec.Props) error { return boom }
 
 	p := h.Plan(ctx, t, h.Load(t, baseSpec, ""), false)
 	r, err := h.Engine.Apply(ctx, p)
@@ -395,13 +396,13 @@ func TestUpdateMovesDependentAttrs(t *testing.T) {
 		return nil
 	}
 
-	spec := h.Load(t, strings.Replace(baseSpec, "memory_size: 256", "memory_size: 512", 1), "")
-	p := h.Plan(ctx, t, spec, false)
+	sp := h.Load(t, strings.Replace(baseSpec, "memory_size: 256", "memory_size: 512", 1), "")
+	p := h.Plan(ctx, t, sp, false)
 	live := p.Change("live")
 	if live == nil || len(live.Diff) != 1 {
 		t.Fatalf("plan for live = %+v, want one field diff", live)
 	}
-	if want := (reconcile.Unknown{Ref: "${fn.version}"}); live.Diff[0].After != want {
+	if want := (spec.Unknown{Ref: "${fn.version}"}); live.Diff[0].After != want {
 		t.Errorf("plan: live.function_version = %#v, want %#v", live.Diff[0].After, want)
 	}
 	if r, err := h.Engine.Apply(ctx, p); err != nil || r.Err() != nil {
@@ -413,7 +414,7 @@ func TestUpdateMovesDependentAttrs(t *testing.T) {
 	if diff := cmp.Diff([]string{"function_version"}, got.Diff.Paths()); diff != "" {
 		t.Errorf("alias update diff mismatch (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(map[string]change{}, changes(h.Plan(ctx, t, spec, false))); diff != "" {
+	if diff := cmp.Diff(map[string]change{}, changes(h.Plan(ctx, t, sp, false))); diff != "" {
 		t.Errorf("plan after apply is not all no-op (-want +got):\n%s", diff)
 	}
 }
@@ -430,7 +431,7 @@ func independentSecrets(n int) string {
 func TestInterruptedApply(t *testing.T) {
 	h := newHarness()
 	h.Engine.Parallelism = 1
-	spec := h.Load(t, independentSecrets(6), "")
+	sp := h.Load(t, independentSecrets(6), "")
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	var (
@@ -447,7 +448,7 @@ func TestInterruptedApply(t *testing.T) {
 			mu.Unlock()
 		}
 	}
-	p := h.Plan(ctx, t, spec, false)
+	p := h.Plan(ctx, t, sp, false)
 	r, err := h.Engine.Apply(ctx, p)
 	if err != nil {
 		t.Fatalf("Apply() = %v", err)
@@ -474,7 +475,7 @@ func TestInterruptedApply(t *testing.T) {
 	}
 
 	h.Engine.Events = nil
-	h.Apply(t.Context(), t, spec, false)
+	h.Apply(t.Context(), t, sp, false)
 	for id, n := range h.Cloud.Creates() {
 		if n != 1 {
 			t.Errorf("%s created %d times, want 1", id, n)
@@ -568,7 +569,7 @@ resources:
 `
 	h.Apply(ctx, t, h.Load(t, before, ""), false)
 
-	h.Fakes[fakekind.Secret].OnCreate = func(context.Context, reconcile.Props) error { return errors.New("boom") }
+	h.Fakes[fakekind.Secret].OnCreate = func(context.Context, spec.Props) error { return errors.New("boom") }
 	p := h.Plan(ctx, t, h.Load(t, after, ""), false)
 	r, err := h.Engine.Apply(ctx, p)
 	if err != nil || r.Err() == nil {
@@ -616,9 +617,9 @@ func TestBeginPlan(t *testing.T) {
 	h := newHarness()
 	role := &scopedRole{Kind: h.Fakes[fakekind.Role]}
 	h.Kinds[fakekind.Role] = role
-	spec := h.Load(t, baseSpec, "")
-	h.Apply(ctx, t, spec, false)
-	h.Plan(ctx, t, spec, false)
+	sp := h.Load(t, baseSpec, "")
+	h.Apply(ctx, t, sp, false)
+	h.Plan(ctx, t, sp, false)
 	if role.observedBeforeBegin != 0 {
 		t.Errorf("%d observations before the first BeginPlan", role.observedBeforeBegin)
 	}
@@ -675,10 +676,10 @@ resources:
 			h := newHarness()
 			role := &batchRole{Kind: h.Fakes[fakekind.Role]}
 			h.Kinds[fakekind.Role] = role
-			spec := h.Load(t, tc.spec, "")
-			h.Apply(ctx, t, spec, false)
+			sp := h.Load(t, tc.spec, "")
+			h.Apply(ctx, t, sp, false)
 			role.batches = nil
-			if got := changes(h.Plan(ctx, t, spec, false)); len(got) != 0 {
+			if got := changes(h.Plan(ctx, t, sp, false)); len(got) != 0 {
 				t.Fatalf("re-plan after apply has changes: %v", got)
 			}
 			if !slices.Equal(role.batches, tc.want) {
@@ -703,8 +704,8 @@ func TestUnmanagedListings(t *testing.T) {
 	h := newHarness()
 	h.Kinds[fakekind.Role] = fakekind.Listing{Kind: h.Fakes[fakekind.Role]}
 	h.Kinds[fakekind.Function] = fakekind.Listing{Kind: h.Fakes[fakekind.Function]}
-	spec := h.Load(t, baseSpec, "")
-	h.Apply(ctx, t, spec, false)
+	sp := h.Load(t, baseSpec, "")
+	h.Apply(ctx, t, sp, false)
 	h.Cloud.Put(fakekind.Role, "demo-zz-debug", map[string]any{"name": "demo-zz-debug"})
 	h.Cloud.Put(fakekind.Role, "demo-aa-debug", map[string]any{"name": "demo-aa-debug"})
 	h.Cloud.Put(fakekind.Function, "demo-old-fn", map[string]any{"name": "demo-old-fn"})
@@ -716,18 +717,18 @@ func TestUnmanagedListings(t *testing.T) {
 		{Type: fakekind.Role, ID: "demo-zz-debug"},
 	}
 	for range 5 { // the listings run at once: the order must not depend on it
-		if diff := cmp.Diff(want, h.Plan(ctx, t, spec, false).Unmanaged); diff != "" {
+		if diff := cmp.Diff(want, h.Plan(ctx, t, sp, false).Unmanaged); diff != "" {
 			t.Fatalf("unmanaged (-want +got):\n%s", diff)
 		}
 	}
 
 	h.Kinds[fakekind.Role] = failingListing{h.Fakes[fakekind.Role]}
-	spec = h.Load(t, baseSpec, "")
+	sp = h.Load(t, baseSpec, "")
 	st, err := h.Store.Load(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = h.Engine.Plan(ctx, spec, st, reconcile.PlanOptions{Kinds: h.Kinds})
+	_, err = h.Engine.Plan(ctx, sp, st, reconcile.PlanOptions{})
 	if err == nil || !strings.Contains(err.Error(), "cannot list fake.role resources named demo*") || !strings.Contains(err.Error(), "AccessDenied") {
 		t.Errorf("a failed listing: Plan() = %v, want it to name the kind, the prefix and the cause", err)
 	}

@@ -4,71 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
-
-// Props are a resource's properties named as the spec names them. Values are
-// JSON-like: string, int64, bool, []any, map[string]any, or Unknown for a
-// value that only an apply can tell (a reference to a resource not yet made).
-type Props map[string]any
-
-// Unknown stands for a value known only after apply.
-type Unknown struct{ Ref string }
-
-// FieldType is the type a spec field must have.
-type FieldType int
-
-const (
-	String     FieldType = iota + 1
-	Int                  // int64 after decoding
-	Bool                 // bool
-	StringList           // []any of string
-	StringMap            // map[string]any of string
-	Document             // any JSON-like value (IAM policy, lifecycle rules): interpolated, compared by Field.Equal
-	Object               // nested fields given by Field.Fields
-)
-
-// Field describes one property of a resource kind. The engine validates the
-// spec against it, diffs desired and live values with it and renders the diff.
-type Field struct {
-	Type     FieldType
-	Required bool
-	// Default fills an unset field, so an unset field still converges: the
-	// engine fills it before diffing and before Create and Update. Without
-	// a Default an unset field is left alone. A Default meaning "none" ("",
-	// 0, an empty object) makes removing the field from the spec remove it
-	// from AWS.
-	Default any
-	// Sensitive values are never rendered, logged or recorded: the engine
-	// compares SecretDigest of the desired and the live value. Observe
-	// reports the plain live value; it stays in memory. A value derived from
-	// a sensitive input may only be given to a Sensitive field.
-	Sensitive bool
-	// ForceNew: a change can only be made by replacing the resource.
-	ForceNew bool
-	// Unordered string lists are compared as sets.
-	Unordered bool
-	// Enum restricts a String field.
-	Enum []string
-	// Check validates a fully known value (AWS naming rules, ranges). The
-	// error text is shown after the field path.
-	Check func(v any) error
-	// Equal compares desired and live when plain equality is wrong (AWS
-	// rewrites IAM and lifecycle JSON). Nil means structural equality.
-	Equal func(want, got any) bool
-	// SpecOnly fields are sent to AWS but never reported as drift: a change
-	// is made only when the spec changes (OIDC thumbprints).
-	SpecOnly bool
-	// CreateOnly fields are sent on create and never diffed afterwards unless
-	// the spec lists them in `manage` (an image owned by CD after creation).
-	CreateOnly bool
-	// Fields of an Object.
-	Fields Schema
-	// Doc is one line for the README's reference.
-	Doc string
-}
-
-// Schema maps a kind's spec field names to their description.
-type Schema map[string]Field
 
 // Kind reconciles one type of AWS resource. Every method is idempotent and
 // safe to retry; the engine never imports a kind, cmd/ registers them.
@@ -76,7 +14,7 @@ type Kind interface {
 	// Type is the spec's type name, "service.thing" (ssm.parameter).
 	Type() string
 	// Schema describes the properties the spec may set.
-	Schema() Schema
+	Schema() spec.Schema
 	// Attributes lists what ${name.attr} may reference (arn, name, ...).
 	Attributes() []string
 	// Observe reads the live resource and never changes it. Absent is a
@@ -89,7 +27,7 @@ type Kind interface {
 	// Create makes the resource from fully known desired props and returns
 	// its observation (ID and Attrs at least). If it already exists with the
 	// same identity, Create adopts it and updates it to the desired props.
-	Create(ctx context.Context, desired Props) (Observation, error)
+	Create(ctx context.Context, desired spec.Props) (Observation, error)
 	// Update changes the live resource in place so that the fields in
 	// req.Diff match req.Desired, calling only the APIs those fields need.
 	Update(ctx context.Context, req UpdateRequest) (Observation, error)
@@ -100,9 +38,9 @@ type Kind interface {
 
 // ObserveRequest asks a kind for the live state of one resource.
 type ObserveRequest struct {
-	Name    string // logical name in the spec
-	ID      string // physical id from the state, "" if none
-	Desired Props  // nil when the resource was removed from the spec
+	Name    string     // logical name in the spec
+	ID      string     // physical id from the state, "" if none
+	Desired spec.Props // nil when the resource was removed from the spec
 }
 
 // Observation is what a kind read (or made).
@@ -112,7 +50,7 @@ type Observation struct {
 	// its own: a resource removed from the spec is deleted by ID alone.
 	ID string
 	// Props holds the live values, named as in the spec.
-	Props Props
+	Props spec.Props
 	// Attrs holds the values ${name.attr} resolves to.
 	Attrs map[string]string
 }
@@ -120,7 +58,7 @@ type Observation struct {
 // UpdateRequest carries what Update needs to change.
 type UpdateRequest struct {
 	ID      string
-	Desired Props
+	Desired spec.Props
 	Live    Observation
 	Diff    Diff
 }
@@ -158,4 +96,14 @@ type PlanScoped interface {
 func SecretDigest(v string) string {
 	sum := sha256.Sum256([]byte(v))
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// Schemas views kinds as the spec loader sees them: what each type may set
+// and what others may reference.
+func Schemas(kinds map[string]Kind) map[string]spec.TypeSchema {
+	out := make(map[string]spec.TypeSchema, len(kinds))
+	for t, k := range kinds {
+		out[t] = k
+	}
+	return out
 }

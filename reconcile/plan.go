@@ -1,9 +1,10 @@
 package reconcile
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // FormatVersion is the version of the JSON plan schema (README.md, "The JSON plan").
@@ -90,10 +91,10 @@ type Change struct {
 	Deps    []string `json:"depends_on,omitempty"`
 	Protect bool     `json:"protect,omitempty"`
 
-	res        *Resource
+	res        *spec.Resource
 	kind       Kind
 	stateStale bool // a no-op whose state record apply must refresh
-	desired    Props
+	desired    spec.Props
 	live       Observation
 }
 
@@ -129,7 +130,7 @@ type Plan struct {
 	// resource, a resource that cannot be observed).
 	Errors []string `json:"errors,omitempty"`
 
-	spec  *Spec
+	spec  *spec.Spec
 	state *State
 }
 
@@ -207,12 +208,4 @@ func (p *Plan) Change(name string) *Change {
 		}
 	}
 	return nil
-}
-
-// MarshalJSON renders an unknown value as {"unknown": true, "ref": "..."}.
-func (u Unknown) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		Unknown bool   `json:"unknown"`
-		Ref     string `json:"ref"`
-	}{true, u.Ref})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/lambdafn"
 )
 
@@ -97,30 +98,30 @@ type target struct {
 
 // findTarget finds the function's alias in the spec: the lambda.alias that
 // references the function.
-func findTarget(spec *reconcile.Spec, function string) (target, error) {
+func findTarget(sp *spec.Spec, function string) (target, error) {
 	var functions []string
-	for _, name := range spec.Order {
-		if spec.Resources[name].Type == "lambda.function" {
+	for _, name := range sp.Order {
+		if sp.Resources[name].Type == "lambda.function" {
 			functions = append(functions, name)
 		}
 	}
 	if !slices.Contains(functions, function) {
-		return target{}, fmt.Errorf("%q is not a lambda.function of %s; --function takes one of: %s", function, spec.File, strings.Join(functions, ", "))
+		return target{}, fmt.Errorf("%q is not a lambda.function of %s; --function takes one of: %s", function, sp.File, strings.Join(functions, ", "))
 	}
 	var aliases []string
-	for _, name := range spec.Order {
-		r := spec.Resources[name]
+	for _, name := range sp.Order {
+		r := sp.Resources[name]
 		if r.Type == "lambda.alias" && slices.Contains(r.Deps, function) {
 			aliases = append(aliases, name)
 		}
 	}
 	switch len(aliases) {
 	case 0:
-		return target{}, fmt.Errorf("function %q has no lambda.alias in %s: a deploy moves an alias to the version it publishes; declare one with function_name: ${%s.name}", function, spec.File, function)
+		return target{}, fmt.Errorf("function %q has no lambda.alias in %s: a deploy moves an alias to the version it publishes; declare one with function_name: ${%s.name}", function, sp.File, function)
 	case 1:
 		return target{fn: function, alias: aliases[0]}, nil
 	default:
-		return target{}, fmt.Errorf("function %q has several aliases in %s (%s): a deploy moves exactly one", function, spec.File, strings.Join(aliases, ", "))
+		return target{}, fmt.Errorf("function %q has several aliases in %s (%s): a deploy moves exactly one", function, sp.File, strings.Join(aliases, ", "))
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/trip-assistant/stack/internal/fakeapi"
 	"github.com/trip-assistant/stack/internal/kinds"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/lambdafn"
 )
 
@@ -192,8 +193,8 @@ func appliedStore() *fakeStore {
 // testStack is the repository's spec with store.
 func testStack(t *testing.T, store reconcile.StateStore) *stack {
 	t.Helper()
-	spec, err := reconcile.LoadFile("../../spec.yaml", reconcile.LoadOptions{
-		Kinds: kinds.All(aws.Config{}),
+	sp, err := spec.LoadFile("../../spec.yaml", spec.LoadOptions{
+		Types: reconcile.Schemas(kinds.All(aws.Config{})),
 		LookupEnv: func(name string) (string, bool) {
 			if name == "OPENAI_API_KEY" {
 				return "sk-test", true
@@ -204,7 +205,7 @@ func testStack(t *testing.T, store reconcile.StateStore) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &stack{spec: spec, store: store}
+	return &stack{spec: sp, store: store}
 }
 
 // smokeServer answers every request with status.
@@ -366,7 +367,7 @@ func TestDeployRefuses(t *testing.T) {
 	held := &reconcile.LockInfo{ID: "abc123", Who: "ci@runner", Since: time.Now(), Operation: "apply"}
 	cases := map[string]struct {
 		function  string
-		edit      func(*reconcile.Spec)
+		edit      func(*spec.Spec)
 		store     *fakeStore
 		wantErr   []string
 		wantStore []string
@@ -379,7 +380,7 @@ func TestDeployRefuses(t *testing.T) {
 		},
 		"no alias": {
 			function: "api",
-			edit: func(s *reconcile.Spec) {
+			edit: func(s *spec.Spec) {
 				delete(s.Resources, "api_live")
 				s.Order = slices.DeleteFunc(s.Order, func(n string) bool { return n == "api_live" })
 			},

@@ -13,7 +13,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Version is set at build time with -ldflags "-X main.Version=...".
@@ -35,7 +35,7 @@ func main() {
 	defer stop()
 	err := run(ctx, os.Args[1:])
 	var code exitCode
-	var specErrs reconcile.SpecErrors
+	var specErrs spec.Errors
 	switch {
 	case err == nil:
 	case errors.As(err, &code):

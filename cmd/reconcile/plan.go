@@ -14,6 +14,7 @@ import (
 	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/render"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // planCommand plans, and unless --dry-run, applies (or destroys) a stack.
@@ -68,8 +69,7 @@ func (c *planCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st.bind()
-	eng := &reconcile.Engine{Store: st.store, Parallelism: c.flags.parallelism}
+	eng := &reconcile.Engine{Kinds: st.kinds, Store: st.store, Parallelism: c.flags.parallelism}
 
 	if !c.dryRun {
 		info, err := st.lock(ctx, c.operation())
@@ -95,7 +95,7 @@ func (c *planCommand) Run(ctx context.Context, args []string) error {
 	start := time.Now()
 	c.progress("Reading %d resources of %s (%s)... ", len(st.spec.Resources)+countRemoved(st.spec, state), st.name(), st.spec.Region)
 	stopObserve := c.counts.Phase("observe")
-	plan, err := eng.Plan(ctx, st.spec, state, reconcile.PlanOptions{Destroy: c.destroy, Kinds: st.kinds})
+	plan, err := eng.Plan(ctx, st.spec, state, reconcile.PlanOptions{Destroy: c.destroy})
 	stopObserve()
 	if err != nil {
 		c.progress("failed\n")
@@ -249,10 +249,10 @@ func (c *planCommand) summarize(r *reconcile.Result, elapsed time.Duration) {
 	}
 }
 
-func countRemoved(spec *reconcile.Spec, state *reconcile.State) int {
+func countRemoved(sp *spec.Spec, state *reconcile.State) int {
 	n := 0
 	for name := range state.Resources {
-		if _, ok := spec.Resources[name]; !ok {
+		if _, ok := sp.Resources[name]; !ok {
 			n++
 		}
 	}

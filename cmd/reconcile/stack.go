@@ -14,6 +14,7 @@ import (
 	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/internal/kinds"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/reconcile/ssmstate"
 )
 
@@ -43,7 +44,7 @@ func (f *stackFlags) register(fs *flag.FlagSet) {
 
 // stack is a loaded spec with the clients to reconcile it.
 type stack struct {
-	spec  *reconcile.Spec
+	spec  *spec.Spec
 	cfg   aws.Config
 	kinds map[string]reconcile.Kind
 	store reconcile.StateStore
@@ -55,14 +56,14 @@ type stack struct {
 func (f *stackFlags) load(ctx context.Context) (*stack, error) {
 	// Kinds describe their schema without calling AWS, so validation runs
 	// on kinds built from an empty configuration.
-	spec, err := reconcile.LoadFile(f.spec, reconcile.LoadOptions{Environment: f.env, Kinds: kinds.All(aws.Config{}), AllowUnsetInputs: f.allowUnsetInputs})
+	sp, err := spec.LoadFile(f.spec, spec.LoadOptions{Environment: f.env, Types: reconcile.Schemas(kinds.All(aws.Config{})), AllowUnsetInputs: f.allowUnsetInputs})
 	if err != nil {
 		return nil, err
 	}
-	region := spec.Region
+	region := sp.Region
 	if f.region != "" {
 		region = f.region
-		spec.Region = region
+		sp.Region = region
 	}
 	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: region, Profile: f.profile, Endpoint: f.endpoint, Stats: f.stats})
 	if err != nil {
@@ -71,32 +72,25 @@ func (f *stackFlags) load(ctx context.Context) (*stack, error) {
 	// One identity for the spec and the kinds (execution ARNs): STS is
 	// asked once per run.
 	identity := awsclient.NewIdentity(cfg)
-	if spec.NeedsAccountID {
+	if sp.NeedsAccountID {
 		account, _, err := identity.Get(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read the account id that ${account_id} stands for: %w", err)
 		}
-		spec.AccountID = account
+		sp.AccountID = account
 	}
-	ss := ssmstate.New(cfg, spec.Project, spec.Environment)
+	ss := ssmstate.New(cfg, sp.Project, sp.Environment)
 	var store reconcile.StateStore = ss
 	if f.stats != nil {
 		store = timedStore{StateStore: store, stats: f.stats}
 	}
 	return &stack{
-		spec:    spec,
+		spec:    sp,
 		cfg:     cfg,
 		kinds:   kinds.All(cfg, kinds.WithIdentity(identity)),
 		store:   store,
 		outputs: ss,
 	}, nil
-}
-
-// bind points the spec's resources at the kinds with real clients.
-func (s *stack) bind() {
-	for _, r := range s.spec.Resources {
-		r.Kind = s.kinds[r.Type]
-	}
 }
 
 func (s *stack) name() string { return s.spec.Project + "/" + s.spec.Environment }

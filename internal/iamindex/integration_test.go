@@ -15,6 +15,7 @@ import (
 	"github.com/trip-assistant/stack/internal/emulator"
 	"github.com/trip-assistant/stack/internal/iamindex"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/iampolicy"
 	"github.com/trip-assistant/stack/resources/iamrole"
 )
@@ -46,7 +47,7 @@ func TestIntegrationBatchesEqualPerResourceReads(t *testing.T) {
 	var roleReqs, policyReqs []reconcile.ObserveRequest
 	for i := range 6 {
 		name := fmt.Sprintf("trip-dev-%d", i)
-		role := reconcile.WithDefaults(roles.Schema(), reconcile.Props{
+		role := spec.WithDefaults(roles.Schema(), spec.Props{
 			"name":        name,
 			"description": "role " + name,
 			"assume_role_policy": map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
@@ -55,7 +56,7 @@ func TestIntegrationBatchesEqualPerResourceReads(t *testing.T) {
 			"managed_policy_arns":  []any{"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"},
 			"tags":                 map[string]any{reconcile.TagStack: "trip/dev", reconcile.TagName: name},
 		})
-		policy := reconcile.Props{"role": name, "name": "read", "policy": map[string]any{"Version": "2012-10-17", "Statement": []any{
+		policy := spec.Props{"role": name, "name": "read", "policy": map[string]any{"Version": "2012-10-17", "Statement": []any{
 			map[string]any{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-2:1:parameter/a b+c"}}}}
 		if i < 5 { // the last role is made after the listing
 			if _, err := roles.Create(ctx, role); err != nil {

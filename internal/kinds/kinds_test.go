@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // TestAllTypesUnique guards against two kinds claiming one type name: the
@@ -28,15 +28,15 @@ func TestRepositorySpecLoadsInEveryEnvironment(t *testing.T) {
 	env := map[string]string{"OPENAI_API_KEY": "sk-test"}
 	for _, name := range []string{"dev", "prod", "local"} {
 		t.Run(name, func(t *testing.T) {
-			spec, err := reconcile.LoadFile("../../spec.yaml", reconcile.LoadOptions{
-				Environment: name, Kinds: All(aws.Config{}),
+			sp, err := spec.LoadFile("../../spec.yaml", spec.LoadOptions{
+				Environment: name, Types: reconcile.Schemas(All(aws.Config{})),
 				LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if spec.Environment != name || len(spec.Resources) == 0 {
-				t.Errorf("loaded %s with %d resources", spec.Environment, len(spec.Resources))
+			if sp.Environment != name || len(sp.Resources) == 0 {
+				t.Errorf("loaded %s with %d resources", sp.Environment, len(sp.Resources))
 			}
 		})
 	}

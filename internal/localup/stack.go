@@ -13,6 +13,7 @@ import (
 	"github.com/trip-assistant/stack/internal/kinds"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/render"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/reconcile/ssmstate"
 )
 
@@ -25,8 +26,8 @@ const (
 
 // LoadSpec reads and validates the spec for env without calling AWS: the
 // caller learns the region kumo must be started for.
-func LoadSpec(path, env string) (*reconcile.Spec, error) {
-	return reconcile.LoadFile(path, reconcile.LoadOptions{Environment: env, Kinds: kinds.All(aws.Config{})})
+func LoadSpec(path, env string) (*spec.Spec, error) {
+	return spec.LoadFile(path, spec.LoadOptions{Environment: env, Types: reconcile.Schemas(kinds.All(aws.Config{}))})
 }
 
 // deployment is what reconciling the spec made that localup needs next.
@@ -40,26 +41,23 @@ type deployment struct {
 
 // deploy reconciles spec against the emulator as `reconcile --env local`
 // would: the same engine and kinds, the state in the emulator's SSM.
-func deploy(ctx context.Context, cfg aws.Config, spec *reconcile.Spec, log io.Writer) (*deployment, error) {
+func deploy(ctx context.Context, cfg aws.Config, sp *spec.Spec, log io.Writer) (*deployment, error) {
 	identity := awsclient.NewIdentity(cfg)
 	all := kinds.All(cfg, kinds.WithIdentity(identity))
-	for _, r := range spec.Resources {
-		r.Kind = all[r.Type]
-	}
-	if spec.NeedsAccountID {
+	if sp.NeedsAccountID {
 		account, _, err := identity.Get(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read the emulator's account id: %w", err)
 		}
-		spec.AccountID = account
+		sp.AccountID = account
 	}
-	store := ssmstate.New(cfg, spec.Project, spec.Environment)
+	store := ssmstate.New(cfg, sp.Project, sp.Environment)
 	state, err := store.Load(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var mu sync.Mutex
-	eng := &reconcile.Engine{Store: store, Events: func(ev reconcile.Event) {
+	eng := &reconcile.Engine{Kinds: all, Store: store, Events: func(ev reconcile.Event) {
 		if ev.Phase == reconcile.Started {
 			return
 		}
@@ -67,7 +65,7 @@ func deploy(ctx context.Context, cfg aws.Config, spec *reconcile.Spec, log io.Wr
 		defer mu.Unlock()
 		fmt.Fprintln(log, render.Progress(ev, render.Style{}))
 	}}
-	plan, err := eng.Plan(ctx, spec, state, reconcile.PlanOptions{Kinds: all})
+	plan, err := eng.Plan(ctx, sp, state, reconcile.PlanOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("cannot plan the stack on the emulator: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/ecrrepo"
 	"github.com/trip-assistant/stack/resources/iampolicy"
 	"github.com/trip-assistant/stack/resources/iamrole"
@@ -28,15 +29,15 @@ func mixKinds() map[string]reconcile.Kind {
 // hold the mix they promise.
 func TestSpec(t *testing.T) {
 	for _, n := range []int{10, 50, 500} {
-		spec, err := reconcile.Load("gen.yaml", Spec(n), reconcile.LoadOptions{Kinds: mixKinds()})
+		sp, err := spec.Load("gen.yaml", Spec(n), spec.LoadOptions{Types: reconcile.Schemas(mixKinds())})
 		if err != nil {
 			t.Fatalf("Spec(%d) does not load: %v", n, err)
 		}
-		if got := len(spec.Resources); got != n {
+		if got := len(sp.Resources); got != n {
 			t.Errorf("Spec(%d) has %d resources", n, got)
 		}
 		types := map[string]int{}
-		for _, r := range spec.Resources {
+		for _, r := range sp.Resources {
 			types[r.Type]++
 		}
 		for typ, per := range Mix {

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // pageSize is the most resources GetResources returns a page.
@@ -63,7 +64,7 @@ func NewWithAPI(api API) *Index { return &Index{api: api, stacks: map[string]*li
 // engine puts it in every kind's desired tags); desired props without it
 // (a resource removed from the spec), with a tag value that is not a
 // string (an Unknown reference), or a failed listing confirm nothing.
-func (x *Index) Confirm(ctx context.Context, arn string, desired ...reconcile.Props) (map[string]string, bool) {
+func (x *Index) Confirm(ctx context.Context, arn string, desired ...spec.Props) (map[string]string, bool) {
 	if x == nil || arn == "" || len(desired) == 0 {
 		return nil, false
 	}
@@ -142,7 +143,7 @@ func (x *Index) list(ctx context.Context, stack string) (map[string]map[string]s
 }
 
 // stringTags converts desired tags when every value is a known string.
-func stringTags(desired reconcile.Props) (map[string]string, bool) {
+func stringTags(desired spec.Props) (map[string]string, bool) {
 	raw, ok := desired["tags"]
 	if !ok {
 		return nil, false
@@ -151,7 +152,7 @@ func stringTags(desired reconcile.Props) (map[string]string, bool) {
 	switch v := raw.(type) {
 	case map[string]any:
 		m = v
-	case reconcile.Props:
+	case spec.Props:
 		m = v
 	case map[string]string:
 		return v, true

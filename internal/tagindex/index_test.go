@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // fakeTagging serves pages of a GetResources listing.
@@ -53,7 +54,7 @@ func twoPages(t *testing.T, a, b types.ResourceTagMapping) *fakeTagging {
 	}}
 }
 
-func desired(tags map[string]any) reconcile.Props { return reconcile.Props{"tags": tags} }
+func desired(tags map[string]any) spec.Props { return spec.Props{"tags": tags} }
 
 func TestConfirmOnlyExactlyEqualTags(t *testing.T) {
 	owned := map[string]string{reconcile.TagStack: "trip/dev", reconcile.TagName: "p", "team": "a"}
@@ -65,7 +66,7 @@ func TestConfirmOnlyExactlyEqualTags(t *testing.T) {
 	want := map[string]any{reconcile.TagStack: "trip/dev", reconcile.TagName: "p", "team": "a"}
 	cases := map[string]struct {
 		arn     string
-		desired reconcile.Props
+		desired spec.Props
 		ok      bool
 	}{
 		"equal":                  {"arn:aws:ssm:us-east-2:1:parameter/p", desired(want), true},
@@ -76,7 +77,7 @@ func TestConfirmOnlyExactlyEqualTags(t *testing.T) {
 		"not listed":             {"arn:aws:ssm:us-east-2:1:parameter/other", desired(want), false},
 		"no desired props":       {"arn:aws:ssm:us-east-2:1:parameter/p", nil, false},
 		"no stack tag":           {"arn:aws:ssm:us-east-2:1:parameter/p", desired(map[string]any{"team": "a"}), false},
-		"unknown value":          {"arn:aws:ssm:us-east-2:1:parameter/p", desired(map[string]any{reconcile.TagStack: "trip/dev", reconcile.TagName: "p", "team": reconcile.Unknown{Ref: "x.y"}}), false},
+		"unknown value":          {"arn:aws:ssm:us-east-2:1:parameter/p", desired(map[string]any{reconcile.TagStack: "trip/dev", reconcile.TagName: "p", "team": spec.Unknown{Ref: "x.y"}}), false},
 		"no arn":                 {"", desired(want), false},
 	}
 	for name, tc := range cases {
@@ -86,7 +87,7 @@ func TestConfirmOnlyExactlyEqualTags(t *testing.T) {
 				t.Fatalf("Confirm = %v, want %v", ok, tc.ok)
 			}
 			if ok {
-				if diff := cmp.Diff(reconcile.ToStringMap(tc.desired["tags"]), got); diff != "" {
+				if diff := cmp.Diff(spec.ToStringMap(tc.desired["tags"]), got); diff != "" {
 					t.Errorf("tags (-want +got):\n%s", diff)
 				}
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/ecrrepo"
 	"github.com/trip-assistant/stack/resources/loggroup"
 	"github.com/trip-assistant/stack/resources/ssmparam"
@@ -62,14 +63,14 @@ func TestIntegrationListsTheARNsTheKindsKnow(t *testing.T) {
 	made := map[string]reconcile.Observation{}
 	for name, c := range map[string]struct {
 		kind    reconcile.Kind
-		desired reconcile.Props
+		desired spec.Props
 	}{
-		"ssm with slash":    {ssmparam.New(cfg), reconcile.Props{"name": "/trip/dev/key", "type": "String", "value": "v", "tags": tags("key")}},
-		"ssm without slash": {ssmparam.New(cfg), reconcile.Props{"name": "plain", "type": "String", "value": "v", "tags": tags("plain")}},
-		"log group":         {loggroup.New(cfg), reconcile.Props{"name": "/aws/lambda/trip-dev", "retention_days": int64(7), "tags": tags("logs")}},
-		"ecr repository":    {ecrrepo.New(cfg), reconcile.Props{"name": "trip/api", "tags": tags("repo")}},
+		"ssm with slash":    {ssmparam.New(cfg), spec.Props{"name": "/trip/dev/key", "type": "String", "value": "v", "tags": tags("key")}},
+		"ssm without slash": {ssmparam.New(cfg), spec.Props{"name": "plain", "type": "String", "value": "v", "tags": tags("plain")}},
+		"log group":         {loggroup.New(cfg), spec.Props{"name": "/aws/lambda/trip-dev", "retention_days": int64(7), "tags": tags("logs")}},
+		"ecr repository":    {ecrrepo.New(cfg), spec.Props{"name": "trip/api", "tags": tags("repo")}},
 	} {
-		obs, err := c.kind.Create(ctx, reconcile.WithDefaults(c.kind.Schema(), c.desired))
+		obs, err := c.kind.Create(ctx, spec.WithDefaults(c.kind.Schema(), c.desired))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -97,12 +98,12 @@ func TestIntegrationListsTheARNsTheKindsKnow(t *testing.T) {
 func TestIntegrationTagDriftStillShows(t *testing.T) {
 	ctx := context.Background()
 	cases := map[string]struct {
-		desired reconcile.Props
+		desired spec.Props
 		kind    func(aws.Config, TagIndex) reconcile.Kind
 		setTeam func(cfg aws.Config, team string) error
 	}{
 		"ssm parameter": {
-			desired: reconcile.Props{"name": "/trip/dev/key", "type": "String", "value": "v", "tags": tags("key", "team", "core")},
+			desired: spec.Props{"name": "/trip/dev/key", "type": "String", "value": "v", "tags": tags("key", "team", "core")},
 			kind:    func(cfg aws.Config, x TagIndex) reconcile.Kind { return ssmparam.New(cfg, ssmparam.WithTagIndex(x)) },
 			setTeam: func(cfg aws.Config, team string) error {
 				_, err := ssm.NewFromConfig(cfg).AddTagsToResource(ctx, &ssm.AddTagsToResourceInput{
@@ -113,7 +114,7 @@ func TestIntegrationTagDriftStillShows(t *testing.T) {
 			},
 		},
 		"log group": {
-			desired: reconcile.Props{"name": "/aws/lambda/trip-dev", "retention_days": int64(7), "tags": tags("logs", "team", "core")},
+			desired: spec.Props{"name": "/aws/lambda/trip-dev", "retention_days": int64(7), "tags": tags("logs", "team", "core")},
 			kind:    func(cfg aws.Config, x TagIndex) reconcile.Kind { return loggroup.New(cfg, loggroup.WithTagIndex(x)) },
 			setTeam: func(cfg aws.Config, team string) error {
 				_, err := cloudwatchlogs.NewFromConfig(cfg).TagResource(ctx, &cloudwatchlogs.TagResourceInput{
@@ -129,7 +130,7 @@ func TestIntegrationTagDriftStillShows(t *testing.T) {
 			emu.Reset(t)
 			plain := config(t, nil)
 			k := c.kind(plain, nil)
-			desired := reconcile.WithDefaults(k.Schema(), c.desired)
+			desired := spec.WithDefaults(k.Schema(), c.desired)
 			created, err := k.Create(ctx, desired)
 			if err != nil {
 				t.Fatal(err)
@@ -180,6 +181,6 @@ func TestIntegrationTagDriftStillShows(t *testing.T) {
 // TagIndex is what the kinds accept: a case builds its kind without an
 // index by passing a nil interface (not a nil *Index).
 type TagIndex interface {
-	Confirm(ctx context.Context, arn string, desired ...reconcile.Props) (map[string]string, bool)
+	Confirm(ctx context.Context, arn string, desired ...spec.Props) (map[string]string, bool)
 	Reset()
 }

@@ -8,10 +8,11 @@ import (
 	"testing"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // AssertNoDiff fails the test unless obs exists and matches desired.
-func AssertNoDiff(t testing.TB, k reconcile.Kind, desired reconcile.Props, obs reconcile.Observation) {
+func AssertNoDiff(t testing.TB, k reconcile.Kind, desired spec.Props, obs reconcile.Observation) {
 	t.Helper()
 	if !obs.Exists {
 		t.Fatalf("%s: resource absent", k.Type())
@@ -24,7 +25,7 @@ func AssertNoDiff(t testing.TB, k reconcile.Kind, desired reconcile.Props, obs r
 // Update diffs desired against live, wants exactly wantPaths (comma
 // separated) to differ, updates, and checks that the result and a new
 // observation by the returned ID both converged.
-func Update(t testing.TB, k reconcile.Kind, desired reconcile.Props, live reconcile.Observation, wantPaths string) reconcile.Observation {
+func Update(t testing.TB, k reconcile.Kind, desired spec.Props, live reconcile.Observation, wantPaths string) reconcile.Observation {
 	t.Helper()
 	diff := reconcile.ComputeDiff(k.Schema(), desired, live.Props, nil)
 	if got := strings.Join(diff.Paths(), ","); got != wantPaths {

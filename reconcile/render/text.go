@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Style decides whether text output is coloured.
@@ -51,7 +52,7 @@ func Value(v any) string {
 	switch t := v.(type) {
 	case nil:
 		return "(none)"
-	case reconcile.Unknown:
+	case spec.Unknown:
 		return "(known after apply)"
 	case string:
 		if t == reconcile.Sensitive {
@@ -177,9 +178,9 @@ func documentLines(c *reconcile.Change, d reconcile.FieldDiff) []string {
 	for k := range after {
 		keys[k] = true
 	}
-	live, spec := "only in AWS", "only in the spec"
+	live, sp := "only in AWS", "only in the spec"
 	if c.Class != reconcile.OutOfBand {
-		live, spec = "removed", "added"
+		live, sp = "removed", "added"
 	}
 	var lines []string
 	for _, k := range sortedKeys(keys) {
@@ -200,7 +201,7 @@ func documentLines(c *reconcile.Change, d reconcile.FieldDiff) []string {
 		}
 		for _, e := range al {
 			if !containsJSON(bl, e) {
-				lines = append(lines, fmt.Sprintf("%s.%s: + %s (%s)", d.Path, k, jsonLine(e), spec))
+				lines = append(lines, fmt.Sprintf("%s.%s: + %s (%s)", d.Path, k, jsonLine(e), sp))
 			}
 		}
 	}

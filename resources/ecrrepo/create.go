@@ -10,12 +10,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Create makes the repository with its mutability, scan setting and tags,
 // then puts the lifecycle policy, which CreateRepository does not take. A
 // repository that already exists is adopted and brought to desired.
-func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
+func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observation, error) {
 	name := desired.String("name")
 	id := idFor(name, desired.Bool("force_delete"))
 	_, err := k.api.CreateRepository(ctx, &ecr.CreateRepositoryInput{
@@ -46,7 +47,7 @@ func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.O
 
 // differs reports, for an adopted repository, which fields differ from
 // desired.
-func differs(desired, live reconcile.Props) func(string) bool {
+func differs(desired, live spec.Props) func(string) bool {
 	return func(field string) bool {
 		switch field {
 		case "image_tag_mutability":
@@ -75,7 +76,7 @@ func (k *Kind) observeAfterWrite(ctx context.Context, id string) (reconcile.Obse
 	return obs, nil
 }
 
-func stringOr(p reconcile.Props, key, def string) string {
+func stringOr(p spec.Props, key, def string) string {
 	if s := p.String(key); s != "" {
 		return s
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/kindtest"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 var emu emutest.Package
@@ -179,7 +180,7 @@ func TestIntegrationObserveBatchAndList(t *testing.T) {
 func TestIntegrationDeleteHonoursForce(t *testing.T) {
 	ctx := context.Background()
 	k, raw := setup(t)
-	if _, err := k.Create(ctx, reconcile.Props{"name": "trip-full"}); err != nil {
+	if _, err := k.Create(ctx, spec.Props{"name": "trip-full"}); err != nil {
 		t.Fatal(err)
 	}
 	manifest := `{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":2,"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},"layers":[]}`

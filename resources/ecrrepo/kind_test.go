@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 const repoName = "trip-assistant/api"
@@ -33,8 +34,8 @@ func policy(count int64) map[string]any {
 	}}
 }
 
-func desiredRepo() reconcile.Props {
-	return reconcile.Props{
+func desiredRepo() spec.Props {
+	return spec.Props{
 		"name":             repoName,
 		"lifecycle_policy": policy(10),
 		"tags":             map[string]any{reconcile.TagStack: "trip/dev", "team": "core"},
@@ -140,38 +141,38 @@ func TestCreateAdoptsExisting(t *testing.T) {
 
 func TestUpdateCallsOnlyWhatChanged(t *testing.T) {
 	cases := map[string]struct {
-		change    func(reconcile.Props)
+		change    func(spec.Props)
 		wantCalls []string
 		wantID    string
 	}{
 		"mutability": {
-			change:    func(p reconcile.Props) { p["image_tag_mutability"] = "IMMUTABLE" },
+			change:    func(p spec.Props) { p["image_tag_mutability"] = "IMMUTABLE" },
 			wantCalls: []string{"PutImageTagMutability"},
 		},
 		"scan on push": {
-			change:    func(p reconcile.Props) { p["scan_on_push"] = true },
+			change:    func(p spec.Props) { p["scan_on_push"] = true },
 			wantCalls: []string{"PutImageScanningConfiguration"},
 		},
 		"lifecycle count": {
-			change:    func(p reconcile.Props) { p["lifecycle_policy"] = policy(30) },
+			change:    func(p spec.Props) { p["lifecycle_policy"] = policy(30) },
 			wantCalls: []string{"PutLifecyclePolicy"},
 		},
 		"lifecycle reordered only": {
-			change: func(p reconcile.Props) {
+			change: func(p spec.Props) {
 				rules := policy(10)["rules"].([]any)
 				p["lifecycle_policy"] = map[string]any{"rules": []any{rules[1], rules[0]}}
 			},
 		},
 		"lifecycle dropped from the spec": {
-			change:    func(p reconcile.Props) { delete(p, "lifecycle_policy") },
+			change:    func(p spec.Props) { delete(p, "lifecycle_policy") },
 			wantCalls: []string{"DeleteLifecyclePolicy"},
 		},
 		"tags": {
-			change:    func(p reconcile.Props) { p["tags"] = map[string]any{reconcile.TagStack: "trip/dev", "owner": "me"} },
+			change:    func(p spec.Props) { p["tags"] = map[string]any{reconcile.TagStack: "trip/dev", "owner": "me"} },
 			wantCalls: []string{"TagResource", "UntagResource"},
 		},
 		"force_delete only changes the ID": {
-			change: func(p reconcile.Props) { p["force_delete"] = true },
+			change: func(p spec.Props) { p["force_delete"] = true },
 			wantID: repoName + ";force",
 		},
 	}
@@ -262,8 +263,8 @@ func TestObserveBatchFallsBackPerName(t *testing.T) {
 	reqs := []reconcile.ObserveRequest{
 		{ID: "a"},
 		{ID: "b;force"},
-		{Desired: reconcile.Props{"name": "c", "force_delete": true}},
-		{Desired: reconcile.Props{"name": reconcile.Unknown{Ref: "x.name"}}},
+		{Desired: spec.Props{"name": "c", "force_delete": true}},
+		{Desired: spec.Props{"name": spec.Unknown{Ref: "x.name"}}},
 	}
 	obs, err := NewWithAPI(fake).ObserveBatch(ctx, reqs)
 	if err != nil {

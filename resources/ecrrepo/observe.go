@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/internal/batch"
 	"github.com/trip-assistant/stack/resources/internal/fanout"
 )
@@ -84,7 +85,7 @@ func (k *Kind) read(ctx context.Context, reqs []reconcile.ObserveRequest, listed
 			existing = append(existing, n)
 		}
 	}
-	detailsOf := make([]reconcile.Props, len(existing))
+	detailsOf := make([]spec.Props, len(existing))
 	err := fanout.Each(len(existing), fanout.Limit, func(i int) error {
 		props, err := k.readDetails(ctx, repos[existing[i]], desired[existing[i]])
 		var notFound *types.RepositoryNotFoundException
@@ -97,7 +98,7 @@ func (k *Kind) read(ctx context.Context, reqs []reconcile.ObserveRequest, listed
 	if err != nil {
 		return nil, err
 	}
-	details := make(map[string]reconcile.Props, len(existing))
+	details := make(map[string]spec.Props, len(existing))
 	for i, n := range existing {
 		if detailsOf[i] != nil {
 			details[n] = detailsOf[i]
@@ -159,9 +160,9 @@ func (k *Kind) describe(ctx context.Context, names []string) (map[string]types.R
 
 // readDetails reads the lifecycle policy and the tags of repo; the tags
 // come from the tag index when it confirms them.
-func (k *Kind) readDetails(ctx context.Context, repo types.Repository, desired []reconcile.Props) (reconcile.Props, error) {
+func (k *Kind) readDetails(ctx context.Context, repo types.Repository, desired []spec.Props) (spec.Props, error) {
 	name := aws.ToString(repo.RepositoryName)
-	props := reconcile.Props{}
+	props := spec.Props{}
 	pol, err := k.api.GetLifecyclePolicy(ctx, &ecr.GetLifecyclePolicyInput{
 		RepositoryName: repo.RepositoryName,
 		RegistryId:     repo.RegistryId,
@@ -180,7 +181,7 @@ func (k *Kind) readDetails(ctx context.Context, repo types.Repository, desired [
 	}
 	if k.tagIndex != nil {
 		if tags, ok := k.tagIndex.Confirm(ctx, aws.ToString(repo.RepositoryArn), desired...); ok {
-			props["tags"] = reconcile.StringMapValue(tags)
+			props["tags"] = spec.StringMapValue(tags)
 			return props, nil
 		}
 	}
@@ -196,9 +197,9 @@ func (k *Kind) readDetails(ctx context.Context, repo types.Repository, desired [
 	return props, nil
 }
 
-func observation(repo types.Repository, details reconcile.Props, force bool) reconcile.Observation {
+func observation(repo types.Repository, details spec.Props, force bool) reconcile.Observation {
 	name := aws.ToString(repo.RepositoryName)
-	props := reconcile.Props{
+	props := spec.Props{
 		"name":                 name,
 		"image_tag_mutability": string(repo.ImageTagMutability),
 		"scan_on_push":         repo.ImageScanningConfiguration != nil && repo.ImageScanningConfiguration.ScanOnPush,

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 const mutable = "MUTABLE"
@@ -14,21 +14,21 @@ const mutable = "MUTABLE"
 func (k *Kind) Type() string { return "ecr.repository" }
 
 // Schema describes the fields of an ecr.repository.
-func (k *Kind) Schema() reconcile.Schema {
-	return reconcile.Schema{
-		"name": {Type: reconcile.String, Required: true, ForceNew: true, Check: CheckName,
+func (k *Kind) Schema() spec.Schema {
+	return spec.Schema{
+		"name": {Type: spec.String, Required: true, ForceNew: true, Check: CheckName,
 			Doc: "Repository name, lowercase, may contain \"/\" namespaces."},
-		"image_tag_mutability": {Type: reconcile.String, Default: mutable, Enum: []string{"MUTABLE", "IMMUTABLE"},
+		"image_tag_mutability": {Type: spec.String, Default: mutable, Enum: []string{"MUTABLE", "IMMUTABLE"},
 			Doc: "IMMUTABLE forbids pushing a tag that already exists."},
-		"scan_on_push": {Type: reconcile.Bool, Default: false, Doc: "Scan each pushed image for vulnerabilities."},
-		"force_delete": {Type: reconcile.Bool, Default: false,
+		"scan_on_push": {Type: spec.Bool, Default: false, Doc: "Scan each pushed image for vulnerabilities."},
+		"force_delete": {Type: spec.Bool, Default: false,
 			Doc: "Delete the repository even when it holds images (not an AWS setting)."},
 		// The empty Default stands for "no policy", so that dropping the
 		// field from the spec is a diff (the engine leaves unset fields
 		// without a Default alone) and Update deletes the policy.
-		"lifecycle_policy": {Type: reconcile.Document, Default: map[string]any{}, Check: CheckLifecyclePolicy, Equal: LifecyclePolicyEqual,
+		"lifecycle_policy": {Type: spec.Document, Default: map[string]any{}, Check: CheckLifecyclePolicy, Equal: LifecyclePolicyEqual,
 			Doc: "ECR lifecycle policy, {rules: [...]} as in ECR's JSON; empty or unset means none."},
-		"tags": {Type: reconcile.StringMap, Doc: "Tags on the repository."},
+		"tags": {Type: spec.StringMap, Doc: "Tags on the repository."},
 	}
 }
 

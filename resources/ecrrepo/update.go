@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Update calls only the APIs of the fields in the diff. A change of
@@ -37,7 +38,7 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 }
 
 // converge calls the API of each changed field to make live match desired.
-func (k *Kind) converge(ctx context.Context, desired reconcile.Props, live reconcile.Observation, changed func(string) bool) error {
+func (k *Kind) converge(ctx context.Context, desired spec.Props, live reconcile.Observation, changed func(string) bool) error {
 	name, _ := parseID(live.ID)
 	if changed("image_tag_mutability") {
 		m := stringOr(desired, "image_tag_mutability", mutable)

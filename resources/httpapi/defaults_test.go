@@ -7,7 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // The engine hands Create the props as the spec wrote them; unset fields
@@ -25,7 +25,7 @@ func TestCreateFillsDefaults(t *testing.T) {
 			return &apigatewayv2.CreateIntegrationOutput{IntegrationId: aws.String("i1")}, nil
 		},
 	}
-	if _, err := NewIntegrationWithAPI(fi).Create(ctx, reconcile.Props{"api_id": "abc123", "integration_uri": aliasARN}); err != nil {
+	if _, err := NewIntegrationWithAPI(fi).Create(ctx, spec.Props{"api_id": "abc123", "integration_uri": aliasARN}); err != nil {
 		t.Fatal(err)
 	}
 	if integ.IntegrationType != types.IntegrationTypeAwsProxy || aws.ToString(integ.PayloadFormatVersion) != "2.0" ||
@@ -39,7 +39,7 @@ func TestCreateFillsDefaults(t *testing.T) {
 		stage = in
 		return &apigatewayv2.CreateStageOutput{}, nil
 	}
-	obs, err := NewStageWithAPI(fs, fakeSTS{}, "us-east-2").Create(ctx, reconcile.Props{"api_id": "abc123"})
+	obs, err := NewStageWithAPI(fs, fakeSTS{}, "us-east-2").Create(ctx, spec.Props{"api_id": "abc123"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestCreateFillsDefaults(t *testing.T) {
 			return &apigatewayv2.CreateApiOutput{ApiId: aws.String("a1")}, nil
 		},
 	}
-	desired := reconcile.Props{"name": "n", "cors": map[string]any{"allow_origins": []any{"*"}}}
+	desired := spec.Props{"name": "n", "cors": map[string]any{"allow_origins": []any{"*"}}}
 	if _, err := NewAPIWithAPI(fa, fakeSTS{}, "us-east-2").Create(ctx, desired); err != nil {
 		t.Fatal(err)
 	}

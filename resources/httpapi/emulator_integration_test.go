@@ -21,6 +21,7 @@ import (
 	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/internal/emulator"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 const testRegion = "us-east-2"
@@ -110,7 +111,7 @@ func lambdaAliasARN(ctx context.Context, t *testing.T, cfg aws.Config) string {
 // the engine will: Observe, then Create when absent.
 type resource struct {
 	kind    reconcile.Kind
-	desired reconcile.Props
+	desired spec.Props
 	obs     reconcile.Observation
 }
 
@@ -183,7 +184,7 @@ func runFlow(ctx context.Context, t *testing.T, cfg aws.Config, aliasARN string,
 	apis := NewAPIListing(cfg)
 	apiKind, integrationKind, routeKind, stageKind := NewAPI(cfg, WithAPIListing(apis)), NewIntegration(cfg), NewRoute(cfg), NewStage(cfg, WithAPIListing(apis))
 
-	api := &resource{kind: apiKind, desired: reconcile.Props{
+	api := &resource{kind: apiKind, desired: spec.Props{
 		"name": "trip-assistant-api-test",
 		"cors": map[string]any{
 			"allow_origins": []any{"https://trips.example"},
@@ -191,7 +192,7 @@ func runFlow(ctx context.Context, t *testing.T, cfg aws.Config, aliasARN string,
 			"allow_headers": []any{"Content-Type", "Authorization"},
 			"max_age":       int64(300),
 		},
-		"tags": reconcile.StringMapValue(ownedTags("http_api")),
+		"tags": spec.StringMapValue(ownedTags("http_api")),
 	}}
 	api.apply(ctx, t)
 	apiID := api.obs.ID
@@ -200,15 +201,15 @@ func runFlow(ctx context.Context, t *testing.T, cfg aws.Config, aliasARN string,
 	}
 	t.Logf("api %s endpoint %s execution_arn %s", apiID, api.obs.Attrs["endpoint"], api.obs.Attrs["execution_arn"])
 
-	integration := &resource{kind: integrationKind, desired: reconcile.Props{"api_id": apiID, "integration_uri": aliasARN}}
+	integration := &resource{kind: integrationKind, desired: spec.Props{"api_id": apiID, "integration_uri": aliasARN}}
 	integration.apply(ctx, t)
 
-	route := &resource{kind: routeKind, desired: reconcile.Props{
+	route := &resource{kind: routeKind, desired: spec.Props{
 		"api_id": apiID, "route_key": "$default", "target": "integrations/" + integration.obs.Attrs["id"],
 	}}
 	route.apply(ctx, t)
 
-	stage := &resource{kind: stageKind, desired: reconcile.Props{"api_id": apiID, "tags": reconcile.StringMapValue(ownedTags("stage"))}}
+	stage := &resource{kind: stageKind, desired: spec.Props{"api_id": apiID, "tags": spec.StringMapValue(ownedTags("stage"))}}
 	stage.apply(ctx, t)
 	if got := stage.obs.Attrs["invoke_url"]; got != api.obs.Attrs["endpoint"] {
 		t.Errorf("invoke_url of $default = %q, want the API endpoint %q", got, api.obs.Attrs["endpoint"])

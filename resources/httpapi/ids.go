@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // An integration, route or stage is known by its API and its own id (the
@@ -21,9 +21,9 @@ func splitID(kind, id string) (apiID, child string, err error) {
 }
 
 // knownString returns a desired string that is set and known. Observe gets
-// desired props that may still hold reconcile.Unknown (a reference to a
+// desired props that may still hold spec.Unknown (a reference to a
 // resource not yet made): such a resource cannot exist yet.
-func knownString(p reconcile.Props, key string) (string, bool) {
+func knownString(p spec.Props, key string) (string, bool) {
 	s, ok := p[key].(string)
 	return s, ok && s != ""
 }

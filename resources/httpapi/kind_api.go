@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // apiKind reconciles apigw.api: an HTTP API, its CORS configuration and tags.
@@ -45,20 +46,20 @@ var (
 
 func (k *apiKind) Type() string { return "apigw.api" }
 
-func (k *apiKind) Schema() reconcile.Schema {
-	return reconcile.Schema{
-		"name":          {Type: reconcile.String, Required: true, Check: checkAPIName, Doc: "Name of the API (not unique in AWS: the stack's tag tells ours apart)."},
-		"protocol_type": {Type: reconcile.String, Enum: []string{string(types.ProtocolTypeHttp)}, Default: string(types.ProtocolTypeHttp), ForceNew: true, Doc: "HTTP (WebSocket APIs are not supported)."},
-		"description":   {Type: reconcile.String, Default: "", Doc: "Description of the API."},
-		"cors":          {Type: reconcile.Object, Fields: corsFields, Default: map[string]any{}, Doc: "CORS configuration API Gateway answers preflights from; unset means none."},
-		"tags":          {Type: reconcile.StringMap, Doc: "Tags of the API."},
+func (k *apiKind) Schema() spec.Schema {
+	return spec.Schema{
+		"name":          {Type: spec.String, Required: true, Check: checkAPIName, Doc: "Name of the API (not unique in AWS: the stack's tag tells ours apart)."},
+		"protocol_type": {Type: spec.String, Enum: []string{string(types.ProtocolTypeHttp)}, Default: string(types.ProtocolTypeHttp), ForceNew: true, Doc: "HTTP (WebSocket APIs are not supported)."},
+		"description":   {Type: spec.String, Default: "", Doc: "Description of the API."},
+		"cors":          {Type: spec.Object, Fields: corsFields, Default: map[string]any{}, Doc: "CORS configuration API Gateway answers preflights from; unset means none."},
+		"tags":          {Type: spec.StringMap, Doc: "Tags of the API."},
 	}
 }
 
 func (k *apiKind) Attributes() []string { return []string{"id", "endpoint", "execution_arn"} }
 
 func (k *apiKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
-	req.Desired = reconcile.WithDefaults(k.Schema(), req.Desired)
+	req.Desired = spec.WithDefaults(k.Schema(), req.Desired)
 	if req.ID != "" {
 		return k.observeID(ctx, req.ID)
 	}
@@ -89,7 +90,7 @@ func (k *apiKind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequ
 }
 
 func (k *apiKind) observeListed(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
-	req.Desired = reconcile.WithDefaults(k.Schema(), req.Desired)
+	req.Desired = spec.WithDefaults(k.Schema(), req.Desired)
 	if req.ID == "" {
 		a, err := k.find(ctx, req.Desired, k.apis.all)
 		if err != nil || a == nil {
@@ -120,7 +121,7 @@ func (k *apiKind) observeID(ctx context.Context, id string) (reconcile.Observati
 // find looks for the API a previous run made but did not record: API names
 // are not unique, so it must also carry this stack's ownership tag. list
 // is the plan's listing or, outside a batch, a fresh one.
-func (k *apiKind) find(ctx context.Context, desired reconcile.Props, list func(context.Context) ([]types.Api, error)) (*types.Api, error) {
+func (k *apiKind) find(ctx context.Context, desired spec.Props, list func(context.Context) ([]types.Api, error)) (*types.Api, error) {
 	name, ok := knownString(desired, "name")
 	if !ok {
 		return nil, nil
@@ -159,7 +160,7 @@ func (k *apiKind) observation(ctx context.Context, a *types.Api) (reconcile.Obse
 	if err != nil {
 		return reconcile.Observation{}, err
 	}
-	props := reconcile.Props{
+	props := spec.Props{
 		"name":          aws.ToString(a.Name),
 		"protocol_type": string(a.ProtocolType),
 		"description":   aws.ToString(a.Description),
@@ -180,8 +181,8 @@ func (k *apiKind) observation(ctx context.Context, a *types.Api) (reconcile.Obse
 	}, nil
 }
 
-func (k *apiKind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
-	desired = reconcile.WithDefaults(k.Schema(), desired)
+func (k *apiKind) Create(ctx context.Context, desired spec.Props) (reconcile.Observation, error) {
+	desired = spec.WithDefaults(k.Schema(), desired)
 	// CreateApi never conflicts (names are not unique), so adoption of an API
 	// a killed run made is by name and ownership tag.
 	existing, err := k.find(ctx, desired, k.listAPIs)
@@ -218,10 +219,10 @@ func (k *apiKind) Create(ctx context.Context, desired reconcile.Props) (reconcil
 }
 
 func (k *apiKind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconcile.Observation, error) {
-	return k.update(ctx, req.ID, reconcile.WithDefaults(k.Schema(), req.Desired), req.Live.Props, req.Diff.Has)
+	return k.update(ctx, req.ID, spec.WithDefaults(k.Schema(), req.Desired), req.Live.Props, req.Diff.Has)
 }
 
-func (k *apiKind) update(ctx context.Context, id string, desired, live reconcile.Props, changed changedFn) (reconcile.Observation, error) {
+func (k *apiKind) update(ctx context.Context, id string, desired, live spec.Props, changed changedFn) (reconcile.Observation, error) {
 	cors := desired.Object("cors")
 	if len(cors) == 0 {
 		cors = nil // the empty default means no CORS configuration

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 const stack = "trip-assistant/dev"
@@ -26,8 +27,8 @@ func diffOf(paths ...string) reconcile.Diff {
 	return d
 }
 
-func desiredAPI() reconcile.Props {
-	return reconcile.Props{
+func desiredAPI() spec.Props {
+	return spec.Props{
 		"name":          "trip-assistant-api-dev",
 		"protocol_type": "HTTP",
 		"description":   "",
@@ -39,7 +40,7 @@ func desiredAPI() reconcile.Props {
 			"max_age":           int64(300),
 			"allow_credentials": false,
 		},
-		"tags": reconcile.StringMapValue(ownedTags("http_api")),
+		"tags": spec.StringMapValue(ownedTags("http_api")),
 	}
 }
 
@@ -54,7 +55,7 @@ func TestAPIObserveFindsByNameAndStackTag(t *testing.T) {
 	}
 	cases := map[string]struct {
 		pages   [][]types.Api
-		desired reconcile.Props
+		desired spec.Props
 		wantID  string
 		wantErr string
 	}{
@@ -76,7 +77,7 @@ func TestAPIObserveFindsByNameAndStackTag(t *testing.T) {
 			wantErr: "2 http apis are named",
 		},
 		"name not known yet": {
-			desired: reconcile.Props{"name": reconcile.Unknown{Ref: "x.name"}},
+			desired: spec.Props{"name": spec.Unknown{Ref: "x.name"}},
 		},
 		"removed from the spec, no id": {},
 	}
@@ -138,14 +139,14 @@ func TestAPIObserveByID(t *testing.T) {
 	want := reconcile.Observation{
 		Exists: true,
 		ID:     "abc123",
-		Props: reconcile.Props{
+		Props: spec.Props{
 			"name": "trip-assistant-api-dev", "protocol_type": "HTTP", "description": "",
 			"cors": map[string]any{
 				"allow_origins": []any{"https://app.example"}, "allow_methods": []any{"POST", "GET"},
 				"allow_headers": []any{"authorization", "content-type"}, "expose_headers": []any{},
 				"max_age": int64(300), "allow_credentials": false,
 			},
-			"tags": reconcile.StringMapValue(ownedTags("http_api")),
+			"tags": spec.StringMapValue(ownedTags("http_api")),
 		},
 		Attrs: map[string]string{
 			"id":            "abc123",
@@ -173,7 +174,7 @@ func TestAPIUpdateCallsOnlyWhatChanged(t *testing.T) {
 	liveTags := map[string]any{reconcile.TagStack: stack, reconcile.TagName: "http_api", "stale": "x"}
 	cases := map[string]struct {
 		diff      reconcile.Diff
-		desired   reconcile.Props
+		desired   spec.Props
 		wantCalls []string
 		check     func(t *testing.T, f *recorded)
 	}{
@@ -237,7 +238,7 @@ func TestAPIUpdateCallsOnlyWhatChanged(t *testing.T) {
 				},
 			}
 			k := NewAPIWithAPI(f, fakeSTS{}, "us-east-2")
-			live := reconcile.Observation{Exists: true, ID: "abc123", Props: reconcile.Props{
+			live := reconcile.Observation{Exists: true, ID: "abc123", Props: spec.Props{
 				"name": "trip-assistant-api-dev", "cors": map[string]any{"allow_origins": []any{"*"}}, "tags": liveTags,
 			}}
 			_, err := k.Update(context.Background(), reconcile.UpdateRequest{ID: "abc123", Desired: tc.desired, Live: live, Diff: tc.diff})

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // integrationKind reconciles apigw.integration: how an API reaches its
@@ -25,24 +26,24 @@ func NewIntegrationWithAPI(api API) reconcile.Kind { return &integrationKind{api
 
 func (k *integrationKind) Type() string { return "apigw.integration" }
 
-func (k *integrationKind) Schema() reconcile.Schema {
-	return reconcile.Schema{
-		"api_id":             {Type: reconcile.String, Required: true, ForceNew: true, Doc: "Id of the HTTP API."},
-		"integration_type":   {Type: reconcile.String, Default: string(types.IntegrationTypeAwsProxy), ForceNew: true, Enum: []string{string(types.IntegrationTypeAwsProxy), string(types.IntegrationTypeHttpProxy)}, Doc: "AWS_PROXY for a Lambda."},
-		"integration_uri":    {Type: reconcile.String, Required: true, Doc: "ARN of the Lambda alias invoked (the one its permission names)."},
-		"integration_method": {Type: reconcile.String, Default: "POST", Doc: "Method used to call the target; Lambda proxies use POST."},
+func (k *integrationKind) Schema() spec.Schema {
+	return spec.Schema{
+		"api_id":             {Type: spec.String, Required: true, ForceNew: true, Doc: "Id of the HTTP API."},
+		"integration_type":   {Type: spec.String, Default: string(types.IntegrationTypeAwsProxy), ForceNew: true, Enum: []string{string(types.IntegrationTypeAwsProxy), string(types.IntegrationTypeHttpProxy)}, Doc: "AWS_PROXY for a Lambda."},
+		"integration_uri":    {Type: spec.String, Required: true, Doc: "ARN of the Lambda alias invoked (the one its permission names)."},
+		"integration_method": {Type: spec.String, Default: "POST", Doc: "Method used to call the target; Lambda proxies use POST."},
 		// The SDK requires a payload format version for Lambda proxies;
 		// 2.0 is the HTTP API event format.
-		"payload_format_version": {Type: reconcile.String, Default: "2.0", Enum: []string{"1.0", "2.0"}, Doc: "Event format sent to the Lambda."},
-		"timeout_ms":             {Type: reconcile.Int, Default: int64(30000), Check: checkTimeout, Doc: "Integration timeout in milliseconds (50..30000)."},
-		"description":            {Type: reconcile.String, Default: "", Doc: "Description of the integration."},
+		"payload_format_version": {Type: spec.String, Default: "2.0", Enum: []string{"1.0", "2.0"}, Doc: "Event format sent to the Lambda."},
+		"timeout_ms":             {Type: spec.Int, Default: int64(30000), Check: checkTimeout, Doc: "Integration timeout in milliseconds (50..30000)."},
+		"description":            {Type: spec.String, Default: "", Doc: "Description of the integration."},
 	}
 }
 
 func (k *integrationKind) Attributes() []string { return []string{"id"} }
 
 func (k *integrationKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
-	req.Desired = reconcile.WithDefaults(k.Schema(), req.Desired)
+	req.Desired = spec.WithDefaults(k.Schema(), req.Desired)
 	if req.ID != "" {
 		return k.observeID(ctx, req.ID)
 	}
@@ -119,7 +120,7 @@ func integrationObservation(apiID string, i *types.Integration) reconcile.Observ
 	return reconcile.Observation{
 		Exists: true,
 		ID:     id,
-		Props: reconcile.Props{
+		Props: spec.Props{
 			"api_id":                 apiID,
 			"integration_type":       string(i.IntegrationType),
 			"integration_uri":        aws.ToString(i.IntegrationUri),
@@ -132,8 +133,8 @@ func integrationObservation(apiID string, i *types.Integration) reconcile.Observ
 	}
 }
 
-func (k *integrationKind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
-	desired = reconcile.WithDefaults(k.Schema(), desired)
+func (k *integrationKind) Create(ctx context.Context, desired spec.Props) (reconcile.Observation, error) {
+	desired = spec.WithDefaults(k.Schema(), desired)
 	apiID, uri := desired.String("api_id"), desired.String("integration_uri")
 	existing, err := k.find(ctx, apiID, uri)
 	if err != nil {
@@ -166,10 +167,10 @@ func (k *integrationKind) Create(ctx context.Context, desired reconcile.Props) (
 }
 
 func (k *integrationKind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconcile.Observation, error) {
-	return k.update(ctx, req.ID, reconcile.WithDefaults(k.Schema(), req.Desired), req.Diff.Has)
+	return k.update(ctx, req.ID, spec.WithDefaults(k.Schema(), req.Desired), req.Diff.Has)
 }
 
-func (k *integrationKind) update(ctx context.Context, id string, desired reconcile.Props, changed changedFn) (reconcile.Observation, error) {
+func (k *integrationKind) update(ctx context.Context, id string, desired spec.Props, changed changedFn) (reconcile.Observation, error) {
 	apiID, intID, err := splitID(k.Type(), id)
 	if err != nil {
 		return reconcile.Observation{}, err

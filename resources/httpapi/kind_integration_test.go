@@ -9,12 +9,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 const aliasARN = "arn:aws:lambda:us-east-2:123456789012:function:trip-assistant-api-dev:live"
 
-func desiredIntegration() reconcile.Props {
-	return reconcile.Props{
+func desiredIntegration() spec.Props {
+	return spec.Props{
 		"api_id": "abc123", "integration_type": "AWS_PROXY", "integration_uri": aliasARN,
 		"integration_method": "POST", "payload_format_version": "2.0", "timeout_ms": int64(30000), "description": "",
 	}
@@ -49,9 +50,9 @@ func TestIntegrationObserve(t *testing.T) {
 	}{
 		"by id":                {req: reconcile.ObserveRequest{ID: "abc123/int1"}, wantID: "abc123/int1"},
 		"by uri":               {req: reconcile.ObserveRequest{Desired: desiredIntegration()}, wantID: "abc123/int1"},
-		"api not made yet":     {req: reconcile.ObserveRequest{Desired: reconcile.Props{"api_id": reconcile.Unknown{Ref: "http_api.id"}, "integration_uri": aliasARN}}},
-		"api gone":             {req: reconcile.ObserveRequest{Desired: reconcile.Props{"api_id": "gone", "integration_uri": aliasARN}}},
-		"no integration there": {req: reconcile.ObserveRequest{Desired: reconcile.Props{"api_id": "abc123", "integration_uri": "arn:aws:lambda:us-east-2:1:function:x"}}},
+		"api not made yet":     {req: reconcile.ObserveRequest{Desired: spec.Props{"api_id": spec.Unknown{Ref: "http_api.id"}, "integration_uri": aliasARN}}},
+		"api gone":             {req: reconcile.ObserveRequest{Desired: spec.Props{"api_id": "gone", "integration_uri": aliasARN}}},
+		"no integration there": {req: reconcile.ObserveRequest{Desired: spec.Props{"api_id": "abc123", "integration_uri": "arn:aws:lambda:us-east-2:1:function:x"}}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // routeKind reconciles apigw.route: which requests go to which integration.
@@ -21,19 +22,19 @@ func NewRouteWithAPI(api API) reconcile.Kind { return &routeKind{api: api} }
 
 func (k *routeKind) Type() string { return "apigw.route" }
 
-func (k *routeKind) Schema() reconcile.Schema {
-	return reconcile.Schema{
-		"api_id":             {Type: reconcile.String, Required: true, ForceNew: true, Doc: "Id of the HTTP API."},
-		"route_key":          {Type: reconcile.String, Required: true, ForceNew: true, Doc: `"$default" or "METHOD /path", unique in the API.`},
-		"target":             {Type: reconcile.String, Default: "", Doc: `"integrations/<integration id>".`},
-		"authorization_type": {Type: reconcile.String, Default: string(types.AuthorizationTypeNone), Enum: []string{"NONE", "AWS_IAM", "JWT", "CUSTOM"}, Doc: "NONE, AWS_IAM, JWT or CUSTOM."},
+func (k *routeKind) Schema() spec.Schema {
+	return spec.Schema{
+		"api_id":             {Type: spec.String, Required: true, ForceNew: true, Doc: "Id of the HTTP API."},
+		"route_key":          {Type: spec.String, Required: true, ForceNew: true, Doc: `"$default" or "METHOD /path", unique in the API.`},
+		"target":             {Type: spec.String, Default: "", Doc: `"integrations/<integration id>".`},
+		"authorization_type": {Type: spec.String, Default: string(types.AuthorizationTypeNone), Enum: []string{"NONE", "AWS_IAM", "JWT", "CUSTOM"}, Doc: "NONE, AWS_IAM, JWT or CUSTOM."},
 	}
 }
 
 func (k *routeKind) Attributes() []string { return []string{"id"} }
 
 func (k *routeKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
-	req.Desired = reconcile.WithDefaults(k.Schema(), req.Desired)
+	req.Desired = spec.WithDefaults(k.Schema(), req.Desired)
 	if req.ID != "" {
 		return k.observeID(ctx, req.ID)
 	}
@@ -97,7 +98,7 @@ func routeObservation(apiID string, r *types.Route) reconcile.Observation {
 	return reconcile.Observation{
 		Exists: true,
 		ID:     joinID(apiID, aws.ToString(r.RouteId)),
-		Props: reconcile.Props{
+		Props: spec.Props{
 			"api_id":             apiID,
 			"route_key":          aws.ToString(r.RouteKey),
 			"target":             aws.ToString(r.Target),
@@ -107,8 +108,8 @@ func routeObservation(apiID string, r *types.Route) reconcile.Observation {
 	}
 }
 
-func (k *routeKind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
-	desired = reconcile.WithDefaults(k.Schema(), desired)
+func (k *routeKind) Create(ctx context.Context, desired spec.Props) (reconcile.Observation, error) {
+	desired = spec.WithDefaults(k.Schema(), desired)
 	apiID, key := desired.String("api_id"), desired.String("route_key")
 	// Adopt a route with this key that a killed run made. AWS would refuse
 	// the duplicate key, but emulators accept it and keep both.
@@ -137,10 +138,10 @@ func (k *routeKind) Create(ctx context.Context, desired reconcile.Props) (reconc
 }
 
 func (k *routeKind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconcile.Observation, error) {
-	return k.update(ctx, req.ID, reconcile.WithDefaults(k.Schema(), req.Desired), req.Diff.Has)
+	return k.update(ctx, req.ID, spec.WithDefaults(k.Schema(), req.Desired), req.Diff.Has)
 }
 
-func (k *routeKind) update(ctx context.Context, id string, desired reconcile.Props, changed changedFn) (reconcile.Observation, error) {
+func (k *routeKind) update(ctx context.Context, id string, desired spec.Props, changed changedFn) (reconcile.Observation, error) {
 	apiID, routeID, err := splitID(k.Type(), id)
 	if err != nil {
 		return reconcile.Observation{}, err

@@ -9,10 +9,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
-func desiredRoute(key string) reconcile.Props {
-	return reconcile.Props{"api_id": "abc123", "route_key": key, "target": "integrations/int1", "authorization_type": "NONE"}
+func desiredRoute(key string) spec.Props {
+	return spec.Props{"api_id": "abc123", "route_key": key, "target": "integrations/int1", "authorization_type": "NONE"}
 }
 
 func routeFake() *fakeAPI {
@@ -45,7 +46,7 @@ func TestRouteObserve(t *testing.T) {
 		"by id":          {req: reconcile.ObserveRequest{ID: "abc123/r1"}, wantID: "abc123/r1"},
 		"deleted by id":  {req: reconcile.ObserveRequest{ID: "abc123/r9"}},
 		"no such key":    {req: reconcile.ObserveRequest{Desired: desiredRoute("POST /api/trips")}},
-		"api id unknown": {req: reconcile.ObserveRequest{Desired: reconcile.Props{"api_id": reconcile.Unknown{}, "route_key": "$default"}}},
+		"api id unknown": {req: reconcile.ObserveRequest{Desired: spec.Props{"api_id": spec.Unknown{}, "route_key": "$default"}}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

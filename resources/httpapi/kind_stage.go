@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // defaultStage serves the API at its root URL.
@@ -44,13 +45,13 @@ var (
 
 func (k *stageKind) Type() string { return "apigw.stage" }
 
-func (k *stageKind) Schema() reconcile.Schema {
-	return reconcile.Schema{
-		"api_id":      {Type: reconcile.String, Required: true, ForceNew: true, Doc: "Id of the HTTP API."},
-		"name":        {Type: reconcile.String, Default: defaultStage, ForceNew: true, Doc: `Stage name; "$default" serves the API at its root URL.`},
-		"auto_deploy": {Type: reconcile.Bool, Default: true, Doc: "Deploy every change to the API at once."},
-		"description": {Type: reconcile.String, Default: "", Doc: "Description of the stage."},
-		"tags":        {Type: reconcile.StringMap, Doc: "Tags of the stage."},
+func (k *stageKind) Schema() spec.Schema {
+	return spec.Schema{
+		"api_id":      {Type: spec.String, Required: true, ForceNew: true, Doc: "Id of the HTTP API."},
+		"name":        {Type: spec.String, Default: defaultStage, ForceNew: true, Doc: `Stage name; "$default" serves the API at its root URL.`},
+		"auto_deploy": {Type: spec.Bool, Default: true, Doc: "Deploy every change to the API at once."},
+		"description": {Type: spec.String, Default: "", Doc: "Description of the stage."},
+		"tags":        {Type: spec.StringMap, Doc: "Tags of the stage."},
 	}
 }
 
@@ -80,7 +81,7 @@ func (k *stageKind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRe
 // observe reads the stage of req; apis is the plan's listing, nil outside
 // a batch.
 func (k *stageKind) observe(ctx context.Context, req reconcile.ObserveRequest, apis *APIListing) (reconcile.Observation, error) {
-	req.Desired = reconcile.WithDefaults(k.Schema(), req.Desired)
+	req.Desired = spec.WithDefaults(k.Schema(), req.Desired)
 	id := req.ID
 	if id == "" {
 		// A stage's name is its identity within the API.
@@ -115,7 +116,7 @@ func (k *stageKind) observeID(ctx context.Context, id string, apis *APIListing) 
 	return reconcile.Observation{
 		Exists: true,
 		ID:     id,
-		Props: reconcile.Props{
+		Props: spec.Props{
 			"api_id":      apiID,
 			"name":        aws.ToString(out.StageName),
 			"auto_deploy": aws.ToBool(out.AutoDeploy),
@@ -145,8 +146,8 @@ func (k *stageKind) invokeURL(ctx context.Context, apiID, name string, apis *API
 	return endpoint + "/" + name, nil
 }
 
-func (k *stageKind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
-	desired = reconcile.WithDefaults(k.Schema(), desired)
+func (k *stageKind) Create(ctx context.Context, desired spec.Props) (reconcile.Observation, error) {
+	desired = spec.WithDefaults(k.Schema(), desired)
 	apiID, name := desired.String("api_id"), desired.String("name")
 	id := joinID(apiID, name)
 	in := &apigatewayv2.CreateStageInput{
@@ -181,10 +182,10 @@ func (k *stageKind) Create(ctx context.Context, desired reconcile.Props) (reconc
 }
 
 func (k *stageKind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconcile.Observation, error) {
-	return k.update(ctx, req.ID, reconcile.WithDefaults(k.Schema(), req.Desired), req.Live.Props, req.Diff.Has)
+	return k.update(ctx, req.ID, spec.WithDefaults(k.Schema(), req.Desired), req.Live.Props, req.Diff.Has)
 }
 
-func (k *stageKind) update(ctx context.Context, id string, desired, live reconcile.Props, changed changedFn) (reconcile.Observation, error) {
+func (k *stageKind) update(ctx context.Context, id string, desired, live spec.Props, changed changedFn) (reconcile.Observation, error) {
 	apiID, name, err := splitID(k.Type(), id)
 	if err != nil {
 		return reconcile.Observation{}, err

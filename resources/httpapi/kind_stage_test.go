@@ -8,12 +8,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/google/go-cmp/cmp"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
-func desiredStage(name string) reconcile.Props {
-	return reconcile.Props{
+func desiredStage(name string) spec.Props {
+	return spec.Props{
 		"api_id": "abc123", "name": name, "auto_deploy": true, "description": "",
-		"tags": reconcile.StringMapValue(ownedTags("stage")),
+		"tags": spec.StringMapValue(ownedTags("stage")),
 	}
 }
 
@@ -68,7 +69,7 @@ func TestStageObserveAbsent(t *testing.T) {
 	k := NewStageWithAPI(f, fakeSTS{}, "us-east-2")
 	for name, req := range map[string]reconcile.ObserveRequest{
 		"by id":           {ID: "abc123/$default"},
-		"api not made":    {Desired: reconcile.Props{"api_id": reconcile.Unknown{Ref: "http_api.id"}, "name": "$default"}},
+		"api not made":    {Desired: spec.Props{"api_id": spec.Unknown{Ref: "http_api.id"}, "name": "$default"}},
 		"gone from spec ": {},
 	} {
 		obs, err := k.Observe(context.Background(), req)
@@ -144,7 +145,7 @@ func TestStageUpdateTagsOnly(t *testing.T) {
 		return &apigatewayv2.UntagResourceOutput{}, nil
 	}
 	k := NewStageWithAPI(f, fakeSTS{}, "us-east-2")
-	live := reconcile.Observation{Exists: true, ID: "abc123/$default", Props: reconcile.Props{
+	live := reconcile.Observation{Exists: true, ID: "abc123/$default", Props: spec.Props{
 		"tags": map[string]any{reconcile.TagStack: stack, reconcile.TagName: "stage", "old": "1"},
 	}}
 	if _, err := k.Update(context.Background(), reconcile.UpdateRequest{ID: live.ID, Desired: desiredStage("$default"), Live: live, Diff: diffOf("tags")}); err != nil {

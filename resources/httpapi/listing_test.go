@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // listedAPI is an API as GetApis and GetApi both report it.
@@ -83,14 +84,14 @@ func TestPlanListsAPIsOnceForAPIsStagesAndList(t *testing.T) {
 	apis, err := apiKind.(reconcile.BatchObserver).ObserveBatch(ctx, []reconcile.ObserveRequest{
 		{Name: "http_api", ID: "a1", Desired: desiredAPI()},
 		// Not recorded yet: found by name and the stack's tag.
-		{Name: "admin_api", Desired: reconcile.Props{"name": "trip-assistant-admin-dev", "tags": reconcile.StringMapValue(ownedTags("http_api"))}},
+		{Name: "admin_api", Desired: spec.Props{"name": "trip-assistant-admin-dev", "tags": spec.StringMapValue(ownedTags("http_api"))}},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	stages, err := stageKind.(reconcile.BatchObserver).ObserveBatch(ctx, []reconcile.ObserveRequest{
 		{Name: "stage", ID: "a1/$default", Desired: desiredStage("$default")},
-		{Name: "v1", Desired: reconcile.Props{"api_id": "a2", "name": "v1"}},
+		{Name: "v1", Desired: spec.Props{"api_id": "a2", "name": "v1"}},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // updateTags makes the tags of resourceARN equal to want, given the live
@@ -33,7 +34,7 @@ func tagMap(m map[string]string) map[string]any {
 	if m == nil {
 		return map[string]any{}
 	}
-	return reconcile.StringMapValue(m)
+	return spec.StringMapValue(m)
 }
 
 // changedFn says whether a field needs changing. Update passes its diff's

@@ -11,6 +11,7 @@ import (
 
 	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/iampolicy"
 )
 
@@ -25,7 +26,7 @@ func TestInlinePolicyLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	k := iampolicy.New(cfg)
-	desired := reconcile.Props{
+	desired := spec.Props{
 		"role": "trip-assistant-api-it",
 		"name": "invoke-agent",
 		"policy": map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{

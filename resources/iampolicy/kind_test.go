@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/internal/policydoc"
 )
 
@@ -68,9 +69,9 @@ func TestObserve(t *testing.T) {
 		exists bool
 	}{
 		"by id":              {reconcile.ObserveRequest{ID: "agent:read-key"}, true},
-		"by spec":            {reconcile.ObserveRequest{Desired: reconcile.Props{"role": "agent", "name": "read-key"}}, true},
+		"by spec":            {reconcile.ObserveRequest{Desired: spec.Props{"role": "agent", "name": "read-key"}}, true},
 		"absent":             {reconcile.ObserveRequest{ID: "agent:other"}, false},
-		"role not known yet": {reconcile.ObserveRequest{Desired: reconcile.Props{"role": reconcile.Unknown{Ref: "r.name"}, "name": "read-key"}}, false},
+		"role not known yet": {reconcile.ObserveRequest{Desired: spec.Props{"role": spec.Unknown{Ref: "r.name"}, "name": "read-key"}}, false},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -98,7 +99,7 @@ func TestObserve(t *testing.T) {
 }
 
 func TestUpdateOnlyWhenPolicyDiffers(t *testing.T) {
-	desired := reconcile.Props{"role": "agent", "name": "read-key", "policy": desiredPolicy}
+	desired := spec.Props{"role": "agent", "name": "read-key", "policy": desiredPolicy}
 	live := reconcile.Observation{Exists: true, ID: "agent:read-key"}
 	cases := map[string]struct {
 		diff  reconcile.Diff

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/internal/policydoc"
 )
 
@@ -54,7 +55,7 @@ func observation(role, name string, doc any) reconcile.Observation {
 	return reconcile.Observation{
 		Exists: true,
 		ID:     ID(role, name),
-		Props:  reconcile.Props{"role": role, "name": name, "policy": doc},
+		Props:  spec.Props{"role": role, "name": name, "policy": doc},
 		Attrs:  map[string]string{"name": name, "role": role},
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // fakeIndex lists the inline policies in listed ("role:name" to the
@@ -39,10 +40,10 @@ func TestObserveBatchReadsListedPoliciesFromTheIndex(t *testing.T) {
 	}
 	reqs := []reconcile.ObserveRequest{
 		{Name: "a", ID: "a:p"}, {Name: "b", ID: "b:p"},
-		{Name: "c", Desired: reconcile.Props{"role": "c", "name": "p", "policy": desiredPolicy}},
+		{Name: "c", Desired: spec.Props{"role": "c", "name": "p", "policy": desiredPolicy}},
 		{Name: "d", ID: "new:p"},  // made since the listing: read on its own
 		{Name: "e", ID: "gone:p"}, // not listed and absent
-		{Name: "f", Desired: reconcile.Props{"role": reconcile.Unknown{Ref: "x.y"}, "name": "p"}},
+		{Name: "f", Desired: spec.Props{"role": spec.Unknown{Ref: "x.y"}, "name": "p"}},
 	}
 	cases := map[string]struct {
 		reqs          []reconcile.ObserveRequest

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/internal/policydoc"
 )
 
@@ -14,18 +14,18 @@ var (
 )
 
 // Schema implements reconcile.Kind.
-func (k *Kind) Schema() reconcile.Schema {
-	return reconcile.Schema{
+func (k *Kind) Schema() spec.Schema {
+	return spec.Schema{
 		"role": {
-			Type: reconcile.String, Required: true, ForceNew: true, Check: checkRole,
+			Type: spec.String, Required: true, ForceNew: true, Check: checkRole,
 			Doc: "Name of the role the policy belongs to, usually ${some_role.name}.",
 		},
 		"name": {
-			Type: reconcile.String, Required: true, ForceNew: true, Check: checkName,
+			Type: spec.String, Required: true, ForceNew: true, Check: checkName,
 			Doc: "Policy name, 1 to 128 letters, digits and +=,.@_-.",
 		},
 		"policy": {
-			Type: reconcile.Document, Required: true, Equal: policydoc.Equal, Check: checkPolicy,
+			Type: spec.Document, Required: true, Equal: policydoc.Equal, Check: checkPolicy,
 			Doc: "Policy document. Allow statements must name their resources (no \"*\").",
 		},
 	}

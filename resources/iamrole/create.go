@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/internal/policydoc"
 )
 
@@ -21,7 +22,7 @@ import (
 // The observation returned is built from what was sent and what CreateRole
 // answered, not read back: IAM is eventually consistent and a read right
 // after a create can miss the role.
-func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
+func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observation, error) {
 	name := desired.String("name")
 	trust, err := policydoc.Marshal(desired["assume_role_policy"])
 	if err != nil {
@@ -59,7 +60,7 @@ func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.O
 
 // adopt takes over a role that exists under the desired name and updates
 // whatever differs from the desired props.
-func (k *Kind) adopt(ctx context.Context, name string, desired reconcile.Props) (reconcile.Observation, error) {
+func (k *Kind) adopt(ctx context.Context, name string, desired spec.Props) (reconcile.Observation, error) {
 	live, err := k.Observe(ctx, reconcile.ObserveRequest{ID: name, Desired: desired})
 	if err != nil {
 		return reconcile.Observation{}, fmt.Errorf("cannot adopt IAM role %q: %w", name, err)
@@ -75,7 +76,7 @@ func (k *Kind) adopt(ctx context.Context, name string, desired reconcile.Props) 
 }
 
 // differing compares the fields Update can change, as the engine would.
-func differing(desired, live reconcile.Props) map[string]bool {
+func differing(desired, live spec.Props) map[string]bool {
 	changed := map[string]bool{}
 	if !policydoc.Equal(desired["assume_role_policy"], live["assume_role_policy"]) {
 		changed["assume_role_policy"] = true
@@ -97,8 +98,8 @@ func differing(desired, live reconcile.Props) map[string]bool {
 }
 
 // applied is the observation of a role just made from desired.
-func applied(desired reconcile.Props, role *types.Role) reconcile.Observation {
-	props := reconcile.Props{}
+func applied(desired spec.Props, role *types.Role) reconcile.Observation {
+	props := spec.Props{}
 	for k, v := range desired {
 		props[k] = v
 	}
@@ -110,7 +111,7 @@ func applied(desired reconcile.Props, role *types.Role) reconcile.Observation {
 	}
 	arns := append([]string(nil), desired.StringList("managed_policy_arns")...)
 	sort.Strings(arns)
-	props["managed_policy_arns"] = reconcile.StringListValue(arns)
+	props["managed_policy_arns"] = spec.StringListValue(arns)
 	name := aws.ToString(role.RoleName)
 	return reconcile.Observation{
 		Exists: true,

@@ -14,6 +14,7 @@ import (
 
 	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/iampolicy"
 	"github.com/trip-assistant/stack/resources/iamrole"
 	"github.com/trip-assistant/stack/resources/internal/policydoc"
@@ -32,7 +33,7 @@ func setup(t *testing.T) (context.Context, aws.Config) {
 }
 
 // converged fails the test unless live matches desired as the engine sees it.
-func converged(t *testing.T, k reconcile.Kind, desired reconcile.Props, live reconcile.Observation) {
+func converged(t *testing.T, k reconcile.Kind, desired spec.Props, live reconcile.Observation) {
 	t.Helper()
 	if !live.Exists {
 		t.Fatalf("%s: observed absent", k.Type())
@@ -42,7 +43,7 @@ func converged(t *testing.T, k reconcile.Kind, desired reconcile.Props, live rec
 	}
 }
 
-func observe(t *testing.T, ctx context.Context, k reconcile.Kind, id string, desired reconcile.Props) reconcile.Observation {
+func observe(t *testing.T, ctx context.Context, k reconcile.Kind, id string, desired spec.Props) reconcile.Observation {
 	t.Helper()
 	obs, err := k.Observe(ctx, reconcile.ObserveRequest{Name: "x", ID: id, Desired: desired})
 	if err != nil {
@@ -52,7 +53,7 @@ func observe(t *testing.T, ctx context.Context, k reconcile.Kind, id string, des
 }
 
 // update observes, diffs as the engine would, and updates.
-func update(t *testing.T, ctx context.Context, k reconcile.Kind, id string, desired reconcile.Props) reconcile.Diff {
+func update(t *testing.T, ctx context.Context, k reconcile.Kind, id string, desired spec.Props) reconcile.Diff {
 	t.Helper()
 	live := observe(t, ctx, k, id, desired)
 	diff := reconcile.ComputeDiff(k.Schema(), desired, live.Props, nil)
@@ -78,7 +79,7 @@ func TestRoleAndInlinePolicyLifecycle(t *testing.T) {
 	client := iam.NewFromConfig(cfg)
 	roles, policies := iamrole.New(cfg), iampolicy.New(cfg)
 
-	role := reconcile.Props{
+	role := spec.Props{
 		"name":                 "trip-assistant-agent-it",
 		"path":                 "/",
 		"assume_role_policy":   lambdaTrust(),
@@ -100,7 +101,7 @@ func TestRoleAndInlinePolicyLifecycle(t *testing.T) {
 	converged(t, roles, role, created)
 	converged(t, roles, role, observe(t, ctx, roles, created.ID, role))
 
-	policy := reconcile.Props{
+	policy := spec.Props{
 		"role": created.Attrs["name"],
 		"name": "read-openai-key",
 		"policy": map[string]any{
@@ -243,7 +244,7 @@ func TestCreateAdoptsExistingRole(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	role := reconcile.Props{
+	role := spec.Props{
 		"name": "trip-assistant-api-it", "path": "/", "assume_role_policy": lambdaTrust(), "max_session_duration": int64(3600),
 		"managed_policy_arns": []any{basicExecution}, "tags": map[string]any{reconcile.TagStack: "trip-assistant/it"},
 	}
@@ -273,7 +274,7 @@ func TestGitHubTrustRole(t *testing.T) {
 	if err := check(trust("repo:*")); err == nil {
 		t.Fatal("a trust for every repository passed the check")
 	}
-	role := reconcile.Props{"name": "trip-assistant-deploy-it", "assume_role_policy": trust("repo:octo/trip-assistant:ref:refs/heads/main"),
+	role := spec.Props{"name": "trip-assistant-deploy-it", "assume_role_policy": trust("repo:octo/trip-assistant:ref:refs/heads/main"),
 		"tags": map[string]any{}}
 	if err := check(role["assume_role_policy"]); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 const lambdaTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
@@ -55,7 +56,7 @@ func TestObserve(t *testing.T) {
 	want := reconcile.Observation{
 		Exists: true,
 		ID:     "agent",
-		Props: reconcile.Props{
+		Props: spec.Props{
 			"name":                 "agent",
 			"path":                 "/",
 			"description":          "old",
@@ -78,8 +79,8 @@ func TestObserveAbsent(t *testing.T) {
 		calls []string
 	}{
 		"no such role":    {reconcile.ObserveRequest{ID: "agent"}, []string{"GetRole"}},
-		"name from spec":  {reconcile.ObserveRequest{Desired: reconcile.Props{"name": "agent"}}, []string{"GetRole"}},
-		"name is unknown": {reconcile.ObserveRequest{Desired: reconcile.Props{"name": reconcile.Unknown{Ref: "x.name"}}}, nil},
+		"name from spec":  {reconcile.ObserveRequest{Desired: spec.Props{"name": "agent"}}, []string{"GetRole"}},
+		"name is unknown": {reconcile.ObserveRequest{Desired: spec.Props{"name": spec.Unknown{Ref: "x.name"}}}, nil},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -156,12 +157,12 @@ func TestDeleteAbsent(t *testing.T) {
 }
 
 func TestUpdateCallsOnlyWhatChanged(t *testing.T) {
-	live := reconcile.Observation{Exists: true, ID: "agent", Props: reconcile.Props{
+	live := reconcile.Observation{Exists: true, ID: "agent", Props: spec.Props{
 		"name": "agent", "description": "old", "max_session_duration": int64(7200),
 		"managed_policy_arns": []any{"arn:aws:iam::aws:policy/a", "arn:aws:iam::aws:policy/b"},
 		"tags":                map[string]any{"team": "a", "stale": "x"},
 	}}
-	desired := reconcile.Props{
+	desired := spec.Props{
 		"name": "agent", "description": "new", "max_session_duration": int64(3600),
 		"assume_role_policy":  lambdaTrust,
 		"managed_policy_arns": []any{"arn:aws:iam::aws:policy/b", "arn:aws:iam::aws:policy/c"},
@@ -223,7 +224,7 @@ func TestCreateAdoptsExistingRole(t *testing.T) {
 		getRole:                  func(*iam.GetRoleInput) (*iam.GetRoleOutput, error) { return &iam.GetRoleOutput{Role: liveRole()}, nil },
 		listAttachedRolePolicies: attached(),
 	}
-	desired := reconcile.Props{
+	desired := spec.Props{
 		"name": "agent", "path": "/", "description": "old", "max_session_duration": int64(7200),
 		"assume_role_policy": map[string]any{"Version": "2012-10-17", "Statement": map[string]any{
 			"Effect": "Allow", "Principal": map[string]any{"Service": []any{"lambda.amazonaws.com"}}, "Action": []any{"sts:AssumeRole"}}},
@@ -250,7 +251,7 @@ func TestCreate(t *testing.T) {
 		sent = in
 		return &iam.CreateRoleOutput{Role: &types.Role{RoleName: in.RoleName, Arn: aws.String("arn:aws:iam::1:role/agent"), RoleId: aws.String("AROA1")}}, nil
 	}}
-	desired := reconcile.Props{
+	desired := spec.Props{
 		"name": "agent", "assume_role_policy": lambdaTrust,
 		"managed_policy_arns": []any{"arn:aws:iam::aws:policy/a"}, "tags": map[string]any{"b": "2", "a": "1"},
 	}

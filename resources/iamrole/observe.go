@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/internal/policydoc"
 )
 
@@ -49,12 +50,12 @@ func requestName(req reconcile.ObserveRequest) string {
 // observation turns what AWS reports into the kind's props and attributes.
 func observation(role *types.Role, managedPolicyARNs []string) (reconcile.Observation, error) {
 	name := aws.ToString(role.RoleName)
-	props := reconcile.Props{
+	props := spec.Props{
 		"name":                 name,
 		"path":                 aws.ToString(role.Path),
 		"max_session_duration": int64(aws.ToInt32(role.MaxSessionDuration)),
-		"managed_policy_arns":  reconcile.StringListValue(managedPolicyARNs),
-		"tags":                 reconcile.StringMapValue(tagMap(role.Tags)),
+		"managed_policy_arns":  spec.StringListValue(managedPolicyARNs),
+		"tags":                 spec.StringMapValue(tagMap(role.Tags)),
 	}
 	if d := aws.ToString(role.Description); d != "" {
 		props["description"] = d

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // fakeIndex lists the roles in listed, as internal/iamindex would.
@@ -52,7 +53,7 @@ func TestObserveBatchReadsListedRolesFromTheIndex(t *testing.T) {
 		{Name: "a", ID: "r0"}, {Name: "b", ID: "r1"}, {Name: "c", ID: "r2"},
 		{Name: "d", ID: "new"},  // made since the listing: read on its own
 		{Name: "e", ID: "gone"}, // not listed and absent
-		{Name: "f", Desired: reconcile.Props{"name": reconcile.Unknown{Ref: "x.y"}}},
+		{Name: "f", Desired: spec.Props{"name": spec.Unknown{Ref: "x.y"}}},
 	}
 	cases := map[string]struct {
 		reqs  []reconcile.ObserveRequest

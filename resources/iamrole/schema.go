@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/internal/policydoc"
 )
 
@@ -15,34 +15,34 @@ var (
 )
 
 // Schema implements reconcile.Kind.
-func (k *Kind) Schema() reconcile.Schema {
-	return reconcile.Schema{
+func (k *Kind) Schema() spec.Schema {
+	return spec.Schema{
 		"name": {
-			Type: reconcile.String, Required: true, ForceNew: true, Check: checkName,
+			Type: spec.String, Required: true, ForceNew: true, Check: checkName,
 			Doc: "Role name, 1 to 64 letters, digits and +=,.@_-.",
 		},
 		"path": {
-			Type: reconcile.String, Default: "/", ForceNew: true, Check: checkPath,
+			Type: spec.String, Default: "/", ForceNew: true, Check: checkPath,
 			Doc: `Path the role lives under, "/" or "/a/b/".`,
 		},
 		"assume_role_policy": {
-			Type: reconcile.Document, Required: true, Equal: policydoc.Equal, Check: checkTrust,
+			Type: spec.Document, Required: true, Equal: policydoc.Equal, Check: checkTrust,
 			Doc: "Trust policy. A statement trusting GitHub Actions must pin aud to sts.amazonaws.com and sub to one repository.",
 		},
 		"description": {
-			Type: reconcile.String, Check: checkDescription,
+			Type: spec.String, Check: checkDescription,
 			Doc: "What the role is for.",
 		},
 		"max_session_duration": {
-			Type: reconcile.Int, Default: int64(3600), Check: checkMaxSession,
+			Type: spec.Int, Default: int64(3600), Check: checkMaxSession,
 			Doc: "Longest session, in seconds, 3600 to 43200.",
 		},
 		"managed_policy_arns": {
-			Type: reconcile.StringList, Unordered: true, Check: checkPolicyARNs,
+			Type: spec.StringList, Unordered: true, Check: checkPolicyARNs,
 			Doc: "ARNs of managed policies attached to the role; others are detached.",
 		},
 		"tags": {
-			Type: reconcile.StringMap,
+			Type: spec.StringMap,
 			Doc:  "Tags on the role.",
 		},
 	}
@@ -73,7 +73,7 @@ func checkDescription(v any) error {
 }
 
 func checkMaxSession(v any) error {
-	n := reconcile.Props{"v": v}.Int("v")
+	n := spec.Props{"v": v}.Int("v")
 	if n < 3600 || n > 43200 {
 		return fmt.Errorf("expected an integer between 3600 and 43200 seconds, got %v", v)
 	}
@@ -81,7 +81,7 @@ func checkMaxSession(v any) error {
 }
 
 func checkPolicyARNs(v any) error {
-	for _, a := range reconcile.ToStringList(v) {
+	for _, a := range spec.ToStringList(v) {
 		if strings.Contains(a, "${") {
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/internal/policydoc"
 )
 
@@ -21,7 +22,7 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 }
 
 // apply changes the fields for which changed is true from live to desired.
-func (k *Kind) apply(ctx context.Context, name string, desired, live reconcile.Props, changed func(string) bool) error {
+func (k *Kind) apply(ctx context.Context, name string, desired, live spec.Props, changed func(string) bool) error {
 	if changed("assume_role_policy") {
 		trust, err := policydoc.Marshal(desired["assume_role_policy"])
 		if err != nil {
@@ -36,7 +37,7 @@ func (k *Kind) apply(ctx context.Context, name string, desired, live reconcile.P
 	if changed("description") || changed("max_session_duration") {
 		// UpdateRole sets both; the field not in the diff keeps its live
 		// value so that one call never reverts the other.
-		from := func(f string) reconcile.Props {
+		from := func(f string) spec.Props {
 			if changed(f) {
 				return desired
 			}
@@ -100,8 +101,8 @@ func (k *Kind) detach(ctx context.Context, name, arn string) error {
 
 // merged is the observation after an update: the live one with the changed
 // fields set to their desired values.
-func merged(live reconcile.Observation, desired reconcile.Props, changed func(string) bool) reconcile.Observation {
-	props := reconcile.Props{}
+func merged(live reconcile.Observation, desired spec.Props, changed func(string) bool) reconcile.Observation {
+	props := spec.Props{}
 	for k, v := range live.Props {
 		props[k] = v
 	}

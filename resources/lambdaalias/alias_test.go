@@ -13,6 +13,7 @@ import (
 
 	"github.com/trip-assistant/stack/internal/fakeapi"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 type fakeLambda struct {
@@ -46,7 +47,7 @@ const aliasARN = "arn:aws:lambda:us-east-2:123456789012:function:fn:live"
 var liveObs = reconcile.Observation{
 	Exists: true,
 	ID:     "fn:live",
-	Props:  reconcile.Props{"function_name": "fn", "name": "live", "function_version": "2", "description": ""},
+	Props:  spec.Props{"function_name": "fn", "name": "live", "function_version": "2", "description": ""},
 	Attrs:  map[string]string{"arn": aliasARN, "name": "live", "function_version": "2"},
 }
 
@@ -67,10 +68,10 @@ func TestObserve(t *testing.T) {
 		wantCalls []string
 	}{
 		"by id":      {reconcile.ObserveRequest{ID: "fn:live"}, found, liveObs, []string{"GetAlias"}},
-		"by desired": {reconcile.ObserveRequest{Desired: reconcile.Props{"function_name": "fn", "name": "live"}}, found, liveObs, []string{"GetAlias"}},
+		"by desired": {reconcile.ObserveRequest{Desired: spec.Props{"function_name": "fn", "name": "live"}}, found, liveObs, []string{"GetAlias"}},
 		"absent":     {reconcile.ObserveRequest{ID: "fn:live"}, notFound, reconcile.Observation{}, []string{"GetAlias"}},
 		"function not made yet": {
-			reconcile.ObserveRequest{Desired: reconcile.Props{"function_name": reconcile.Unknown{Ref: "agent.name"}, "name": "live"}},
+			reconcile.ObserveRequest{Desired: spec.Props{"function_name": spec.Unknown{Ref: "agent.name"}, "name": "live"}},
 			nil, reconcile.Observation{}, nil,
 		},
 	}
@@ -121,7 +122,7 @@ func TestCreate(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			f := &fakeLambda{createAlias: tc.create, updateAlias: update}
-			got, err := NewWithAPI(f).Create(context.Background(), reconcile.Props{
+			got, err := NewWithAPI(f).Create(context.Background(), spec.Props{
 				"function_name": "fn", "name": "live", "function_version": "2", "description": "",
 			})
 			if err != nil {

@@ -11,12 +11,13 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Create implements reconcile.Kind. An alias that already exists (a killed
 // run made it, or it was made by hand) is adopted and pointed where the
 // spec says.
-func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
+func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observation, error) {
 	function, alias := desired.String("function_name"), desired.String("name")
 	in := &lambda.CreateAliasInput{
 		FunctionName:    aws.String(function),

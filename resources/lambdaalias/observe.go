@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Observe implements reconcile.Kind.
@@ -48,7 +49,7 @@ func observation(function string, arn, name, version, description *string) recon
 	return reconcile.Observation{
 		Exists: true,
 		ID:     id(function, aws.ToString(name)),
-		Props: reconcile.Props{
+		Props: spec.Props{
 			"function_name":    function,
 			"name":             aws.ToString(name),
 			"function_version": aws.ToString(version),

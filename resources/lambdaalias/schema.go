@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // AWS's pattern is (?!^[0-9]+$)([a-zA-Z0-9-_]+); Go's regexp has no
@@ -15,15 +15,15 @@ var (
 )
 
 // Schema implements reconcile.Kind.
-func (k *Kind) Schema() reconcile.Schema {
-	return reconcile.Schema{
-		"function_name": {Type: reconcile.String, Required: true, ForceNew: true,
+func (k *Kind) Schema() spec.Schema {
+	return spec.Schema{
+		"function_name": {Type: spec.String, Required: true, ForceNew: true,
 			Doc: "name of the function the alias belongs to"},
-		"name": {Type: reconcile.String, Required: true, ForceNew: true, Check: checkName,
+		"name": {Type: spec.String, Required: true, ForceNew: true, Check: checkName,
 			Doc: "alias name: 1 to 128 letters, digits, hyphens or underscores, not only digits"},
-		"function_version": {Type: reconcile.String, Required: true,
+		"function_version": {Type: spec.String, Required: true,
 			Doc: "published version the alias points to"},
-		"description": {Type: reconcile.String,
+		"description": {Type: spec.String,
 			Doc: "description"},
 	}
 }

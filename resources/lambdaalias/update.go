@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Update implements reconcile.Kind. Version and description change in one
@@ -23,7 +24,7 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 	return k.update(ctx, function, alias, req.Desired)
 }
 
-func (k *Kind) update(ctx context.Context, function, alias string, desired reconcile.Props) (reconcile.Observation, error) {
+func (k *Kind) update(ctx context.Context, function, alias string, desired spec.Props) (reconcile.Observation, error) {
 	in := &lambda.UpdateAliasInput{
 		FunctionName:    aws.String(function),
 		Name:            aws.String(alias),

@@ -11,12 +11,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Create implements reconcile.Kind. It waits until the function is active,
 // and when publish is set CreateFunction publishes version 1 with it.
-func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
-	desired = reconcile.WithDefaults(k.Schema(), desired)
+func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observation, error) {
+	desired = spec.WithDefaults(k.Schema(), desired)
 	name := desired.String("name")
 	publish := desiredPublish(desired)
 	in := &lambda.CreateFunctionInput{
@@ -86,7 +87,7 @@ func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.O
 // and brings its updatable fields to the desired values. The image is
 // CreateOnly and left alone; a differing ForceNew field (package type,
 // architecture) cannot be changed in place and shows up in the next plan.
-func (k *Kind) adopt(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
+func (k *Kind) adopt(ctx context.Context, desired spec.Props) (reconcile.Observation, error) {
 	name := desired.String("name")
 	live, err := k.observe(ctx, name)
 	if err != nil {
@@ -107,7 +108,7 @@ func (k *Kind) adopt(ctx context.Context, desired reconcile.Props) (reconcile.Ob
 // adoptDiff lists the updatable fields whose live value differs from the
 // desired one. The engine's diff is not at hand inside Create; these fields
 // are plain strings, integers and string maps.
-func adoptDiff(desired, live reconcile.Props) reconcile.Diff {
+func adoptDiff(desired, live spec.Props) reconcile.Diff {
 	var d reconcile.Diff
 	for _, f := range []string{"description", "environment", "memory_size", "role", "tags", "timeout"} {
 		if !desired.Has(f) {

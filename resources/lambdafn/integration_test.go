@@ -16,6 +16,7 @@ import (
 
 	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/lambdaalias"
 	"github.com/trip-assistant/stack/resources/lambdafn"
 	"github.com/trip-assistant/stack/resources/lambdaperm"
@@ -43,14 +44,14 @@ func createRole(ctx context.Context, t *testing.T, cfg aws.Config, name string) 
 }
 
 // noDiff fails when the engine's diff finds the live props different.
-func noDiff(t *testing.T, what string, schema reconcile.Schema, desired, live reconcile.Props) {
+func noDiff(t *testing.T, what string, schema spec.Schema, desired, live spec.Props) {
 	t.Helper()
 	if d := reconcile.ComputeDiff(schema, desired, live, nil); len(d) != 0 {
 		t.Errorf("%s: diff after apply = %v, want none (live %v)", what, d, live)
 	}
 }
 
-func mustDiff(t *testing.T, schema reconcile.Schema, desired, live reconcile.Props, want ...string) reconcile.Diff {
+func mustDiff(t *testing.T, schema spec.Schema, desired, live spec.Props, want ...string) reconcile.Diff {
 	t.Helper()
 	d := reconcile.ComputeDiff(schema, desired, live, nil)
 	if diff := cmp.Diff(want, d.Paths()); diff != "" {
@@ -68,7 +69,7 @@ func TestFunctionAliasPermissionLifecycle(t *testing.T) {
 	perm := lambdaperm.New(cfg)
 
 	// The function, from an image.
-	want := reconcile.Props{
+	want := spec.Props{
 		"name":          "trip-agent-dev",
 		"role":          roleARN,
 		"package_type":  "Image",
@@ -102,7 +103,7 @@ func TestFunctionAliasPermissionLifecycle(t *testing.T) {
 	noDiff(t, "function", fn.Schema(), want, live.Props)
 
 	// The alias, on the version just published.
-	aliasWant := reconcile.Props{"function_name": "trip-agent-dev", "name": "live", "function_version": live.Attrs["version"], "description": ""}
+	aliasWant := spec.Props{"function_name": "trip-agent-dev", "name": "live", "function_version": live.Attrs["version"], "description": ""}
 	a, err := alias.Create(ctx, aliasWant)
 	if err != nil {
 		t.Fatal(err)
@@ -178,7 +179,7 @@ func TestFunctionAliasPermissionLifecycle(t *testing.T) {
 	}
 
 	// API Gateway may invoke the alias.
-	permWant := reconcile.Props{
+	permWant := spec.Props{
 		"function_name": "trip-agent-dev", "qualifier": "live", "statement_id": "apigw-invoke",
 		"action": "lambda:InvokeFunction", "principal": "apigateway.amazonaws.com",
 		"source_arn": "arn:aws:execute-api:us-east-2:123456789012:abc123/*/*",
@@ -319,7 +320,7 @@ func TestEmulatorCreateAdoptsAnExistingFunction(t *testing.T) {
 		t.Fatal(err)
 	}
 	fn := lambdafn.New(cfg)
-	want := reconcile.Props{
+	want := spec.Props{
 		"name": "trip-api-dev", "role": roleARN, "package_type": "Image", "image_uri": "repo/api:v2",
 		"architectures": []any{"x86_64"}, "memory_size": int64(256), "timeout": int64(3), "publish": true,
 		"tags": map[string]any{reconcile.TagStack: "trip/dev", reconcile.TagName: "api"},

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Observe implements reconcile.Kind: GetFunction (configuration, image,
@@ -42,7 +43,7 @@ func requestName(req reconcile.ObserveRequest) string {
 // desiredPublish is what Observe reports for publish: it is not an AWS
 // attribute, so the live value is whatever the spec asks for and never
 // differs.
-func desiredPublish(desired reconcile.Props) bool {
+func desiredPublish(desired spec.Props) bool {
 	if b, ok := desired["publish"].(bool); ok {
 		return b
 	}
@@ -81,16 +82,16 @@ func observation(name string, out *lambda.GetFunctionOutput, version string) rec
 	if cfg == nil {
 		cfg = &types.FunctionConfiguration{}
 	}
-	props := reconcile.Props{
+	props := spec.Props{
 		"name":          name,
 		"role":          aws.ToString(cfg.Role),
 		"package_type":  string(cfg.PackageType),
 		"architectures": architecturesValue(cfg.Architectures),
 		"memory_size":   int64(aws.ToInt32(cfg.MemorySize)),
 		"timeout":       int64(aws.ToInt32(cfg.Timeout)),
-		"environment":   reconcile.StringMapValue(envVars(cfg.Environment)),
+		"environment":   spec.StringMapValue(envVars(cfg.Environment)),
 		"description":   aws.ToString(cfg.Description),
-		"tags":          reconcile.StringMapValue(out.Tags),
+		"tags":          spec.StringMapValue(out.Tags),
 	}
 	if out.Code != nil && out.Code.ImageUri != nil {
 		props["image_uri"] = *out.Code.ImageUri

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // batchFake holds functions f0..f(n-1) with "$LATEST" and published
@@ -91,7 +92,7 @@ func TestObserveBatch(t *testing.T) {
 			reqs = append(reqs, reconcile.ObserveRequest{Name: n, ID: n})
 		}
 		// A function whose name is not known yet is absent, with no call.
-		return append(reqs, reconcile.ObserveRequest{Name: "later", Desired: reconcile.Props{"name": reconcile.Unknown{Ref: "x.name"}}})
+		return append(reqs, reconcile.ObserveRequest{Name: "later", Desired: spec.Props{"name": spec.Unknown{Ref: "x.name"}}})
 	}
 	cases := map[string]struct {
 		api          *fakeLambda
@@ -173,7 +174,7 @@ func TestObserveBatchMatchesObserve(t *testing.T) {
 	k := NewWithAPI(api)
 	var reqs []reconcile.ObserveRequest
 	for i := range 6 {
-		reqs = append(reqs, reconcile.ObserveRequest{Name: "x", ID: fmt.Sprintf("f%d", i), Desired: reconcile.Props{"publish": i%2 == 0}})
+		reqs = append(reqs, reconcile.ObserveRequest{Name: "x", ID: fmt.Sprintf("f%d", i), Desired: spec.Props{"publish": i%2 == 0}})
 	}
 	batch, err := k.ObserveBatch(context.Background(), reqs)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 func TestObserve(t *testing.T) {
@@ -24,7 +25,7 @@ func TestObserve(t *testing.T) {
 		return pages[aws.ToString(in.Marker)], nil
 	}
 	got, err := NewWithAPI(f).Observe(context.Background(), reconcile.ObserveRequest{
-		Name: "agent", ID: "fn", Desired: reconcile.Props{"publish": false},
+		Name: "agent", ID: "fn", Desired: spec.Props{"publish": false},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +33,7 @@ func TestObserve(t *testing.T) {
 	want := reconcile.Observation{
 		Exists: true,
 		ID:     "fn",
-		Props: reconcile.Props{
+		Props: spec.Props{
 			"name": "fn", "role": "arn:aws:iam::123456789012:role/r", "package_type": "Image",
 			"image_uri": "repo:v1", "architectures": []any{"x86_64"}, "memory_size": int64(128),
 			"timeout": int64(3), "environment": map[string]any{}, "description": "",
@@ -57,7 +58,7 @@ func TestObserveAbsent(t *testing.T) {
 			}},
 		},
 		"name not known yet: no call": {
-			req: reconcile.ObserveRequest{Desired: reconcile.Props{"name": reconcile.Unknown{Ref: "x.name"}}},
+			req: reconcile.ObserveRequest{Desired: spec.Props{"name": spec.Unknown{Ref: "x.name"}}},
 			api: &fakeLambda{},
 		},
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // The retry lives in the SDK's retry middleware, so these tests drive a
@@ -108,7 +109,7 @@ func TestCreateRetriesWhileTheRolePropagates(t *testing.T) {
 		attempts: map[string]int{},
 	}
 	k := NewWithAPI(newTestClient(rt), WithRoleRetry(10*time.Second, 20*time.Millisecond))
-	obs, err := k.Create(context.Background(), reconcile.Props{
+	obs, err := k.Create(context.Background(), spec.Props{
 		"name": "fn", "role": "arn:aws:iam::123456789012:role/r", "image_uri": "repo:v1", "publish": true,
 	})
 	if err != nil {
@@ -130,7 +131,7 @@ func TestUpdateRetriesWhileAnUpdateIsInProgressOrTheRolePropagates(t *testing.T)
 	k := NewWithAPI(newTestClient(rt), WithRoleRetry(10*time.Second, 20*time.Millisecond))
 	_, err := k.Update(context.Background(), reconcile.UpdateRequest{
 		ID:      "fn",
-		Desired: reconcile.Props{"name": "fn", "role": "arn:aws:iam::123456789012:role/r2", "publish": false},
+		Desired: spec.Props{"name": "fn", "role": "arn:aws:iam::123456789012:role/r2", "publish": false},
 		Diff:    reconcile.Diff{{Path: "role"}},
 	})
 	if err != nil {
@@ -148,7 +149,7 @@ func TestRoleRetryGivesUpAfterTheBound(t *testing.T) {
 	}
 	k := NewWithAPI(newTestClient(rt), WithRoleRetry(300*time.Millisecond, 50*time.Millisecond))
 	start := time.Now()
-	_, err := k.Create(context.Background(), reconcile.Props{
+	_, err := k.Create(context.Background(), spec.Props{
 		"name": "fn", "role": "arn:aws:iam::123456789012:role/r", "image_uri": "repo:v1",
 	})
 	elapsed := time.Since(start)
@@ -205,7 +206,7 @@ func TestCreateAdoptsAnExistingFunction(t *testing.T) {
 		attempts: map[string]int{},
 	}
 	k := NewWithAPI(newTestClient(rt), WithRoleRetry(time.Second, 10*time.Millisecond))
-	obs, err := k.Create(context.Background(), reconcile.Props{
+	obs, err := k.Create(context.Background(), spec.Props{
 		"name": "fn", "role": "arn:aws:iam::123456789012:role/r", "memory_size": int64(256), "publish": false,
 	})
 	if err != nil {

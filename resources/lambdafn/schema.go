@@ -4,37 +4,37 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 var namePattern = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)
 
 // Schema implements reconcile.Kind.
-func (k *Kind) Schema() reconcile.Schema {
-	return reconcile.Schema{
-		"name": {Type: reconcile.String, Required: true, ForceNew: true, Check: checkName,
+func (k *Kind) Schema() spec.Schema {
+	return spec.Schema{
+		"name": {Type: spec.String, Required: true, ForceNew: true, Check: checkName,
 			Doc: "function name: 1 to 64 letters, digits, hyphens or underscores"},
-		"role": {Type: reconcile.String, Required: true,
+		"role": {Type: spec.String, Required: true,
 			Doc: "ARN of the execution role"},
 		// Only container images: the kind has no handler, runtime or code
 		// location fields a zip package would need.
-		"package_type": {Type: reconcile.String, Default: "Image", ForceNew: true, Enum: []string{"Image"},
+		"package_type": {Type: spec.String, Default: "Image", ForceNew: true, Enum: []string{"Image"},
 			Doc: "deployment package type (container images only)"},
-		"image_uri": {Type: reconcile.String, CreateOnly: true,
+		"image_uri": {Type: spec.String, CreateOnly: true,
 			Doc: "container image the function starts with; CD owns it afterwards unless listed in manage"},
-		"architectures": {Type: reconcile.StringList, Default: []any{"x86_64"}, ForceNew: true, Check: checkArchitectures,
+		"architectures": {Type: spec.StringList, Default: []any{"x86_64"}, ForceNew: true, Check: checkArchitectures,
 			Doc: "instruction set: [x86_64] or [arm64]"},
-		"memory_size": {Type: reconcile.Int, Default: int64(128), Check: intRange(128, 10240),
+		"memory_size": {Type: spec.Int, Default: int64(128), Check: intRange(128, 10240),
 			Doc: "memory in MB, 128 to 10240"},
-		"timeout": {Type: reconcile.Int, Default: int64(3), Check: intRange(1, 900),
+		"timeout": {Type: spec.Int, Default: int64(3), Check: intRange(1, 900),
 			Doc: "timeout in seconds, 1 to 900"},
-		"environment": {Type: reconcile.StringMap,
+		"environment": {Type: spec.StringMap,
 			Doc: "environment variables"},
-		"description": {Type: reconcile.String,
+		"description": {Type: spec.String,
 			Doc: "description"},
-		"publish": {Type: reconcile.Bool, Default: true,
+		"publish": {Type: spec.Bool, Default: true,
 			Doc: "publish a new version after creation and after each change of configuration or code"},
-		"tags": {Type: reconcile.StringMap,
+		"tags": {Type: spec.StringMap,
 			Doc: "tags"},
 	}
 }
@@ -48,7 +48,7 @@ func checkName(v any) error {
 }
 
 func checkArchitectures(v any) error {
-	l := reconcile.ToStringList(v)
+	l := spec.ToStringList(v)
 	if len(l) != 1 || (l[0] != "x86_64" && l[0] != "arm64") {
 		return fmt.Errorf("expected [x86_64] or [arm64], got %v", l)
 	}
@@ -57,7 +57,7 @@ func checkArchitectures(v any) error {
 
 func intRange(lo, hi int64) func(any) error {
 	return func(v any) error {
-		n := reconcile.Props{"v": v}.Int("v")
+		n := spec.Props{"v": v}.Int("v")
 		if n < lo || n > hi {
 			return fmt.Errorf("expected an integer between %d and %d, got %v", lo, hi, v)
 		}

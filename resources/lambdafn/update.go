@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Update implements reconcile.Kind. It follows the order Lambda needs,
@@ -21,7 +22,7 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 	if name == "" {
 		name = req.Desired.String("name")
 	}
-	desired := reconcile.WithDefaults(k.Schema(), req.Desired)
+	desired := spec.WithDefaults(k.Schema(), req.Desired)
 	changed := false
 
 	if in := configUpdate(name, desired, req.Diff); in != nil {
@@ -82,7 +83,7 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 
 // configUpdate returns the UpdateFunctionConfiguration call for the
 // configuration fields in diff, nil when there are none.
-func configUpdate(name string, desired reconcile.Props, diff reconcile.Diff) *lambda.UpdateFunctionConfigurationInput {
+func configUpdate(name string, desired spec.Props, diff reconcile.Diff) *lambda.UpdateFunctionConfigurationInput {
 	in := &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String(name)}
 	some := false
 	if diff.Has("role") {

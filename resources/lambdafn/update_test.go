@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 const testARN = "arn:aws:lambda:us-east-2:123456789012:function:fn"
@@ -127,7 +128,7 @@ func TestUpdateCallsOnlyWhatTheDiffNeedsInOrder(t *testing.T) {
 			f.calls.Reset()
 			obs, err := k.Update(context.Background(), reconcile.UpdateRequest{
 				ID: "fn",
-				Desired: reconcile.Props{
+				Desired: spec.Props{
 					"name": "fn", "memory_size": int64(512), "timeout": int64(30),
 					"environment": map[string]any{"A": "1"}, "image_uri": "repo:v2",
 					"publish": tc.publish, "tags": map[string]any{"keep": "k", "new": "n"},
@@ -173,7 +174,7 @@ func TestUpdateTagsSetsAndRemoves(t *testing.T) {
 	}
 	_, err = k.Update(context.Background(), reconcile.UpdateRequest{
 		ID:      "fn",
-		Desired: reconcile.Props{"name": "fn", "tags": map[string]any{"keep": "k", "new": "n"}},
+		Desired: spec.Props{"name": "fn", "tags": map[string]any{"keep": "k", "new": "n"}},
 		Live:    live,
 		Diff:    reconcile.Diff{{Path: "tags"}},
 	})
@@ -198,8 +199,8 @@ func TestUpdateSendsTheDefaultOfAnUnsetField(t *testing.T) {
 		return &lambda.UpdateFunctionConfigurationOutput{}, nil
 	}
 	k := NewWithAPI(f)
-	desired := reconcile.Props{"name": "fn", "role": "arn:aws:iam::123456789012:role/r"}
-	live := reconcile.Props{
+	desired := spec.Props{"name": "fn", "role": "arn:aws:iam::123456789012:role/r"}
+	live := spec.Props{
 		"name": "fn", "role": "arn:aws:iam::123456789012:role/r", "package_type": "Image",
 		"architectures": []any{"x86_64"}, "memory_size": int64(512), "timeout": int64(3), "publish": true,
 	}

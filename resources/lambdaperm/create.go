@@ -10,11 +10,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Create implements reconcile.Kind. A statement already there under the
 // same id is adopted when it grants the same thing, and replaced when not.
-func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
+func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observation, error) {
 	key := keyOf(desired)
 	defer k.lockFunction(key.function)()
 
@@ -38,7 +39,7 @@ func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.O
 
 // add calls AddPermission and reads the statement it returns. A conflict
 // is returned as is, for Create to handle.
-func (k *Kind) add(ctx context.Context, key key, desired reconcile.Props) (reconcile.Observation, error) {
+func (k *Kind) add(ctx context.Context, key key, desired spec.Props) (reconcile.Observation, error) {
 	action := desired.String("action")
 	if action == "" {
 		action = "lambda:InvokeFunction"
@@ -69,7 +70,7 @@ func (k *Kind) add(ctx context.Context, key key, desired reconcile.Props) (recon
 }
 
 // same reports whether a live statement grants what desired asks.
-func same(desired, live reconcile.Props) bool {
+func same(desired, live spec.Props) bool {
 	action := desired.String("action")
 	if action == "" {
 		action = "lambda:InvokeFunction"

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Kind reconciles lambda.permission resources.
@@ -73,7 +74,7 @@ func parseID(s string) (key, error) {
 	return key{parts[0], parts[1], parts[2]}, nil
 }
 
-func keyOf(p reconcile.Props) key {
+func keyOf(p spec.Props) key {
 	return key{p.String("function_name"), p.String("qualifier"), p.String("statement_id")}
 }
 

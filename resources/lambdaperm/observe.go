@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Observe implements reconcile.Kind: it reads the policy of the function
@@ -84,7 +85,7 @@ func (st statement) observation(key key, desiredPrincipal string) reconcile.Obse
 	return reconcile.Observation{
 		Exists: true,
 		ID:     key.id(),
-		Props: reconcile.Props{
+		Props: spec.Props{
 			"function_name": key.function,
 			"qualifier":     key.qualifier,
 			"statement_id":  st.Sid,

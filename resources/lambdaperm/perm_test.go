@@ -14,6 +14,7 @@ import (
 
 	"github.com/trip-assistant/stack/internal/fakeapi"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 type fakeLambda struct {
@@ -57,7 +58,7 @@ func policy(statements ...string) *lambda.GetPolicyOutput {
 	return &lambda.GetPolicyOutput{Policy: aws.String(doc + "]}")}
 }
 
-var desired = reconcile.Props{
+var desired = spec.Props{
 	"function_name": "fn", "qualifier": "live", "statement_id": "apigw",
 	"action": "lambda:InvokeFunction", "principal": "apigateway.amazonaws.com", "source_arn": sourceARN,
 }
@@ -83,7 +84,7 @@ func TestObserve(t *testing.T) {
 		"no such sid":        {req: reconcile.ObserveRequest{ID: "fn:live:apigw"}, policy: policy(otherStatement), wantCalls: 1},
 		"no policy":          {req: reconcile.ObserveRequest{ID: "fn:live:apigw"}, err: notFound, wantCalls: 1},
 		"function not made yet": {
-			req: reconcile.ObserveRequest{Desired: reconcile.Props{"function_name": reconcile.Unknown{Ref: "agent.name"}, "statement_id": "apigw"}},
+			req: reconcile.ObserveRequest{Desired: spec.Props{"function_name": spec.Unknown{Ref: "agent.name"}, "statement_id": "apigw"}},
 		},
 	}
 	for name, tc := range cases {
@@ -253,7 +254,7 @@ func TestChangesAreSerialisedPerFunction(t *testing.T) {
 			wg.Add(2)
 			go func() {
 				defer wg.Done()
-				if _, err := k.Create(context.Background(), reconcile.Props{
+				if _, err := k.Create(context.Background(), spec.Props{
 					"function_name": fn, "statement_id": fmt.Sprint("s", i), "principal": "apigateway.amazonaws.com",
 				}); err != nil {
 					t.Error(err)

@@ -4,26 +4,26 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 var statementIDPattern = regexp.MustCompile(`^[a-zA-Z0-9._-]{1,100}$`)
 
 // Schema implements reconcile.Kind. Every field is ForceNew: Lambda has no
 // call that changes a statement.
-func (k *Kind) Schema() reconcile.Schema {
-	return reconcile.Schema{
-		"function_name": {Type: reconcile.String, Required: true, ForceNew: true,
+func (k *Kind) Schema() spec.Schema {
+	return spec.Schema{
+		"function_name": {Type: spec.String, Required: true, ForceNew: true,
 			Doc: "name of the function"},
-		"qualifier": {Type: reconcile.String, ForceNew: true,
+		"qualifier": {Type: spec.String, ForceNew: true,
 			Doc: "alias (or version) the permission covers; unset covers the unqualified function"},
-		"statement_id": {Type: reconcile.String, Required: true, ForceNew: true, Check: checkStatementID,
+		"statement_id": {Type: spec.String, Required: true, ForceNew: true, Check: checkStatementID,
 			Doc: "statement id, unique in the policy: 1 to 100 letters, digits, dots, hyphens or underscores"},
-		"action": {Type: reconcile.String, Default: "lambda:InvokeFunction", ForceNew: true,
+		"action": {Type: spec.String, Default: "lambda:InvokeFunction", ForceNew: true,
 			Doc: "action allowed"},
-		"principal": {Type: reconcile.String, Required: true, ForceNew: true,
+		"principal": {Type: spec.String, Required: true, ForceNew: true,
 			Doc: "service (apigateway.amazonaws.com) or account allowed"},
-		"source_arn": {Type: reconcile.String, ForceNew: true,
+		"source_arn": {Type: spec.String, ForceNew: true,
 			Doc: "ARN the call must come from (an API's execute-api ARN)"},
 	}
 }

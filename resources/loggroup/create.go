@@ -10,13 +10,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Create makes the log group with its key and tags, then sets its
 // retention, which CreateLogGroup does not take. A group that already
 // exists (Lambda made it on a first invocation, or a killed run did) is
 // adopted and brought to the desired retention, key and tags.
-func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
+func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observation, error) {
 	name := desired.String("name")
 	in := &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(name)}
 	if key := desired.String("kms_key_id"); key != "" {
@@ -49,7 +50,7 @@ func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.O
 }
 
 // differs reports, for an adopted group, which fields differ from desired.
-func differs(desired, live reconcile.Props) func(string) bool {
+func differs(desired, live spec.Props) func(string) bool {
 	return func(field string) bool {
 		switch field {
 		case "retention_days":

@@ -16,6 +16,7 @@ import (
 	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/kindtest"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 var emu emutest.Package
@@ -34,7 +35,7 @@ func TestIntegrationLifecycle(t *testing.T) {
 	ctx := context.Background()
 	k, raw := setup(t)
 	name := "/aws/lambda/trip-api-dev"
-	desired := reconcile.Props{"name": name, "retention_days": int64(14), "tags": map[string]any{reconcile.TagStack: "trip/dev"}}
+	desired := spec.Props{"name": name, "retention_days": int64(14), "tags": map[string]any{reconcile.TagStack: "trip/dev"}}
 	created, err := k.Create(ctx, desired)
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +92,7 @@ func TestIntegrationCreateAdopts(t *testing.T) {
 	if _, err := raw.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(name), Tags: map[string]string{"stray": "x"}}); err != nil {
 		t.Fatal(err)
 	}
-	desired := reconcile.Props{"name": name, "retention_days": int64(7), "tags": map[string]any{reconcile.TagStack: "trip/dev"}}
+	desired := spec.Props{"name": name, "retention_days": int64(7), "tags": map[string]any{reconcile.TagStack: "trip/dev"}}
 	obs, err := k.Create(ctx, desired)
 	if err != nil {
 		t.Fatal(err)

@@ -12,12 +12,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 const groupName = "/aws/lambda/trip-api-dev"
 
-func desiredGroup() reconcile.Props {
-	return reconcile.Props{
+func desiredGroup() spec.Props {
+	return spec.Props{
 		"name":           groupName,
 		"retention_days": int64(14),
 		"tags":           map[string]any{reconcile.TagStack: "trip/dev", "team": "core"},
@@ -58,23 +59,23 @@ func TestCreateAdoptsExisting(t *testing.T) {
 
 func TestUpdateCallsOnlyWhatChanged(t *testing.T) {
 	cases := map[string]struct {
-		change    func(reconcile.Props)
+		change    func(spec.Props)
 		wantCalls []string
 	}{
 		"retention changed": {
-			change:    func(p reconcile.Props) { p["retention_days"] = int64(30) },
+			change:    func(p spec.Props) { p["retention_days"] = int64(30) },
 			wantCalls: []string{"PutRetentionPolicy"},
 		},
 		"retention dropped from the spec": {
-			change:    func(p reconcile.Props) { delete(p, "retention_days") },
+			change:    func(p spec.Props) { delete(p, "retention_days") },
 			wantCalls: []string{"DeleteRetentionPolicy"},
 		},
 		"key added": {
-			change:    func(p reconcile.Props) { p["kms_key_id"] = "arn:aws:kms:us-east-2:123456789012:key/k" },
+			change:    func(p spec.Props) { p["kms_key_id"] = "arn:aws:kms:us-east-2:123456789012:key/k" },
 			wantCalls: []string{"AssociateKmsKey"},
 		},
 		"tags": {
-			change:    func(p reconcile.Props) { p["tags"] = map[string]any{reconcile.TagStack: "trip/dev", "owner": "me"} },
+			change:    func(p spec.Props) { p["tags"] = map[string]any{reconcile.TagStack: "trip/dev", "owner": "me"} },
 			wantCalls: []string{"TagResource", "UntagResource"},
 		},
 	}
@@ -107,12 +108,12 @@ func TestUpdateCallsOnlyWhatChanged(t *testing.T) {
 
 func TestRetentionSetInSpecButNotLiveIsADiff(t *testing.T) {
 	k := NewWithAPI(nil)
-	live := reconcile.Props{"name": groupName, "retention_days": int64(0), "tags": map[string]any{}}
-	d := reconcile.ComputeDiff(k.Schema(), reconcile.Props{"name": groupName, "retention_days": int64(7)}, live, nil)
+	live := spec.Props{"name": groupName, "retention_days": int64(0), "tags": map[string]any{}}
+	d := reconcile.ComputeDiff(k.Schema(), spec.Props{"name": groupName, "retention_days": int64(7)}, live, nil)
 	if !d.Has("retention_days") {
 		t.Errorf("want a retention diff, got %v", d.Paths())
 	}
-	if d := reconcile.ComputeDiff(k.Schema(), reconcile.Props{"name": groupName}, live, nil); d.Has("retention_days") {
+	if d := reconcile.ComputeDiff(k.Schema(), spec.Props{"name": groupName}, live, nil); d.Has("retention_days") {
 		t.Errorf("unset on both sides must not differ")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/internal/batch"
 	"github.com/trip-assistant/stack/resources/internal/fanout"
 )
@@ -109,9 +110,9 @@ func nameOf(r reconcile.ObserveRequest) string {
 
 func observation(g types.LogGroup, tags map[string]string) reconcile.Observation {
 	name := aws.ToString(g.LogGroupName)
-	props := reconcile.Props{
+	props := spec.Props{
 		"name":           name,
-		"tags":           reconcile.StringMapValue(tags),
+		"tags":           spec.StringMapValue(tags),
 		"retention_days": int64(0), // no retention policy: never expire
 	}
 	if g.RetentionInDays != nil {
@@ -141,7 +142,7 @@ func arnOf(g types.LogGroup) string {
 
 // indexedTags returns the group's tags when the tag index confirms they
 // are the desired ones; false means they must be read.
-func (k *Kind) indexedTags(ctx context.Context, arn string, desired []reconcile.Props) (map[string]string, bool) {
+func (k *Kind) indexedTags(ctx context.Context, arn string, desired []spec.Props) (map[string]string, bool) {
 	if k.tagIndex == nil {
 		return nil, false
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/trip-assistant/stack/internal/tagindex"
 	"github.com/trip-assistant/stack/internal/tagindex/tagindextest"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // The tag index may only confirm the desired tags (see ConfirmContract);
@@ -14,7 +15,7 @@ import (
 func TestObserveTrustsTheTagIndexOnlyWhenItEqualsTheSpec(t *testing.T) {
 	const arn = testARNPrefix + groupName
 	desired := desiredGroup()
-	spec := reconcile.ToStringMap(desired["tags"])
+	sp := spec.ToStringMap(desired["tags"])
 	tagindextest.ConfirmContract(t, arn, desired, func(t *testing.T, index tagindextest.Fake, live map[string]string) (reconcile.Kind, reconcile.ObserveRequest, func() int) {
 		groups := map[string]*memGroup{}
 		fake := newMemLogs(groups)
@@ -28,7 +29,7 @@ func TestObserveTrustsTheTagIndexOnlyWhenItEqualsTheSpec(t *testing.T) {
 			func() int { return tagindextest.Count(fake.calls, "ListTagsForResource") }
 	}, tagindextest.ConfirmCase{
 		Name:  "index lists the legacy arn with :*",
-		Index: tagindextest.Fake{Listed: map[string]map[string]string{arn + ":*": spec}},
-		Live:  spec,
+		Index: tagindextest.Fake{Listed: map[string]map[string]string{arn + ":*": sp}},
+		Live:  sp,
 	})
 }

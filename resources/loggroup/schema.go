@@ -6,25 +6,25 @@ import (
 	"regexp"
 	"slices"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Type is the spec's name for this kind.
 func (k *Kind) Type() string { return "logs.log_group" }
 
 // Schema describes the fields of a logs.log_group.
-func (k *Kind) Schema() reconcile.Schema {
-	return reconcile.Schema{
-		"name": {Type: reconcile.String, Required: true, ForceNew: true, Check: CheckName,
+func (k *Kind) Schema() spec.Schema {
+	return spec.Schema{
+		"name": {Type: spec.String, Required: true, ForceNew: true, Check: CheckName,
 			Doc: "Log group name (/aws/lambda/<function> for a function's logs)."},
 		// 0 stands for "never expire" on both sides (Observe reports 0 when
 		// the group has no retention policy), so that dropping the field
 		// from the spec is a diff: the engine leaves unset fields without a
 		// Default alone.
-		"retention_days": {Type: reconcile.Int, Default: int64(0), Check: CheckRetention,
+		"retention_days": {Type: spec.Int, Default: int64(0), Check: CheckRetention,
 			Doc: "Days to keep events (1, 3, 5, 7, 14, 30, ...); unset or 0 keeps them forever."},
-		"kms_key_id": {Type: reconcile.String, Default: "", Doc: "ARN of the KMS key encrypting the log data."},
-		"tags":       {Type: reconcile.StringMap, Doc: "Tags on the log group."},
+		"kms_key_id": {Type: spec.String, Default: "", Doc: "ARN of the KMS key encrypting the log data."},
+		"tags":       {Type: spec.StringMap, Doc: "Tags on the log group."},
 	}
 }
 

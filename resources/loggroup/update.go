@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Update changes only the fields in the diff.
@@ -31,7 +32,7 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 }
 
 // converge calls the API of each changed field to make live match desired.
-func (k *Kind) converge(ctx context.Context, desired reconcile.Props, live reconcile.Observation, changed func(string) bool) error {
+func (k *Kind) converge(ctx context.Context, desired spec.Props, live reconcile.Observation, changed func(string) bool) error {
 	name := live.ID
 	if changed("retention_days") {
 		if desired.Int("retention_days") > 0 {

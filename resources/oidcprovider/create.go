@@ -10,11 +10,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Create implements reconcile.Kind. IAM allows one provider per URL in an
 // account; when it exists already, it is adopted and updated.
-func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
+func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observation, error) {
 	url := desired.String("url")
 	in := &iam.CreateOpenIDConnectProviderInput{
 		Url:          aws.String(url),
@@ -33,7 +34,7 @@ func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.O
 		return reconcile.Observation{}, fmt.Errorf("cannot create OIDC provider %q: %w", url, err)
 	}
 	arn := aws.ToString(out.OpenIDConnectProviderArn)
-	props := reconcile.Props{}
+	props := spec.Props{}
 	for k, v := range desired {
 		props[k] = v
 	}
@@ -45,7 +46,7 @@ func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.O
 	}, nil
 }
 
-func (k *Kind) adopt(ctx context.Context, url string, desired reconcile.Props) (reconcile.Observation, error) {
+func (k *Kind) adopt(ctx context.Context, url string, desired spec.Props) (reconcile.Observation, error) {
 	live, err := k.Observe(ctx, reconcile.ObserveRequest{Desired: desired})
 	if err != nil {
 		return reconcile.Observation{}, fmt.Errorf("cannot adopt OIDC provider %q: %w", url, err)

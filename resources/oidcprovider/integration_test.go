@@ -12,6 +12,7 @@ import (
 
 	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/oidcprovider"
 )
 
@@ -32,7 +33,7 @@ func TestProviderLifecycle(t *testing.T) {
 	ctx, cfg := setup(t)
 	client := iam.NewFromConfig(cfg)
 	k := oidcprovider.New(cfg)
-	observe := func(id string, desired reconcile.Props) reconcile.Observation {
+	observe := func(id string, desired spec.Props) reconcile.Observation {
 		t.Helper()
 		obs, err := k.Observe(ctx, reconcile.ObserveRequest{Name: "github", ID: id, Desired: desired})
 		if err != nil {
@@ -40,7 +41,7 @@ func TestProviderLifecycle(t *testing.T) {
 		}
 		return obs
 	}
-	diff := func(desired reconcile.Props, live reconcile.Observation) reconcile.Diff {
+	diff := func(desired spec.Props, live reconcile.Observation) reconcile.Diff {
 		t.Helper()
 		if !live.Exists {
 			t.Fatal("provider observed absent")
@@ -48,7 +49,7 @@ func TestProviderLifecycle(t *testing.T) {
 		return reconcile.ComputeDiff(k.Schema(), desired, live.Props, nil)
 	}
 
-	desired := reconcile.Props{
+	desired := spec.Props{
 		"url":         githubURL,
 		"client_ids":  []any{"sts.amazonaws.com"},
 		"thumbprints": []any{thumbprint1},
@@ -129,7 +130,7 @@ func TestProviderLifecycle(t *testing.T) {
 		if err != nil {
 			t.Skipf("emulator gap: AddClientIDToOpenIDConnectProvider: %v", err)
 		}
-		want := reconcile.Props{}
+		want := spec.Props{}
 		for k, v := range desired {
 			want[k] = v
 		}

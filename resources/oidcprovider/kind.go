@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Kind reconciles IAM OIDC providers.
@@ -53,7 +54,7 @@ func notFound(err error) bool {
 func sorted(l []string) []any {
 	c := append([]string(nil), l...)
 	sort.Strings(c)
-	return reconcile.StringListValue(c)
+	return spec.StringListValue(c)
 }
 
 func tagMap(tags []types.Tag) map[string]string {

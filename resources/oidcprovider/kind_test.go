@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 const githubARN = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
@@ -92,11 +93,11 @@ func github() *iam.GetOpenIDConnectProviderOutput {
 }
 
 func TestObserve(t *testing.T) {
-	spec := reconcile.Props{"url": "https://token.actions.githubusercontent.com"}
+	sp := spec.Props{"url": "https://token.actions.githubusercontent.com"}
 	want := reconcile.Observation{
 		Exists: true,
 		ID:     githubARN,
-		Props: reconcile.Props{
+		Props: spec.Props{
 			"url":         "https://token.actions.githubusercontent.com",
 			"client_ids":  []any{"sts.amazonaws.com"},
 			"thumbprints": []any{"6938fd4d98bab03faadb97b34396831e3780aea1"},
@@ -111,11 +112,11 @@ func TestObserve(t *testing.T) {
 		calls    []string
 	}{
 		"by arn":              {github(), reconcile.ObserveRequest{ID: githubARN}, want, []string{"Get"}},
-		"by url":              {github(), reconcile.ObserveRequest{Desired: spec}, want, []string{"List", "Get"}},
-		"by url, none":        {nil, reconcile.ObserveRequest{Desired: spec}, reconcile.Observation{}, []string{"List"}},
+		"by url":              {github(), reconcile.ObserveRequest{Desired: sp}, want, []string{"List", "Get"}},
+		"by url, none":        {nil, reconcile.ObserveRequest{Desired: sp}, reconcile.Observation{}, []string{"List"}},
 		"by arn, gone":        {nil, reconcile.ObserveRequest{ID: githubARN}, reconcile.Observation{}, []string{"Get"}},
-		"url not known yet":   {github(), reconcile.ObserveRequest{Desired: reconcile.Props{"url": reconcile.Unknown{Ref: "x.url"}}}, reconcile.Observation{}, nil},
-		"url, trailing slash": {github(), reconcile.ObserveRequest{Desired: reconcile.Props{"url": "https://token.actions.githubusercontent.com/"}}, want, []string{"List", "Get"}},
+		"url not known yet":   {github(), reconcile.ObserveRequest{Desired: spec.Props{"url": spec.Unknown{Ref: "x.url"}}}, reconcile.Observation{}, nil},
+		"url, trailing slash": {github(), reconcile.ObserveRequest{Desired: spec.Props{"url": "https://token.actions.githubusercontent.com/"}}, want, []string{"List", "Get"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -135,10 +136,10 @@ func TestObserve(t *testing.T) {
 }
 
 func TestUpdateCallsOnlyWhatChanged(t *testing.T) {
-	live := reconcile.Observation{Exists: true, ID: githubARN, Props: reconcile.Props{
+	live := reconcile.Observation{Exists: true, ID: githubARN, Props: spec.Props{
 		"client_ids": []any{"sts.amazonaws.com", "old"}, "tags": map[string]any{"team": "a"},
 	}}
-	desired := reconcile.Props{
+	desired := spec.Props{
 		"url": "https://token.actions.githubusercontent.com", "client_ids": []any{"sts.amazonaws.com", "new"},
 		"thumbprints": []any{"1111111111111111111111111111111111111111"}, "tags": map[string]any{"team": "b"},
 	}
@@ -169,7 +170,7 @@ func TestUpdateCallsOnlyWhatChanged(t *testing.T) {
 }
 
 func TestCreate(t *testing.T) {
-	desired := reconcile.Props{
+	desired := spec.Props{
 		"url": "https://token.actions.githubusercontent.com", "client_ids": []any{"sts.amazonaws.com"},
 		"thumbprints": []any{"6938fd4d98bab03faadb97b34396831e3780aea1"},
 		"tags":        map[string]any{"team": "a", reconcile.TagStack: "trip/dev"},

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Observe implements reconcile.Kind. Without an ID the provider is found by
@@ -36,11 +37,11 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 	return reconcile.Observation{
 		Exists: true,
 		ID:     arn,
-		Props: reconcile.Props{
+		Props: spec.Props{
 			"url":         url,
 			"client_ids":  sorted(out.ClientIDList),
 			"thumbprints": sorted(out.ThumbprintList),
-			"tags":        reconcile.StringMapValue(tagMap(out.Tags)),
+			"tags":        spec.StringMapValue(tagMap(out.Tags)),
 		},
 		Attrs: map[string]string{"arn": arn, "url": url},
 	}, nil

@@ -5,28 +5,28 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 var thumbprintPattern = regexp.MustCompile(`^[0-9A-Fa-f]{40}$`)
 
 // Schema implements reconcile.Kind.
-func (k *Kind) Schema() reconcile.Schema {
-	return reconcile.Schema{
+func (k *Kind) Schema() spec.Schema {
+	return spec.Schema{
 		"url": {
-			Type: reconcile.String, Required: true, ForceNew: true, Check: checkURL, Equal: urlEqual,
+			Type: spec.String, Required: true, ForceNew: true, Check: checkURL, Equal: urlEqual,
 			Doc: "Issuer URL, https://token.actions.githubusercontent.com for GitHub Actions.",
 		},
 		"client_ids": {
-			Type: reconcile.StringList, Required: true, Unordered: true, Check: checkClientIDs,
+			Type: spec.StringList, Required: true, Unordered: true, Check: checkClientIDs,
 			Doc: "Audiences allowed to get tokens, sts.amazonaws.com for GitHub Actions.",
 		},
 		"thumbprints": {
-			Type: reconcile.StringList, Unordered: true, SpecOnly: true, Check: checkThumbprints,
+			Type: spec.StringList, Unordered: true, SpecOnly: true, Check: checkThumbprints,
 			Doc: "Server certificate thumbprints; AWS ignores them for GitHub, so they are never reported as drift.",
 		},
 		"tags": {
-			Type: reconcile.StringMap,
+			Type: spec.StringMap,
 			Doc:  "Tags on the provider.",
 		},
 	}
@@ -41,7 +41,7 @@ func checkURL(v any) error {
 }
 
 func checkClientIDs(v any) error {
-	ids := reconcile.ToStringList(v)
+	ids := spec.ToStringList(v)
 	if len(ids) == 0 {
 		return fmt.Errorf("expected at least one client id (sts.amazonaws.com for GitHub Actions)")
 	}
@@ -54,7 +54,7 @@ func checkClientIDs(v any) error {
 }
 
 func checkThumbprints(v any) error {
-	tps := reconcile.ToStringList(v)
+	tps := spec.ToStringList(v)
 	if len(tps) > 5 {
 		return fmt.Errorf("expected at most 5 thumbprints, got %d", len(tps))
 	}

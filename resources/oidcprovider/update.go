@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Update implements reconcile.Kind, calling only the APIs of the fields in
@@ -20,7 +21,7 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 	return merged(req.Live, req.Desired, req.Diff.Has), nil
 }
 
-func (k *Kind) apply(ctx context.Context, arn string, desired, live reconcile.Props, changed func(string) bool) error {
+func (k *Kind) apply(ctx context.Context, arn string, desired, live spec.Props, changed func(string) bool) error {
 	if changed("client_ids") {
 		want, got := desired.StringList("client_ids"), live.StringList("client_ids")
 		// Add first: a provider must keep at least one client id.
@@ -70,8 +71,8 @@ func (k *Kind) apply(ctx context.Context, arn string, desired, live reconcile.Pr
 
 // merged is the observation after an update: the live one with the changed
 // fields set to their desired values.
-func merged(live reconcile.Observation, desired reconcile.Props, changed func(string) bool) reconcile.Observation {
-	props := reconcile.Props{}
+func merged(live reconcile.Observation, desired spec.Props, changed func(string) bool) reconcile.Observation {
+	props := spec.Props{}
 	for k, v := range live.Props {
 		props[k] = v
 	}

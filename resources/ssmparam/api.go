@@ -4,8 +4,7 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
-
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // API is the part of the SSM client this kind calls.
@@ -25,7 +24,7 @@ var _ API = (*ssm.Client)(nil)
 // (internal/tagindex): it returns arn's listed tags only when they equal
 // the tags of every desired props given, and false otherwise.
 type TagIndex interface {
-	Confirm(ctx context.Context, arn string, desired ...reconcile.Props) (map[string]string, bool)
+	Confirm(ctx context.Context, arn string, desired ...spec.Props) (map[string]string, bool)
 	// Reset drops the index's listings; BeginPlan calls it.
 	Reset()
 }

@@ -10,13 +10,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Create puts a new parameter with Overwrite=false, which fails with
 // ParameterAlreadyExists when the name is taken. Then it adopts the
 // parameter: overwrites it (without Tags, which AWS rejects together with
 // Overwrite) and brings its tags to the desired ones.
-func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
+func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observation, error) {
 	name := desired.String("name")
 	in := putInput(desired, false)
 	in.Tags = tagList(desired.StringMap("tags"))
@@ -43,7 +44,7 @@ func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.O
 // putInput is the PutParameter call that makes the parameter match
 // desired. Description is always sent so that removing it from the spec
 // clears it; KeyId only when named, else SecureString uses alias/aws/ssm.
-func putInput(desired reconcile.Props, overwrite bool) *ssm.PutParameterInput {
+func putInput(desired spec.Props, overwrite bool) *ssm.PutParameterInput {
 	in := &ssm.PutParameterInput{
 		Name:        aws.String(desired.String("name")),
 		Value:       aws.String(desired.String("value")),
@@ -59,7 +60,7 @@ func putInput(desired reconcile.Props, overwrite bool) *ssm.PutParameterInput {
 }
 
 // put overwrites the parameter's value and settings.
-func (k *Kind) put(ctx context.Context, desired reconcile.Props) error {
+func (k *Kind) put(ctx context.Context, desired spec.Props) error {
 	if _, err := k.api.PutParameter(ctx, putInput(desired, true)); err != nil {
 		return fmt.Errorf("cannot update ssm parameter %q: %w", desired.String("name"), redact(err, desired.String("value")))
 	}
@@ -68,7 +69,7 @@ func (k *Kind) put(ctx context.Context, desired reconcile.Props) error {
 
 // observeAfterWrite reads the parameter just written; absent means it was
 // deleted meanwhile, which the caller must hear about.
-func (k *Kind) observeAfterWrite(ctx context.Context, name string, desired reconcile.Props) (reconcile.Observation, error) {
+func (k *Kind) observeAfterWrite(ctx context.Context, name string, desired spec.Props) (reconcile.Observation, error) {
 	obs, err := k.Observe(ctx, reconcile.ObserveRequest{ID: name, Desired: desired})
 	if err != nil {
 		return reconcile.Observation{}, err
@@ -79,7 +80,7 @@ func (k *Kind) observeAfterWrite(ctx context.Context, name string, desired recon
 	return obs, nil
 }
 
-func stringOr(p reconcile.Props, key, def string) string {
+func stringOr(p spec.Props, key, def string) string {
 	if s := p.String(key); s != "" {
 		return s
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/kindtest"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 var emu emutest.Package
@@ -34,7 +35,7 @@ func setup(t *testing.T) (*Kind, *ssm.Client) {
 func TestIntegrationLifecycle(t *testing.T) {
 	ctx := context.Background()
 	k, raw := setup(t)
-	desired := reconcile.Props{
+	desired := spec.Props{
 		"name":        "/trip/dev/openai-key",
 		"type":        "SecureString",
 		"value":       "sk-first",
@@ -58,7 +59,7 @@ func TestIntegrationLifecycle(t *testing.T) {
 	kindtest.AssertNoDiff(t, k, desired, live)
 
 	// A new secret value, a new tag, a removed description.
-	next := reconcile.Props{
+	next := spec.Props{
 		"name":  "/trip/dev/openai-key",
 		"type":  "SecureString",
 		"value": "sk-second",
@@ -119,13 +120,13 @@ func TestIntegrationLifecycle(t *testing.T) {
 func TestIntegrationTierAndType(t *testing.T) {
 	ctx := context.Background()
 	k, _ := setup(t)
-	desired := reconcile.Props{"name": "plain-name", "value": "a,b", "type": "StringList", "tags": map[string]any{}}
+	desired := spec.Props{"name": "plain-name", "value": "a,b", "type": "StringList", "tags": map[string]any{}}
 	live, err := k.Create(ctx, desired)
 	if err != nil {
 		t.Fatal(err)
 	}
 	kindtest.AssertNoDiff(t, k, desired, live)
-	next := reconcile.Props{"name": "plain-name", "value": "a,b", "type": "String", "tier": "Advanced", "description": "x"}
+	next := spec.Props{"name": "plain-name", "value": "a,b", "type": "String", "tier": "Advanced", "description": "x"}
 	diff := reconcile.ComputeDiff(k.Schema(), next, live.Props, nil)
 	obs, err := k.Update(ctx, reconcile.UpdateRequest{ID: live.ID, Desired: next, Live: live, Diff: diff})
 	if err != nil {
@@ -142,7 +143,7 @@ func TestIntegrationCreateAdopts(t *testing.T) {
 		Tags: []types.Tag{{Key: aws.String("stray"), Value: aws.String("x")}}}); err != nil {
 		t.Fatal(err)
 	}
-	desired := reconcile.Props{"name": "/trip/dev/lock", "value": "new", "tags": map[string]any{reconcile.TagStack: "trip/dev"}}
+	desired := spec.Props{"name": "/trip/dev/lock", "value": "new", "tags": map[string]any{reconcile.TagStack: "trip/dev"}}
 	obs, err := k.Create(ctx, desired)
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +157,7 @@ func TestIntegrationObserveBatch(t *testing.T) {
 	var reqs []reconcile.ObserveRequest
 	for i := range 23 {
 		name := fmt.Sprintf("/trip/dev/p%02d", i)
-		desired := reconcile.Props{"name": name, "value": "v" + name, "type": "SecureString", "tags": map[string]any{"i": fmt.Sprint(i)}}
+		desired := spec.Props{"name": name, "value": "v" + name, "type": "SecureString", "tags": map[string]any{"i": fmt.Sprint(i)}}
 		if i%4 != 0 {
 			if _, err := k.Create(ctx, desired); err != nil {
 				t.Fatal(err)

@@ -13,10 +13,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
-func desiredParam() reconcile.Props {
-	return reconcile.Props{
+func desiredParam() spec.Props {
+	return spec.Props{
 		"name":  "/trip/dev/openai-key",
 		"type":  "SecureString",
 		"value": "sk-secret",
@@ -87,23 +88,23 @@ func TestCreateAdoptsExisting(t *testing.T) {
 
 func TestUpdateCallsOnlyWhatChanged(t *testing.T) {
 	cases := map[string]struct {
-		change    func(reconcile.Props)
+		change    func(spec.Props)
 		wantCalls []string
 	}{
 		"value": {
-			change:    func(p reconcile.Props) { p["value"] = "sk-new" },
+			change:    func(p spec.Props) { p["value"] = "sk-new" },
 			wantCalls: []string{"PutParameter"},
 		},
 		"description": {
-			change:    func(p reconcile.Props) { p["description"] = "the key" },
+			change:    func(p spec.Props) { p["description"] = "the key" },
 			wantCalls: []string{"PutParameter"},
 		},
 		"tag added and one removed": {
-			change:    func(p reconcile.Props) { p["tags"] = map[string]any{reconcile.TagStack: "trip/dev", "owner": "me"} },
+			change:    func(p spec.Props) { p["tags"] = map[string]any{reconcile.TagStack: "trip/dev", "owner": "me"} },
 			wantCalls: []string{"AddTagsToResource", "RemoveTagsFromResource"},
 		},
 		"value and tags": {
-			change: func(p reconcile.Props) {
+			change: func(p spec.Props) {
 				p["value"] = "sk-new"
 				p["tags"] = map[string]any{reconcile.TagStack: "trip/dev"}
 			},
@@ -191,15 +192,15 @@ func TestObserveBatch(t *testing.T) {
 	for i := range 12 {
 		name := fmt.Sprintf("/trip/dev/p%02d", i)
 		if i%3 != 0 { // p00, p03, p06, p09 stay missing
-			if _, err := k.Create(ctx, reconcile.Props{"name": name, "value": "v" + name}); err != nil {
+			if _, err := k.Create(ctx, spec.Props{"name": name, "value": "v" + name}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		reqs = append(reqs, reconcile.ObserveRequest{ID: name})
 	}
 	reqs = append(reqs,
-		reconcile.ObserveRequest{Desired: reconcile.Props{"name": "/trip/dev/p01"}},               // by desired name
-		reconcile.ObserveRequest{Desired: reconcile.Props{"name": reconcile.Unknown{Ref: "x.y"}}}, // not derivable
+		reconcile.ObserveRequest{Desired: spec.Props{"name": "/trip/dev/p01"}},          // by desired name
+		reconcile.ObserveRequest{Desired: spec.Props{"name": spec.Unknown{Ref: "x.y"}}}, // not derivable
 	)
 	fake.calls = nil
 	obs, err := k.ObserveBatch(ctx, reqs)

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/internal/batch"
 	"github.com/trip-assistant/stack/resources/internal/fanout"
 )
@@ -99,13 +100,13 @@ func nameOf(r reconcile.ObserveRequest) string {
 	return r.Desired.String("name")
 }
 
-func observation(p types.Parameter, m types.ParameterMetadata, tags map[string]string, desired reconcile.Props) reconcile.Observation {
+func observation(p types.Parameter, m types.ParameterMetadata, tags map[string]string, desired spec.Props) reconcile.Observation {
 	name := aws.ToString(p.Name)
-	props := reconcile.Props{
+	props := spec.Props{
 		"name":  name,
 		"type":  string(p.Type),
 		"value": aws.ToString(p.Value),
-		"tags":  reconcile.StringMapValue(tags),
+		"tags":  spec.StringMapValue(tags),
 	}
 	if m.Tier != "" {
 		props["tier"] = string(m.Tier)
@@ -140,7 +141,7 @@ func arnOf(p types.Parameter, m types.ParameterMetadata) string {
 
 // indexedTags returns the parameter's tags when the tag index confirms
 // they are the desired ones; false means they must be read.
-func (k *Kind) indexedTags(ctx context.Context, arn string, desired []reconcile.Props) (map[string]string, bool) {
+func (k *Kind) indexedTags(ctx context.Context, arn string, desired []spec.Props) (map[string]string, bool) {
 	if k.tagIndex == nil {
 		return nil, false
 	}

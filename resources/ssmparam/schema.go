@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 const (
@@ -22,21 +22,21 @@ const (
 func (k *Kind) Type() string { return "ssm.parameter" }
 
 // Schema describes the fields of an ssm.parameter.
-func (k *Kind) Schema() reconcile.Schema {
-	return reconcile.Schema{
-		"name": {Type: reconcile.String, Required: true, ForceNew: true, Check: CheckName,
+func (k *Kind) Schema() spec.Schema {
+	return spec.Schema{
+		"name": {Type: spec.String, Required: true, ForceNew: true, Check: CheckName,
 			Doc: "Parameter name; a hierarchical name starts with \"/\"."},
-		"type": {Type: reconcile.String, Default: typeString, Enum: []string{"String", "SecureString", "StringList"},
+		"type": {Type: spec.String, Default: typeString, Enum: []string{"String", "SecureString", "StringList"},
 			Doc: "String, SecureString (encrypted with KMS) or StringList (comma-separated)."},
-		"value": {Type: reconcile.String, Required: true, Sensitive: true,
+		"value": {Type: spec.String, Required: true, Sensitive: true,
 			Doc: "The value; never shown or recorded, compared by digest."},
 		// An empty Default makes removing the field from the spec a diff
 		// (the engine leaves unset fields without a Default alone).
-		"description": {Type: reconcile.String, Default: "", Doc: "Free text shown in the console."},
-		"tier": {Type: reconcile.String, Default: tierStandard, Enum: []string{"Standard", "Advanced"},
+		"description": {Type: spec.String, Default: "", Doc: "Free text shown in the console."},
+		"tier": {Type: spec.String, Default: tierStandard, Enum: []string{"Standard", "Advanced"},
 			Doc: "Standard (4 KB, free) or Advanced (8 KB, charged per parameter)."},
-		"key_id": {Type: reconcile.String, Default: "", Doc: "KMS key for a SecureString; the AWS-managed alias/aws/ssm when unset."},
-		"tags":   {Type: reconcile.StringMap, Doc: "Tags on the parameter."},
+		"key_id": {Type: spec.String, Default: "", Doc: "KMS key for a SecureString; the AWS-managed alias/aws/ssm when unset."},
+		"tags":   {Type: spec.StringMap, Doc: "Tags on the parameter."},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Update overwrites the parameter only when a field PutParameter carries
@@ -36,8 +37,8 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 	return k.observeAfterWrite(ctx, name, desired)
 }
 
-func withName(p reconcile.Props, name string) reconcile.Props {
-	out := make(reconcile.Props, len(p)+1)
+func withName(p spec.Props, name string) spec.Props {
+	out := make(spec.Props, len(p)+1)
 	for k, v := range p {
 		out[k] = v
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // ConfirmCase is one case of ConfirmContract: the tag index lists Index,
@@ -36,19 +37,19 @@ type Setup func(t *testing.T, index Fake, live map[string]string) (k reconcile.K
 // a stale index can neither invent nor hide drift. arn is the resource's
 // ARN, desired its spec (with tags, among them reconcile.TagStack); extra
 // adds the kind's own cases.
-func ConfirmContract(t *testing.T, arn string, desired reconcile.Props, setup Setup, extra ...ConfirmCase) {
-	spec := reconcile.ToStringMap(desired["tags"])
-	if spec[reconcile.TagStack] == "" {
-		t.Fatalf("desired tags %v lack %s", spec, reconcile.TagStack)
+func ConfirmContract(t *testing.T, arn string, desired spec.Props, setup Setup, extra ...ConfirmCase) {
+	sp := spec.ToStringMap(desired["tags"])
+	if sp[reconcile.TagStack] == "" {
+		t.Fatalf("desired tags %v lack %s", sp, reconcile.TagStack)
 	}
-	stackOnly := map[string]string{reconcile.TagStack: spec[reconcile.TagStack]}
-	drifted := maps.Clone(spec)
+	stackOnly := map[string]string{reconcile.TagStack: sp[reconcile.TagStack]}
+	drifted := maps.Clone(sp)
 	drifted["changed-by"] = "hand"
 	cases := append([]ConfirmCase{
-		{Name: "index equals the spec", Index: Fake{Listed: map[string]map[string]string{arn: spec}}, Live: spec},
-		{Name: "index says other tags, live matches the spec (index lags)", Index: Fake{Listed: map[string]map[string]string{arn: stackOnly}}, Live: spec, ListTags: 1},
+		{Name: "index equals the spec", Index: Fake{Listed: map[string]map[string]string{arn: sp}}, Live: sp},
+		{Name: "index says other tags, live matches the spec (index lags)", Index: Fake{Listed: map[string]map[string]string{arn: stackOnly}}, Live: sp, ListTags: 1},
 		{Name: "index and live both drifted", Index: Fake{Listed: map[string]map[string]string{arn: drifted}}, Live: drifted, ListTags: 1, Diff: []string{"tags"}},
-		{Name: "index lacks the resource", Index: Fake{Listed: map[string]map[string]string{}}, Live: spec, ListTags: 1},
+		{Name: "index lacks the resource", Index: Fake{Listed: map[string]map[string]string{}}, Live: sp, ListTags: 1},
 		{Name: "index failed", Index: Fake{Err: errors.New("AccessDeniedException")}, Live: stackOnly, ListTags: 1, Diff: []string{"tags"}},
 	}, extra...)
 	for _, tc := range cases {

@@ -8,8 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	rgttypes "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
-
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Fake lists Listed (ARN to tags) in one GetResources page, or fails with
@@ -40,7 +39,7 @@ func (f Fake) GetResources(context.Context, *rgt.GetResourcesInput, ...func(*rgt
 type ResetCounter struct{ Resets int }
 
 // Confirm confirms nothing: the kind reads every tag itself.
-func (r *ResetCounter) Confirm(context.Context, string, ...reconcile.Props) (map[string]string, bool) {
+func (r *ResetCounter) Confirm(context.Context, string, ...spec.Props) (map[string]string, bool) {
 	return nil, false
 }
 

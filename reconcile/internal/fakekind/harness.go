@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Harness wires the fake kinds, cloud and store to an engine, for tests
@@ -24,14 +25,14 @@ func NewHarness() *Harness {
 	cloud := NewCloud()
 	kinds := Registry(cloud)
 	store := NewStore()
-	return &Harness{Cloud: cloud, Kinds: kinds, Fakes: Fakes(kinds), Store: store, Engine: &reconcile.Engine{Store: store}, Env: map[string]string{}}
+	return &Harness{Cloud: cloud, Kinds: kinds, Fakes: Fakes(kinds), Store: store, Engine: &reconcile.Engine{Kinds: kinds, Store: store}, Env: map[string]string{}}
 }
 
 // Load validates spec text for an environment ("" for the default).
-func (h *Harness) Load(tb testing.TB, spec, environment string) *reconcile.Spec {
+func (h *Harness) Load(tb testing.TB, sp, environment string) *spec.Spec {
 	tb.Helper()
-	s, err := reconcile.Load("spec.yaml", []byte(spec), reconcile.LoadOptions{
-		Environment: environment, Kinds: h.Kinds,
+	s, err := spec.Load("spec.yaml", []byte(sp), spec.LoadOptions{
+		Environment: environment, Types: reconcile.Schemas(h.Kinds),
 		LookupEnv: func(k string) (string, bool) { v, ok := h.Env[k]; return v, ok },
 	})
 	if err != nil {
@@ -41,13 +42,13 @@ func (h *Harness) Load(tb testing.TB, spec, environment string) *reconcile.Spec 
 }
 
 // Plan plans spec against the stored state.
-func (h *Harness) Plan(ctx context.Context, tb testing.TB, spec *reconcile.Spec, destroy bool) *reconcile.Plan {
+func (h *Harness) Plan(ctx context.Context, tb testing.TB, sp *spec.Spec, destroy bool) *reconcile.Plan {
 	tb.Helper()
 	st, err := h.Store.Load(ctx)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	p, err := h.Engine.Plan(ctx, spec, st, reconcile.PlanOptions{Destroy: destroy, Kinds: h.Kinds})
+	p, err := h.Engine.Plan(ctx, sp, st, reconcile.PlanOptions{Destroy: destroy})
 	if err != nil {
 		tb.Fatalf("Plan() = %v", err)
 	}
@@ -55,9 +56,9 @@ func (h *Harness) Plan(ctx context.Context, tb testing.TB, spec *reconcile.Spec,
 }
 
 // Apply plans and applies spec, failing the test if the apply does.
-func (h *Harness) Apply(ctx context.Context, tb testing.TB, spec *reconcile.Spec, destroy bool) (*reconcile.Plan, *reconcile.Result) {
+func (h *Harness) Apply(ctx context.Context, tb testing.TB, sp *spec.Spec, destroy bool) (*reconcile.Plan, *reconcile.Result) {
 	tb.Helper()
-	p := h.Plan(ctx, tb, spec, destroy)
+	p := h.Plan(ctx, tb, sp, destroy)
 	r, err := h.Engine.Apply(ctx, p)
 	if err != nil {
 		tb.Fatalf("Apply() = %v", err)

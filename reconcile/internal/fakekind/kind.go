@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Kind is a fake resource kind whose resources live in a Cloud, keyed by
@@ -13,7 +14,7 @@ import (
 // delay it; a nil hook does nothing.
 type Kind struct {
 	TypeName string
-	Fields   reconcile.Schema
+	Fields   spec.Schema
 	Attrs    []string
 	Cloud    *Cloud
 	// ChangedByUpdate is what AttrsChangedByUpdate returns; "version" moves
@@ -21,14 +22,14 @@ type Kind struct {
 	ChangedByUpdate []string
 
 	OnObserve func(ctx context.Context, req reconcile.ObserveRequest) error
-	OnCreate  func(ctx context.Context, desired reconcile.Props) error
+	OnCreate  func(ctx context.Context, desired spec.Props) error
 	OnUpdate  func(ctx context.Context, req reconcile.UpdateRequest) error
 	OnDelete  func(ctx context.Context, id string) error
 	// Delay makes every mutating call take this long.
 	Delay time.Duration
 
 	// Received records the desired props of every Create and Update, by id.
-	Received func(verb, id string, desired reconcile.Props)
+	Received func(verb, id string, desired spec.Props)
 }
 
 var (
@@ -37,7 +38,7 @@ var (
 )
 
 func (k *Kind) Type() string                   { return k.TypeName }
-func (k *Kind) Schema() reconcile.Schema       { return k.Fields }
+func (k *Kind) Schema() spec.Schema            { return k.Fields }
 func (k *Kind) Attributes() []string           { return k.Attrs }
 func (k *Kind) AttrsChangedByUpdate() []string { return k.ChangedByUpdate }
 
@@ -64,7 +65,7 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 
 func (k *Kind) observation(id string, r *Record) reconcile.Observation {
 	return reconcile.Observation{
-		Exists: true, ID: id, Props: reconcile.Props(r.Props),
+		Exists: true, ID: id, Props: spec.Props(r.Props),
 		Attrs: map[string]string{
 			"name":    id,
 			"arn":     fmt.Sprintf("arn:fake:%s:%s", k.TypeName, id),
@@ -74,7 +75,7 @@ func (k *Kind) observation(id string, r *Record) reconcile.Observation {
 }
 
 // Create stores the desired props with defaults filled in, as AWS does.
-func (k *Kind) Create(ctx context.Context, desired reconcile.Props) (reconcile.Observation, error) {
+func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observation, error) {
 	id, _ := desired["name"].(string)
 	if id == "" {
 		return reconcile.Observation{}, errNoName
@@ -159,7 +160,7 @@ func (k *Kind) wait(ctx context.Context) error {
 	}
 }
 
-func (k *Kind) withDefaults(desired reconcile.Props) map[string]any {
+func (k *Kind) withDefaults(desired spec.Props) map[string]any {
 	out := deepCopy(desired)
 	for name, f := range k.Fields {
 		if _, ok := out[name]; !ok && f.Default != nil {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Types of the fake kinds Registry returns.
@@ -42,45 +43,45 @@ func Registry(cloud *Cloud) map[string]reconcile.Kind {
 	kinds := []*Kind{
 		{
 			TypeName: Role, Cloud: cloud, Attrs: []string{"arn", "name"},
-			Fields: reconcile.Schema{
-				"name":   {Type: reconcile.String, Required: true, ForceNew: true, Check: checkName},
-				"policy": {Type: reconcile.Document},
-				"tags":   {Type: reconcile.StringMap},
+			Fields: spec.Schema{
+				"name":   {Type: spec.String, Required: true, ForceNew: true, Check: checkName},
+				"policy": {Type: spec.Document},
+				"tags":   {Type: spec.StringMap},
 			},
 		},
 		{
 			TypeName: Function, Cloud: cloud, Attrs: []string{"arn", "name", "version"},
 			ChangedByUpdate: []string{"version"},
-			Fields: reconcile.Schema{
-				"name":        {Type: reconcile.String, Required: true, ForceNew: true, Check: checkName},
-				"role":        {Type: reconcile.String, Required: true},
-				"memory_size": {Type: reconcile.Int, Default: int64(128), Check: checkMemory},
-				"runtime":     {Type: reconcile.String, Default: "provided.al2023", Enum: []string{"provided.al2023", "python3.12"}},
-				"environment": {Type: reconcile.StringMap},
-				"handlers":    {Type: reconcile.StringList, Unordered: true},
-				"image":       {Type: reconcile.String, CreateOnly: true},
-				"thumbprint":  {Type: reconcile.String, SpecOnly: true},
-				"zone":        {Type: reconcile.String, ForceNew: true},
-				"token":       {Type: reconcile.String, Sensitive: true},
-				"config": {Type: reconcile.Object, Fields: reconcile.Schema{
-					"timeout": {Type: reconcile.Int},
-					"mode":    {Type: reconcile.String},
+			Fields: spec.Schema{
+				"name":        {Type: spec.String, Required: true, ForceNew: true, Check: checkName},
+				"role":        {Type: spec.String, Required: true},
+				"memory_size": {Type: spec.Int, Default: int64(128), Check: checkMemory},
+				"runtime":     {Type: spec.String, Default: "provided.al2023", Enum: []string{"provided.al2023", "python3.12"}},
+				"environment": {Type: spec.StringMap},
+				"handlers":    {Type: spec.StringList, Unordered: true},
+				"image":       {Type: spec.String, CreateOnly: true},
+				"thumbprint":  {Type: spec.String, SpecOnly: true},
+				"zone":        {Type: spec.String, ForceNew: true},
+				"token":       {Type: spec.String, Sensitive: true},
+				"config": {Type: spec.Object, Fields: spec.Schema{
+					"timeout": {Type: spec.Int},
+					"mode":    {Type: spec.String},
 				}},
-				"tags": {Type: reconcile.StringMap},
+				"tags": {Type: spec.StringMap},
 			},
 		},
 		{
 			TypeName: Alias, Cloud: cloud, Attrs: []string{"arn", "name"},
-			Fields: reconcile.Schema{
-				"name":             {Type: reconcile.String, Required: true, ForceNew: true, Check: checkName},
-				"function_version": {Type: reconcile.String, Required: true},
+			Fields: spec.Schema{
+				"name":             {Type: spec.String, Required: true, ForceNew: true, Check: checkName},
+				"function_version": {Type: spec.String, Required: true},
 			},
 		},
 		{
 			TypeName: Secret, Cloud: cloud, Attrs: []string{"arn", "name"},
-			Fields: reconcile.Schema{
-				"name":  {Type: reconcile.String, Required: true, ForceNew: true, Check: checkName},
-				"value": {Type: reconcile.String, Required: true, Sensitive: true},
+			Fields: spec.Schema{
+				"name":  {Type: spec.String, Required: true, ForceNew: true, Check: checkName},
+				"value": {Type: spec.String, Required: true, Sensitive: true},
 			},
 		},
 	}

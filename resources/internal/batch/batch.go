@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Requests is a batch of observe requests grouped by name.
@@ -17,12 +18,12 @@ type Requests struct {
 	// Unique holds each known name once, in request order.
 	Unique []string
 	// Desired holds the desired props of every request naming a resource.
-	Desired map[string][]reconcile.Props
+	Desired map[string][]spec.Props
 }
 
 // Group names every request with name.
 func Group(reqs []reconcile.ObserveRequest, name func(reconcile.ObserveRequest) string) Requests {
-	g := Requests{Names: make([]string, len(reqs)), Desired: map[string][]reconcile.Props{}}
+	g := Requests{Names: make([]string, len(reqs)), Desired: map[string][]spec.Props{}}
 	for i, r := range reqs {
 		n := name(r)
 		g.Names[i] = n

@@ -6,20 +6,21 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 func TestGroup(t *testing.T) {
 	reqs := []reconcile.ObserveRequest{
-		{Name: "a", Desired: reconcile.Props{"name": "x"}},
-		{Name: "b", Desired: reconcile.Props{"name": ""}},
-		{Name: "c", Desired: reconcile.Props{"name": "y"}},
-		{Name: "d", Desired: reconcile.Props{"name": "x", "v": int64(2)}},
+		{Name: "a", Desired: spec.Props{"name": "x"}},
+		{Name: "b", Desired: spec.Props{"name": ""}},
+		{Name: "c", Desired: spec.Props{"name": "y"}},
+		{Name: "d", Desired: spec.Props{"name": "x", "v": int64(2)}},
 	}
 	got := Group(reqs, func(r reconcile.ObserveRequest) string { return r.Desired.String("name") })
 	want := Requests{
 		Names:  []string{"x", "", "y", "x"},
 		Unique: []string{"x", "y"},
-		Desired: map[string][]reconcile.Props{
+		Desired: map[string][]spec.Props{
 			"x": {{"name": "x"}, {"name": "x", "v": int64(2)}},
 			"y": {{"name": "y"}},
 		},

@@ -8,8 +8,7 @@ import (
 	"strings"
 
 	awspolicy "github.com/hashicorp/awspolicyequivalence"
-
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Decode parses a policy document as GetRole and GetRolePolicy return it:
@@ -128,7 +127,7 @@ func numbers(v any) any {
 }
 
 // object converts a JSON-like document (or JSON string) to a map for the
-// checks. Named map types (reconcile.Props) are round-tripped through JSON.
+// checks. Named map types (spec.Props) are round-tripped through JSON.
 func object(doc any) (map[string]any, error) {
 	switch d := doc.(type) {
 	case map[string]any:
@@ -171,7 +170,7 @@ func strs(v any) []string {
 		return []string{x}
 	case []string:
 		return x
-	case reconcile.Unknown:
+	case spec.Unknown:
 		return []string{"${" + x.Ref + "}"}
 	case []any:
 		out := make([]string, 0, len(x))

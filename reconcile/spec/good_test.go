@@ -1,4 +1,4 @@
-package reconcile_test
+package spec_test
 
 import (
 	"os"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/internal/fakekind"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 func TestLoadGood(t *testing.T) {
@@ -21,7 +22,7 @@ func TestLoadGood(t *testing.T) {
 		Order               []string
 		AgentMemory         any
 		AgentDeps           []string
-		Inputs              map[string]reconcile.Input
+		Inputs              map[string]spec.Input
 	}
 	cases := map[string]struct {
 		env  string
@@ -34,7 +35,7 @@ func TestLoadGood(t *testing.T) {
 				Environment: "dev", Region: "us-east-2",
 				Order:       []string{"agent_role", "agent", "agent_live", "debug"},
 				AgentMemory: int64(512), AgentDeps: []string{"agent_role"},
-				Inputs: map[string]reconcile.Input{
+				Inputs: map[string]spec.Input{
 					"api_token": {Name: "api_token", Env: "TEST_API_TOKEN", Sensitive: true, Value: "s3cret", Set: true},
 					"team":      {Name: "team", Env: "TEST_TEAM", Value: "core", Set: true},
 				},
@@ -47,7 +48,7 @@ func TestLoadGood(t *testing.T) {
 				Environment: "prod", Region: "eu-west-1",
 				Order:       []string{"agent_role", "agent", "agent_live"},
 				AgentMemory: int64(1024), AgentDeps: []string{"agent_role"},
-				Inputs: map[string]reconcile.Input{
+				Inputs: map[string]spec.Input{
 					"api_token": {Name: "api_token", Env: "TEST_API_TOKEN", Sensitive: true, Value: "s3cret", Set: true},
 					"team":      {Name: "team", Env: "TEST_TEAM", Value: "platform", Set: true},
 				},
@@ -56,9 +57,9 @@ func TestLoadGood(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, err := reconcile.Load("good.yaml", data, loadOpts(tc.env, tc.vars))
+			s, err := spec.Load("good.yaml", data, loadOpts(tc.env, tc.vars))
 			if err != nil {
-				t.Fatalf("Load() = %v", err)
+				t.Fatalf("spec.Load() = %v", err)
 			}
 			got := summary{
 				Environment: s.Environment, Region: s.Region, Order: s.Order,
@@ -66,7 +67,7 @@ func TestLoadGood(t *testing.T) {
 				Inputs: s.Inputs,
 			}
 			if diff := cmp.Diff(tc.want, got, ignoreInputPos); diff != "" {
-				t.Errorf("Load() mismatch (-want +got):\n%s", diff)
+				t.Errorf("spec.Load() mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -75,7 +76,7 @@ func TestLoadGood(t *testing.T) {
 // TestLoadInterpolation checks what templates resolve to in a plan: the
 // stack's own values, inputs, and "$${" as a literal.
 func TestLoadInterpolation(t *testing.T) {
-	spec := `project: demo
+	sp := `project: demo
 region: us-east-2
 inputs:
   team: {env: TEAM}
@@ -106,7 +107,7 @@ resources:
 		t.Run(name, func(t *testing.T) {
 			h := fakekind.NewHarness()
 			h.Env["TEAM"] = "core"
-			h.Apply(t.Context(), t, h.Load(t, spec, tc.env), false)
+			h.Apply(t.Context(), t, h.Load(t, sp, tc.env), false)
 			got := h.Cloud.Get("fake.role", tc.want["name"].(string))
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("created props mismatch (-want +got):\n%s", diff)
@@ -116,7 +117,7 @@ resources:
 }
 
 func TestLoadInputs(t *testing.T) {
-	spec := `project: demo
+	sp := `project: demo
 region: us-east-2
 inputs:
   used: {env: USED}
@@ -130,11 +131,11 @@ resources:
 	cases := map[string]struct {
 		vars    map[string]string
 		wantErr string
-		want    map[string]reconcile.Input
+		want    map[string]spec.Input
 	}{
 		"set, and an unset input nothing uses": {
 			vars: map[string]string{"USED": "a"},
-			want: map[string]reconcile.Input{
+			want: map[string]spec.Input{
 				"used":   {Name: "used", Env: "USED", Value: "a", Set: true},
 				"unused": {Name: "unused", Env: "UNUSED"},
 			},
@@ -145,10 +146,10 @@ resources:
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, err := reconcile.Load("spec.yaml", []byte(spec), loadOpts("", tc.vars))
+			s, err := spec.Load("spec.yaml", []byte(sp), loadOpts("", tc.vars))
 			if tc.wantErr != "" {
 				if err == nil || err.Error() != tc.wantErr {
-					t.Fatalf("Load() error = %v, want %q", err, tc.wantErr)
+					t.Fatalf("spec.Load() error = %v, want %q", err, tc.wantErr)
 				}
 				return
 			}
@@ -162,4 +163,4 @@ resources:
 	}
 }
 
-var ignoreInputPos = cmpopts.IgnoreFields(reconcile.Input{}, "Pos")
+var ignoreInputPos = cmpopts.IgnoreFields(spec.Input{}, "Pos")

@@ -1,12 +1,14 @@
-package reconcile
+// Package graph holds the dependency graph of a stack: cycle detection and
+// the levels a parallel walk follows.
+package graph
 
 import (
 	"sort"
 )
 
-// findCycles returns each elementary cycle found by a depth-first walk, as
+// Cycles returns each elementary cycle found by a depth-first walk, as
 // the list of names along it, deterministically.
-func findCycles(g map[string][]string) [][]string {
+func Cycles(g map[string][]string) [][]string {
 	const (
 		white = iota
 		grey
@@ -45,10 +47,10 @@ func findCycles(g map[string][]string) [][]string {
 	return cycles
 }
 
-// levels groups nodes so that every node's dependencies are in earlier
+// Levels groups nodes so that every node's dependencies are in earlier
 // levels; within a level nodes are independent. Dependencies outside g are
 // ignored. g must be acyclic.
-func levels(g map[string][]string) [][]string {
+func Levels(g map[string][]string) [][]string {
 	depth := map[string]int{}
 	var d func(n string) int
 	d = func(n string) int {
@@ -79,22 +81,11 @@ func levels(g map[string][]string) [][]string {
 	return out
 }
 
-// reverse returns the graph with every edge turned around: who depends on
-// each node.
-func reverse(g map[string][]string) map[string][]string {
-	out := make(map[string][]string, len(g))
-	for n := range g {
-		out[n] = nil
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
 	}
-	for n, deps := range g {
-		for _, d := range deps {
-			if _, ok := g[d]; ok {
-				out[d] = append(out[d], n)
-			}
-		}
-	}
-	for n := range out {
-		sort.Strings(out[n])
-	}
+	sort.Strings(out)
 	return out
 }

@@ -1,4 +1,4 @@
-package reconcile_test
+package spec_test
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // laughs returns YAML anchors a0..a(depth-1), each a list of nine of the
@@ -47,12 +47,12 @@ func TestLoadExpandingAnchors(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			start := time.Now()
-			_, err := reconcile.Load("spec.yaml", []byte(tc.spec), loadOpts("", nil))
+			_, err := spec.Load("spec.yaml", []byte(tc.spec), loadOpts("", nil))
 			if took := time.Since(start); took > 2*time.Second {
-				t.Errorf("Load() took %v", took)
+				t.Errorf("spec.Load() took %v", took)
 			}
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("Load() = %v, want an error containing %q", err, tc.want)
+				t.Errorf("spec.Load() = %v, want an error containing %q", err, tc.want)
 			}
 		})
 	}

@@ -1,7 +1,6 @@
-package reconcile
+package graph
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -29,8 +28,8 @@ func TestLevels(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, levels(tc.g)); diff != "" {
-				t.Errorf("levels() mismatch (-want +got):\n%s", diff)
+			if diff := cmp.Diff(tc.want, Levels(tc.g)); diff != "" {
+				t.Errorf("Levels() mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -49,48 +48,9 @@ func TestFindCycles(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, findCycles(tc.g)); diff != "" {
-				t.Errorf("findCycles() mismatch (-want +got):\n%s", diff)
+			if diff := cmp.Diff(tc.want, Cycles(tc.g)); diff != "" {
+				t.Errorf("Cycles() mismatch (-want +got):\n%s", diff)
 			}
 		})
-	}
-}
-
-func TestReverse(t *testing.T) {
-	got := reverse(map[string][]string{"fn": {"role"}, "alias": {"fn"}, "policy": {"role"}, "role": nil})
-	want := map[string][]string{"role": {"fn", "policy"}, "fn": {"alias"}, "alias": nil, "policy": nil}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("reverse() mismatch (-want +got):\n%s", diff)
-	}
-}
-
-// graphOf builds n nodes in groups of five, shaped like fakekind.GenerateSpec:
-// each group a chain hanging off its first node.
-func graphOf(n int) map[string][]string {
-	g := make(map[string][]string, n)
-	for i := range n {
-		name := fmt.Sprintf("n%d", i)
-		switch {
-		case i%5 == 0:
-			g[name] = nil
-		case i%5 == 1:
-			g[name] = []string{fmt.Sprintf("n%d", i-1)}
-		default:
-			g[name] = []string{fmt.Sprintf("n%d", i-i%5), fmt.Sprintf("n%d", i-1)}
-		}
-	}
-	return g
-}
-
-func BenchmarkGraphLevels(b *testing.B) {
-	g := graphOf(500)
-	b.ReportAllocs()
-	for b.Loop() {
-		if len(findCycles(g)) != 0 {
-			b.Fatal("cycle")
-		}
-		if l := levels(g); len(l) != 5 {
-			b.Fatalf("%d levels, want 5", len(l))
-		}
 	}
 }

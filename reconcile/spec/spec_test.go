@@ -1,4 +1,4 @@
-package reconcile_test
+package spec_test
 
 import (
 	"errors"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/internal/fakekind"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // specErr is one expected error: where, which field, and a part of the
@@ -25,17 +26,17 @@ func env(vars map[string]string) func(string) (string, bool) {
 	}
 }
 
-func loadOpts(environment string, vars map[string]string) reconcile.LoadOptions {
-	return reconcile.LoadOptions{Environment: environment, Kinds: fakekind.Registry(fakekind.NewCloud()), LookupEnv: env(vars)}
+func loadOpts(environment string, vars map[string]string) spec.LoadOptions {
+	return spec.LoadOptions{Environment: environment, Types: reconcile.Schemas(fakekind.Registry(fakekind.NewCloud())), LookupEnv: env(vars)}
 }
 
 // got turns the loader's errors into specErrs, keeping want's message when
 // it is part of the real one, so cmp shows only what is wrong.
 func gotErrs(t *testing.T, err error, want []specErr) []specErr {
 	t.Helper()
-	var errs reconcile.SpecErrors
+	var errs spec.Errors
 	if !errors.As(err, &errs) {
-		t.Fatalf("Load() error = %v (%T), want SpecErrors", err, err)
+		t.Fatalf("spec.Load() error = %v (%T), want SpecErrors", err, err)
 	}
 	var out []specErr
 	for i, e := range errs {
@@ -269,12 +270,12 @@ resources:
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, err := reconcile.Load("spec.yaml", []byte(tc.spec), loadOpts(tc.env, tc.vars))
+			_, err := spec.Load("spec.yaml", []byte(tc.spec), loadOpts(tc.env, tc.vars))
 			if err == nil {
-				t.Fatal("Load() succeeded, want errors")
+				t.Fatal("spec.Load() succeeded, want errors")
 			}
 			if diff := cmp.Diff(tc.want, gotErrs(t, err, tc.want)); diff != "" {
-				t.Errorf("Load() errors mismatch (-want +got):\n%s\nfull error:\n%v", diff, err)
+				t.Errorf("spec.Load() errors mismatch (-want +got):\n%s\nfull error:\n%v", diff, err)
 			}
 			lines := strings.Split(err.Error(), "\n")
 			wantLast := strconv.Itoa(len(tc.want)) + " errors; nothing was sent to AWS."

@@ -1,4 +1,4 @@
-package reconcile
+package spec
 
 import (
 	"fmt"
@@ -74,13 +74,13 @@ func parseRefs(s string) ([]ref, error) {
 	return out, nil
 }
 
-// lookupFunc resolves one expression; known is false while the value is
+// Lookup resolves one expression; known is false while the value is
 // only known after apply.
-type lookupFunc func(expr string) (value string, known bool)
+type Lookup func(expr string) (value string, known bool)
 
-// expand replaces every expression in s. If any is unknown the result is
+// Expand replaces every expression in s. If any is unknown the result is
 // Unknown{Ref: s}.
-func expand(s string, lookup lookupFunc) (any, error) {
+func Expand(s string, lookup Lookup) (any, error) {
 	refs, err := parseRefs(s)
 	if err != nil {
 		return nil, err
@@ -103,17 +103,17 @@ func expand(s string, lookup lookupFunc) (any, error) {
 	return b.String(), nil
 }
 
-// expandValue walks a JSON-like value and expands every string in it. A
+// ExpandValue walks a JSON-like value and expands every string in it. A
 // value holding any Unknown string becomes Unknown as a whole, so a partly
 // known policy is never sent.
-func expandValue(v any, lookup lookupFunc) (any, error) {
+func ExpandValue(v any, lookup Lookup) (any, error) {
 	switch t := v.(type) {
 	case string:
-		return expand(t, lookup)
+		return Expand(t, lookup)
 	case []any:
 		out := make([]any, len(t))
 		for i, e := range t {
-			x, err := expandValue(e, lookup)
+			x, err := ExpandValue(e, lookup)
 			if err != nil {
 				return nil, err
 			}
@@ -126,7 +126,7 @@ func expandValue(v any, lookup lookupFunc) (any, error) {
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, e := range t {
-			x, err := expandValue(e, lookup)
+			x, err := ExpandValue(e, lookup)
 			if err != nil {
 				return nil, err
 			}
@@ -140,14 +140,14 @@ func expandValue(v any, lookup lookupFunc) (any, error) {
 	return v, nil
 }
 
-// walkStrings calls fn for every string in a JSON-like value.
-func walkStrings(v any, fn func(string)) {
+// WalkStrings calls fn for every string in a JSON-like value.
+func WalkStrings(v any, fn func(string)) {
 	switch t := v.(type) {
 	case string:
 		fn(t)
 	case []any:
 		for _, e := range t {
-			walkStrings(e, fn)
+			WalkStrings(e, fn)
 		}
 	case map[string]any:
 		keys := make([]string, 0, len(t))
@@ -156,7 +156,7 @@ func walkStrings(v any, fn func(string)) {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			walkStrings(t[k], fn)
+			WalkStrings(t[k], fn)
 		}
 	}
 }

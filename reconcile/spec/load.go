@@ -1,4 +1,4 @@
-package reconcile
+package spec
 
 import (
 	"crypto/sha256"
@@ -14,102 +14,12 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Spec is a loaded, validated spec.yaml for one environment.
-type Spec struct {
-	File        string
-	Project     string
-	Environment string
-	Region      string
-	Inputs      map[string]Input
-	// Resources by logical name; Order lists the names as declared.
-	Resources map[string]*Resource
-	Order     []string
-	Outputs   map[string]Output
-	// AccountID is filled by the caller (from STS) when NeedsAccountID.
-	AccountID      string
-	NeedsAccountID bool
-	// Digest identifies the spec text and environment, for the state's
-	// metadata.
-	Digest string
-}
-
-// Input is a value taken from an environment variable.
-type Input struct {
-	Name      string
-	Env       string
-	Sensitive bool
-	Value     string
-	Set       bool // false when the variable is unset and has no default: an error where it is used
-	Pos       Pos
-}
-
-// Output is a value printed after apply.
-type Output struct {
-	Template string
-	Pos      Pos
-}
-
-// Resource is one entry of the spec's resources.
-type Resource struct {
-	Name      string
-	Type      string
-	Kind      Kind
-	Props     Props // templates still hold their ${...} expressions
-	DependsOn []string
-	Ignore    []string
-	Manage    []string
-	Protect   bool
-	Pos       Pos
-	// Deps are the resources this one references or depends on, sorted.
-	Deps     []string
-	fieldPos map[string]Pos
-}
-
-// Pos is a position in the spec file.
-type Pos struct{ Line, Col int }
-
-// SpecError is one problem in a spec file.
-type SpecError struct {
-	File string
-	Pos  Pos
-	Path string
-	Msg  string
-}
-
-func (e *SpecError) Error() string {
-	loc := e.File
-	if e.Pos.Line > 0 {
-		loc = fmt.Sprintf("%s:%d:%d", e.File, e.Pos.Line, e.Pos.Col)
-	}
-	if e.Path == "" {
-		return fmt.Sprintf("%s: %s", loc, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s: %s", loc, e.Path, e.Msg)
-}
-
-// SpecErrors is every problem found in a spec, in file order.
-type SpecErrors []*SpecError
-
-func (es SpecErrors) Error() string {
-	var b strings.Builder
-	for _, e := range es {
-		b.WriteString(e.Error())
-		b.WriteByte('\n')
-	}
-	noun := "errors"
-	if len(es) == 1 {
-		noun = "error"
-	}
-	fmt.Fprintf(&b, "%d %s; nothing was sent to AWS.", len(es), noun)
-	return b.String()
-}
-
 // LoadOptions tune Load.
 type LoadOptions struct {
 	// Environment overrides the spec's default environment.
 	Environment string
-	// Kinds by type name: what resources the spec may declare.
-	Kinds map[string]Kind
+	// Types by type name: what resources the spec may declare.
+	Types map[string]TypeSchema
 	// AllowUnsetInputs accepts references to inputs whose variable is
 	// unset (they stay unknown), for commands that only need the spec's
 	// structure.
@@ -135,13 +45,13 @@ var (
 
 type loader struct {
 	file string
-	errs SpecErrors
+	errs Errors
 	o    LoadOptions
 	s    *Spec
 }
 
 func (l *loader) errf(n *yaml.Node, path, format string, args ...any) {
-	e := &SpecError{File: l.file, Path: path, Msg: fmt.Sprintf(format, args...)}
+	e := &Error{File: l.file, Path: path, Msg: fmt.Sprintf(format, args...)}
 	if n != nil {
 		e.Pos = Pos{n.Line, n.Column}
 	}
@@ -149,7 +59,7 @@ func (l *loader) errf(n *yaml.Node, path, format string, args ...any) {
 }
 
 // Load validates spec text. Every problem is reported at once, as
-// SpecErrors, before anything talks to AWS.
+// Errors, before anything talks to AWS.
 func Load(file string, data []byte, o LoadOptions) (*Spec, error) {
 	if o.LookupEnv == nil {
 		o.LookupEnv = os.LookupEnv
@@ -157,14 +67,14 @@ func Load(file string, data []byte, o LoadOptions) (*Spec, error) {
 	l := &loader{file: file, o: o, s: &Spec{File: file, Inputs: map[string]Input{}, Resources: map[string]*Resource{}, Outputs: map[string]Output{}}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, SpecErrors{yamlError(file, err)}
+		return nil, Errors{yamlError(file, err)}
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, SpecErrors{{File: file, Msg: "the spec is empty"}}
+		return nil, Errors{{File: file, Msg: "the spec is empty"}}
 	}
 	root := resolveAlias(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
-		return nil, SpecErrors{{File: file, Pos: Pos{root.Line, root.Column}, Msg: "the spec must be a mapping with project, region and resources"}}
+		return nil, Errors{{File: file, Pos: Pos{root.Line, root.Column}, Msg: "the spec must be a mapping with project, region and resources"}}
 	}
 	l.load(root)
 	if len(l.errs) > 0 {
@@ -177,31 +87,6 @@ func Load(file string, data []byte, o LoadOptions) (*Spec, error) {
 	sum := sha256.Sum256(append(append([]byte{}, data...), "\x00"+l.s.Environment...))
 	l.s.Digest = hex.EncodeToString(sum[:8])
 	return l.s, nil
-}
-
-var yamlLineRE = regexp.MustCompile(`line (\d+)`)
-
-func yamlError(file string, err error) *SpecError {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	e := &SpecError{File: file, Msg: msg}
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		// yaml.v3 counts lines from 0 in parser errors ("did not find
-		// expected ..."), from 1 in scanner errors.
-		if strings.Contains(msg, "did not find expected") {
-			n++
-		}
-		e.Pos = Pos{Line: n, Col: 1}
-		e.Msg = strings.TrimPrefix(msg, m[0]+": ")
-	}
-	return e
-}
-
-func resolveAlias(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
-		n = n.Alias
-	}
-	return n
 }
 
 // mapping returns a mapping's keys and values in order.
@@ -227,34 +112,6 @@ func (l *loader) mapping(n *yaml.Node, path string) ([]*yaml.Node, []*yaml.Node,
 		keys, vals = append(keys, k), append(vals, v)
 	}
 	return keys, vals, true
-}
-
-func describe(n *yaml.Node) string {
-	if n == nil {
-		return "nothing"
-	}
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		switch n.Tag {
-		case "!!null":
-			return "null"
-		case "!!str":
-			return strconv.Quote(n.Value)
-		}
-		return n.Value
-	}
-	return "an unknown node"
-}
-
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
 }
 
 func (l *loader) str(n *yaml.Node, path string) (string, bool) {
@@ -357,132 +214,6 @@ func (l *loader) load(root *yaml.Node) {
 	l.checkCycles()
 }
 
-func (l *loader) applyOverrides(n *yaml.Node, top map[string]*yaml.Node) {
-	keys, vals, ok := l.mapping(n, "environments")
-	if !ok {
-		return
-	}
-	var names []string
-	var over *yaml.Node
-	for i, k := range keys {
-		names = append(names, k.Value)
-		if k.Value == l.s.Environment {
-			over = vals[i]
-		}
-	}
-	if over == nil {
-		l.errf(n, "environments", "environment %q is not declared (declared: %s)", l.s.Environment, strings.Join(names, ", "))
-		return
-	}
-	if over.Kind == yaml.ScalarNode && over.Tag == "!!null" {
-		return // "dev:" with nothing to override
-	}
-	okeys, ovals, ok := l.mapping(over, "environments."+l.s.Environment)
-	if !ok {
-		return
-	}
-	for i, k := range okeys {
-		path := "environments." + l.s.Environment + "." + k.Value
-		switch k.Value {
-		case "region":
-			top["region"] = ovals[i]
-		case "inputs", "outputs":
-			if top[k.Value] == nil {
-				top[k.Value] = ovals[i]
-			} else {
-				mergeNode(top[k.Value], ovals[i])
-			}
-		case "resources":
-			base := top["resources"]
-			rkeys, rvals, ok := l.mapping(ovals[i], path)
-			if !ok || base == nil {
-				continue
-			}
-			for j, rk := range rkeys {
-				target := mappingValue(base, rk.Value)
-				if target == nil {
-					l.errf(rk, path+"."+rk.Value, "override for a resource that is not declared in resources")
-					continue
-				}
-				mergeNode(target, rvals[j])
-			}
-		default:
-			l.errf(k, path, "unknown field (an environment may override region, inputs, resources, outputs)")
-		}
-	}
-}
-
-// mappingValue returns the value at key, ready to be merged into: a value
-// that is an alias is replaced by a copy first, so an override never
-// changes the other places the anchor is used.
-func mappingValue(n *yaml.Node, key string) *yaml.Node {
-	n = resolveAlias(n)
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			if n.Content[i+1].Kind == yaml.AliasNode {
-				n.Content[i+1] = copyNode(resolveAlias(n.Content[i+1]), 0)
-			}
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
-func copyNode(n *yaml.Node, depth int) *yaml.Node {
-	if n == nil || depth > 64 {
-		return n
-	}
-	c := *n
-	if n.Kind == yaml.AliasNode {
-		if depth > 0 {
-			// Nested aliases stay aliases: mergeNode copies one when it
-			// descends into it, and expanding them all here is exponential.
-			return n
-		}
-		return copyNode(resolveAlias(n), depth+1)
-	}
-	c.Content = make([]*yaml.Node, len(n.Content))
-	for i, e := range n.Content {
-		c.Content[i] = copyNode(e, depth+1)
-	}
-	return &c
-}
-
-// mergeNode merges over into base in place: mappings merge key by key,
-// anything else is replaced.
-func mergeNode(base, over *yaml.Node) {
-	over = resolveAlias(over)
-	if base.Kind != yaml.MappingNode || over.Kind != yaml.MappingNode {
-		*base = *over
-		return
-	}
-	for i := 0; i+1 < len(over.Content); i += 2 {
-		k, v := over.Content[i], over.Content[i+1]
-		found := false
-		for j := 0; j+1 < len(base.Content); j += 2 {
-			if base.Content[j].Value == k.Value {
-				if base.Content[j+1].Kind == yaml.AliasNode {
-					base.Content[j+1] = copyNode(base.Content[j+1], 0)
-				}
-				bv := base.Content[j+1]
-				if bv.Kind == yaml.MappingNode && resolveAlias(v).Kind == yaml.MappingNode {
-					mergeNode(bv, v)
-				} else {
-					base.Content[j+1] = v
-				}
-				found = true
-				break
-			}
-		}
-		if !found {
-			base.Content = append(base.Content, k, v)
-		}
-	}
-}
-
 func (l *loader) loadInputs(n *yaml.Node) {
 	keys, vals, _ := l.mapping(n, "inputs")
 	for i, k := range keys {
@@ -542,9 +273,9 @@ func (l *loader) loadResources(n *yaml.Node) {
 			switch fk.Value {
 			case "type":
 				r.Type, _ = l.str(fvals[j], fp)
-				if r.Type != "" && l.o.Kinds[r.Type] == nil {
+				if r.Type != "" && l.o.Types[r.Type] == nil {
 					var known []string
-					for t := range l.o.Kinds {
+					for t := range l.o.Types {
 						known = append(known, t)
 					}
 					sort.Strings(known)
@@ -576,11 +307,11 @@ func (l *loader) loadResources(n *yaml.Node) {
 			}
 			continue
 		}
-		r.Kind = l.o.Kinds[r.Type]
-		if r.Kind == nil || !enabled {
+		t := l.o.Types[r.Type]
+		if t == nil || !enabled {
 			continue
 		}
-		schema := r.Kind.Schema()
+		schema := t.Schema()
 		if props == nil {
 			r.Props = Props{}
 		} else {
@@ -589,7 +320,7 @@ func (l *loader) loadResources(n *yaml.Node) {
 		l.checkRequired(r, schema, r.Props, path+".properties", Pos{k.Line, k.Column})
 		for _, list := range [][]string{r.Ignore, r.Manage} {
 			for _, f := range list {
-				if _, ok := lookupField(schema, f); !ok {
+				if _, ok := LookupField(schema, f); !ok {
 					l.errf(vals[i], path, "ignore/manage names %q, which is not a field of %s", f, r.Type)
 				}
 			}
@@ -599,27 +330,11 @@ func (l *loader) loadResources(n *yaml.Node) {
 	}
 }
 
-// lookupField finds a field by dotted path.
-func lookupField(s Schema, path string) (Field, bool) {
-	head, rest, nested := strings.Cut(path, ".")
-	f, ok := s[head]
-	if !ok {
-		return Field{}, false
-	}
-	if !nested {
-		return f, true
-	}
-	if f.Type != Object {
-		return Field{}, false
-	}
-	return lookupField(f.Fields, rest)
-}
-
 func (l *loader) checkRequired(r *Resource, schema Schema, props Props, path string, pos Pos) {
 	for _, name := range sortedKeys(schema) {
 		f := schema[name]
 		if f.Required && f.Default == nil && !props.Has(name) {
-			l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: join(path, name), Msg: "required field is missing"})
+			l.errs = append(l.errs, &Error{File: l.file, Pos: pos, Path: join(path, name), Msg: "required field is missing"})
 		}
 	}
 }
@@ -732,72 +447,4 @@ func (l *loader) decodeField(n *yaml.Node, f Field, path string, r *Resource) (a
 		l.errf(n, path, "field has no type (a bug in the %s kind)", r.Type)
 	}
 	return nil, false
-}
-
-// maxDocumentValues bounds a document once its aliases are expanded: a few
-// lines of nested anchors can stand for billions of values.
-const maxDocumentValues = 100_000
-
-// countValues counts the nodes under n, aliases expanded, stopping once
-// past limit.
-func countValues(n *yaml.Node, depth, limit int) int {
-	n = resolveAlias(n)
-	if n == nil || depth > 64 {
-		return 1
-	}
-	count := 1
-	for _, c := range n.Content {
-		if count > limit {
-			break
-		}
-		count += countValues(c, depth+1, limit-count)
-	}
-	return count
-}
-
-// nodeValue converts a YAML node to a JSON-like value.
-func nodeValue(n *yaml.Node, depth int) (any, error) {
-	n = resolveAlias(n)
-	if depth > 64 {
-		return nil, fmt.Errorf("nested too deeply")
-	}
-	switch n.Kind {
-	case yaml.MappingNode:
-		out := map[string]any{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			v, err := nodeValue(n.Content[i+1], depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out[n.Content[i].Value] = v
-		}
-		return out, nil
-	case yaml.SequenceNode:
-		out := make([]any, 0, len(n.Content))
-		for _, e := range n.Content {
-			v, err := nodeValue(e, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
-		}
-		return out, nil
-	case yaml.ScalarNode:
-		switch n.Tag {
-		case "!!int":
-			if v, err := strconv.ParseInt(n.Value, 0, 64); err == nil {
-				return v, nil
-			}
-		case "!!bool":
-			return n.Value == "true", nil
-		case "!!null":
-			return nil, nil
-		case "!!float":
-			if v, err := strconv.ParseFloat(n.Value, 64); err == nil {
-				return v, nil
-			}
-		}
-		return n.Value, nil
-	}
-	return nil, fmt.Errorf("unsupported YAML node")
 }

@@ -1,10 +1,12 @@
-package reconcile
+package spec
 
 import (
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/trip-assistant/stack/reconcile/internal/graph"
 )
 
 // checkRefs validates every ${...} expression, records the dependency edges
@@ -16,12 +18,12 @@ func (l *loader) checkRefs() {
 		deps := map[string]bool{}
 		for _, d := range r.DependsOn {
 			if _, ok := s.Resources[d]; !ok {
-				l.errs = append(l.errs, &SpecError{File: l.file, Pos: r.Pos, Path: "resources." + name + ".depends_on", Msg: l.unknownResource(d)})
+				l.errs = append(l.errs, &Error{File: l.file, Pos: r.Pos, Path: "resources." + name + ".depends_on", Msg: l.unknownResource(d)})
 				continue
 			}
 			deps[d] = true
 		}
-		l.checkProps(r, r.Kind.Schema(), r.Props, "", deps)
+		l.checkProps(r, l.o.Types[r.Type].Schema(), r.Props, "", deps)
 		delete(deps, name)
 		r.Deps = sortedKeys(deps)
 	}
@@ -45,13 +47,13 @@ func (l *loader) checkProps(r *Resource, schema Schema, props Props, prefix stri
 			continue
 		}
 		var sensitive bool
-		walkStrings(v, func(str string) {
+		WalkStrings(v, func(str string) {
 			if l.checkTemplate(str, path, pos, deps, true) {
 				sensitive = true
 			}
 		})
 		if sensitive && !f.Sensitive {
-			l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: "a sensitive input may only be used in a sensitive field; this one would show in plans and tags"})
+			l.errs = append(l.errs, &Error{File: l.file, Pos: pos, Path: path, Msg: "a sensitive input may only be used in a sensitive field; this one would show in plans and tags"})
 		}
 		// Checks run on values that are known before apply. A document
 		// (a policy) is checked with its references left as written, so a
@@ -60,7 +62,7 @@ func (l *loader) checkProps(r *Resource, schema Schema, props Props, prefix stri
 		if f.Type == Document {
 			lookup = l.documentLookup
 		}
-		known, err := expandValue(v, lookup)
+		known, err := ExpandValue(v, lookup)
 		if err != nil {
 			continue // reported by checkTemplate
 		}
@@ -69,21 +71,21 @@ func (l *loader) checkProps(r *Resource, schema Schema, props Props, prefix stri
 		}
 		if f.Type == Int || f.Type == Bool {
 			if s, ok := known.(string); ok {
-				if known, err = convertScalar(f.Type, s); err != nil {
-					l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: err.Error()})
+				if known, err = ConvertScalar(f.Type, s); err != nil {
+					l.errs = append(l.errs, &Error{File: l.file, Pos: pos, Path: path, Msg: err.Error()})
 					continue
 				}
 			}
 		}
 		if len(f.Enum) > 0 {
 			if s, ok := known.(string); ok && !slices.Contains(f.Enum, s) {
-				l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("expected one of %s, got %q", strings.Join(f.Enum, ", "), s)})
+				l.errs = append(l.errs, &Error{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("expected one of %s, got %q", strings.Join(f.Enum, ", "), s)})
 				continue
 			}
 		}
 		if f.Check != nil && !f.Sensitive {
 			if err := f.Check(known); err != nil {
-				l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: err.Error()})
+				l.errs = append(l.errs, &Error{File: l.file, Pos: pos, Path: path, Msg: err.Error()})
 			}
 		}
 	}
@@ -121,7 +123,7 @@ func (l *loader) documentLookup(expr string) (string, bool) {
 func (l *loader) checkTemplate(str, path string, pos Pos, deps map[string]bool, allowInputs bool) (sensitive bool) {
 	refs, err := parseRefs(str)
 	if err != nil {
-		l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: err.Error()})
+		l.errs = append(l.errs, &Error{File: l.file, Pos: pos, Path: path, Msg: err.Error()})
 		return false
 	}
 	for _, rf := range refs {
@@ -129,11 +131,11 @@ func (l *loader) checkTemplate(str, path string, pos Pos, deps map[string]bool, 
 			in, found := l.s.Inputs[name]
 			switch {
 			case !found:
-				l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("unknown input ${%s}%s", rf.Expr, hint("input.", name, sortedKeys(l.s.Inputs)))})
+				l.errs = append(l.errs, &Error{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("unknown input ${%s}%s", rf.Expr, hint("input.", name, sortedKeys(l.s.Inputs)))})
 			case !in.Set && !l.o.AllowUnsetInputs:
-				l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("${%s} needs the environment variable %s, which is not set", rf.Expr, in.Env)})
+				l.errs = append(l.errs, &Error{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("${%s} needs the environment variable %s, which is not set", rf.Expr, in.Env)})
 			case in.Sensitive && !allowInputs:
-				l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("${%s} is sensitive and cannot be an output", rf.Expr)})
+				l.errs = append(l.errs, &Error{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("${%s} is sensitive and cannot be an output", rf.Expr)})
 			case in.Sensitive:
 				sensitive = true
 			}
@@ -144,18 +146,18 @@ func (l *loader) checkTemplate(str, path string, pos Pos, deps map[string]bool, 
 			if rf.Expr == "account_id" {
 				l.s.NeedsAccountID = true
 			} else if !isStackValue(rf.Expr) {
-				l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("unknown reference ${%s}: expected ${project}, ${environment}, ${region}, ${account_id}, ${input.NAME} or ${RESOURCE.ATTRIBUTE}", rf.Expr)})
+				l.errs = append(l.errs, &Error{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("unknown reference ${%s}: expected ${project}, ${environment}, ${region}, ${account_id}, ${input.NAME} or ${RESOURCE.ATTRIBUTE}", rf.Expr)})
 			}
 			continue
 		}
 		target, ok := l.s.Resources[name]
 		if !ok {
-			l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("unknown reference ${%s}: %s", rf.Expr, l.unknownResource(name))})
+			l.errs = append(l.errs, &Error{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("unknown reference ${%s}: %s", rf.Expr, l.unknownResource(name))})
 			continue
 		}
-		attrs := target.Kind.Attributes()
+		attrs := l.o.Types[target.Type].Attributes()
 		if !slices.Contains(attrs, attr) {
-			l.errs = append(l.errs, &SpecError{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("unknown reference ${%s}: %s (%s) has no attribute %q; it has %s%s", rf.Expr, name, target.Type, attr, strings.Join(attrs, ", "), hint(name+".", attr, attrs))})
+			l.errs = append(l.errs, &Error{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("unknown reference ${%s}: %s (%s) has no attribute %q; it has %s%s", rf.Expr, name, target.Type, attr, strings.Join(attrs, ", "), hint(name+".", attr, attrs))})
 			continue
 		}
 		if deps != nil {
@@ -191,29 +193,8 @@ func (l *loader) checkCycles() {
 	for n, r := range l.s.Resources {
 		g[n] = r.Deps
 	}
-	for _, cycle := range findCycles(g) {
+	for _, cycle := range graph.Cycles(g) {
 		r := l.s.Resources[cycle[0]]
-		l.errs = append(l.errs, &SpecError{File: l.file, Pos: r.Pos, Path: "resources." + cycle[0], Msg: "dependency cycle: " + strings.Join(append(cycle, cycle[0]), " → ")})
+		l.errs = append(l.errs, &Error{File: l.file, Pos: r.Pos, Path: "resources." + cycle[0], Msg: "dependency cycle: " + strings.Join(append(cycle, cycle[0]), " → ")})
 	}
-}
-
-// convertScalar turns a resolved reference into the field's type.
-func convertScalar(t FieldType, s string) (any, error) {
-	switch t {
-	case Int:
-		var v int64
-		if _, err := fmt.Sscan(s, &v); err != nil {
-			return nil, fmt.Errorf("expected an integer, got %q", s)
-		}
-		return v, nil
-	case Bool:
-		switch s {
-		case "true":
-			return true, nil
-		case "false":
-			return false, nil
-		}
-		return nil, fmt.Errorf("expected true or false, got %q", s)
-	}
-	return s, nil
 }
