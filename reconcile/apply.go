@@ -41,13 +41,20 @@ func (r *Result) Err() error {
 // Cancelling ctx stops new operations from starting; operations already
 // sent finish (they are not cancelled halfway) and are recorded, so an
 // interrupted run loses nothing. The state is saved after every operation.
-func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
+//
+// sp and st must be the spec and state the plan was made from: apply
+// resolves the spec's templates again with the attributes it learns, and
+// records what it does on top of st.
+func (e *Engine) Apply(ctx context.Context, p *Plan, sp *spec.Spec, st *State) (*Result, error) {
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	if sp.Digest != p.SpecDigest || st.Serial != p.StateSerial {
+		return nil, fmt.Errorf("the plan was made from spec %s and state serial %d, not from spec %s and state serial %d: plan again", p.SpecDigest, p.StateSerial, sp.Digest, st.Serial)
+	}
 	opCtx := context.WithoutCancel(ctx)
-	state := p.state.Clone()
-	state.SpecDigest = p.spec.Digest
+	state := st.Clone()
+	state.SpecDigest = sp.Digest
 	res := &Result{Done: map[string]Action{}, Failed: map[string]error{}, Skipped: map[string]string{}, Outputs: map[string]any{}, State: state}
 	saver := NewSaver(opCtx, e.Store, state)
 
@@ -56,12 +63,12 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
 	finished := map[string]chan struct{}{}
 	for _, c := range p.Changes {
 		finished[c.Name] = make(chan struct{})
-		if c.live.Exists {
-			attrs[c.Name] = c.live.Attrs
+		if c.Live.Exists {
+			attrs[c.Name] = c.Live.Attrs
 		}
 	}
 	lookup := func(expr string) (string, bool) {
-		if v, ok := p.spec.Value(expr); ok || !strings.Contains(expr, ".") || strings.HasPrefix(expr, "input.") {
+		if v, ok := sp.Value(expr); ok || !strings.Contains(expr, ".") || strings.HasPrefix(expr, "input.") {
 			return v, ok
 		}
 		name, attr, _ := strings.Cut(expr, ".")
@@ -102,7 +109,7 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
 	// skip records a change that was not attempted; a resource with
 	// nothing planned is left out, so the report names only real work.
 	skip := func(c *Change, why error) {
-		if c.Action == NoOp && !c.stateStale {
+		if c.Action == NoOp && !c.StateStale {
 			return
 		}
 		mu.Lock()
@@ -152,7 +159,7 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
 				skip(c, errInterrupted)
 				return
 			}
-			action, ob, desired, err := e.applyOne(opCtx, p.spec, c, lookup)
+			action, ob, desired, err := e.applyOne(opCtx, sp, c, lookup)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -163,7 +170,7 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
 				res.Done[c.Name] = action
 			}
 			switch {
-			case action == Delete || (c.Action == NoOp && c.res == nil):
+			case action == Delete || (c.Action == NoOp && !c.InSpec):
 				// The record of a type that changed is under the logical
 				// name: drop it only if it is still that type's.
 				if r, ok := state.Resources[logicalName(c.Name)]; ok && r.Type == c.Type {
@@ -172,11 +179,11 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
 			case ob.Exists:
 				attrs[c.Name] = ob.Attrs
 				state.Resources[c.Name] = StateResource{
-					Type: c.Type, ID: ob.ID, Digest: Digest(c.kind.Schema(), desired),
-					Protect: c.Protect, Deps: c.Deps, Extra: p.state.Resources[c.Name].Extra,
+					Type: c.Type, ID: ob.ID, Digest: Digest(e.Kinds[c.Type].Schema(), desired),
+					Protect: c.Protect, Deps: c.Deps, Extra: st.Resources[c.Name].Extra,
 				}
 			}
-			if action != NoOp || digestChanged(p.state, state, c.Name) {
+			if action != NoOp || digestChanged(st, state, c.Name) {
 				saver.Dirty(state)
 			}
 		}(c)
@@ -186,7 +193,7 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Result, error) {
 	if err := saver.Close(state); err != nil {
 		return res, err
 	}
-	for name, out := range p.spec.Outputs {
+	for name, out := range sp.Outputs {
 		if p.Destroy {
 			break
 		}
@@ -214,26 +221,27 @@ func firstLine(err error) string {
 // applyOne carries out one change with the attributes now known.
 func (e *Engine) applyOne(ctx context.Context, sp *spec.Spec, c *Change, lookup spec.Lookup) (Action, Observation, spec.Props, error) {
 	action := c.Action
-	if action == NoOp && !c.live.Exists {
+	if action == NoOp && !c.Live.Exists {
 		// Neither made nor recorded (a destroy of what is already gone):
 		// there is nothing to resolve or compare.
-		return action, c.live, nil, nil
+		return action, c.Live, nil, nil
 	}
 	var desired spec.Props
-	if c.res != nil && action != Delete {
-		d, err := c.res.Resolve(c.kind.Schema(), lookup)
+	k := e.Kinds[c.Type]
+	if r := sp.Resources[logicalName(c.Name)]; c.InSpec && action != Delete {
+		d, err := r.Resolve(k.Schema(), lookup)
 		if err != nil {
 			return action, Observation{}, nil, err
 		}
 		if hasUnknown(d) {
 			return action, Observation{}, nil, fmt.Errorf("values still unknown after their dependencies were applied")
 		}
-		injectTags(c.kind.Schema(), d, sp, c.Name)
+		injectTags(k.Schema(), d, sp, c.Name)
 		desired = d
 		// Values a dependency produced during this apply can turn a no-op
 		// into an update (a function's new version moves its alias).
 		if action == NoOp || action == Update || action == Import {
-			diff := computeDiff(c.kind.Schema(), desired, c.live.Props, diffOptions{Ignore: c.res.Ignore, Manage: c.res.Manage, SpecChanged: true})
+			diff := computeDiff(k.Schema(), desired, c.Live.Props, diffOptions{Ignore: r.Ignore, Manage: r.Manage, SpecChanged: true})
 			c.Diff = diff
 			switch {
 			case len(diff) == 0 && action == Update:
@@ -249,7 +257,7 @@ func (e *Engine) applyOne(ctx context.Context, sp *spec.Spec, c *Change, lookup 
 		}
 	}
 	if action == NoOp || action == Import {
-		return action, c.live, desired, nil
+		return action, c.Live, desired, nil
 	}
 	start := time.Now()
 	e.emit(Event{Phase: Started, Name: c.Name, Type: c.Type, Action: action})
@@ -257,16 +265,16 @@ func (e *Engine) applyOne(ctx context.Context, sp *spec.Spec, c *Change, lookup 
 	var err error
 	switch action {
 	case Create:
-		ob, err = c.kind.Create(ctx, desired)
+		ob, err = k.Create(ctx, desired)
 	case Update:
-		ob, err = c.kind.Update(ctx, UpdateRequest{ID: c.ID, Desired: desired, Live: c.live, Diff: c.Diff})
+		ob, err = k.Update(ctx, UpdateRequest{ID: c.ID, Desired: desired, Live: c.Live, Diff: c.Diff})
 	case Replace:
-		if err = c.kind.Delete(ctx, c.ID); err == nil {
-			ob, err = c.kind.Create(ctx, desired)
+		if err = k.Delete(ctx, c.ID); err == nil {
+			ob, err = k.Create(ctx, desired)
 		}
 	case Delete:
-		if c.ID != "" && c.live.Exists {
-			err = c.kind.Delete(ctx, c.ID)
+		if c.ID != "" && c.Live.Exists {
+			err = k.Delete(ctx, c.ID)
 		}
 	}
 	if err == nil && action != Delete && !ob.Exists {

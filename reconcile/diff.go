@@ -97,7 +97,7 @@ func renderable(f spec.Field, v any) any {
 
 func fieldEqual(f spec.Field, want, got any) bool {
 	if f.Sensitive {
-		return got != nil && SecretDigest(asString(want)) == SecretDigest(asString(got))
+		return got != nil && secretDigest(want) == secretDigest(got)
 	}
 	if f.Equal != nil {
 		if isEmpty(want) && isEmpty(got) {

@@ -90,7 +90,7 @@ type PlanOptions struct {
 // Plan observes every resource, in dependency order and in parallel, and
 // computes what apply would do. It changes nothing.
 func (e *Engine) Plan(ctx context.Context, sp *spec.Spec, state *State, o PlanOptions) (*Plan, error) {
-	p := &Plan{FormatVersion: FormatVersion, Stack: sp.Project + "/" + sp.Environment, Region: sp.Region, Destroy: o.Destroy, Outputs: map[string]any{}, spec: sp, state: state}
+	p := &Plan{FormatVersion: FormatVersion, Stack: sp.Project + "/" + sp.Environment, Region: sp.Region, Destroy: o.Destroy, Outputs: map[string]any{}, SpecDigest: sp.Digest, StateSerial: state.Serial}
 	e.beginPlan()
 	nodes := map[string]*node{}
 	for _, name := range sp.Order {
@@ -144,15 +144,15 @@ func (e *Engine) Plan(ctx context.Context, sp *spec.Spec, state *State, o PlanOp
 		mu.Lock()
 		c := changes[name]
 		mu.Unlock()
-		if c == nil || !c.live.Exists || c.Action == Create || c.Action == Replace || c.Action == Delete {
+		if c == nil || !c.Live.Exists || c.Action == Create || c.Action == Replace || c.Action == Delete {
 			return "", false
 		}
 		if c.Action == Update {
-			if v, ok := c.kind.(AttrsChangedByUpdate); ok && slices.Contains(v.AttrsChangedByUpdate(), attr) {
+			if v, ok := e.Kinds[c.Type].(AttrsChangedByUpdate); ok && slices.Contains(v.AttrsChangedByUpdate(), attr) {
 				return "", false
 			}
 		}
-		v, ok := c.live.Attrs[attr]
+		v, ok := c.Live.Attrs[attr]
 		return v, ok
 	}
 
@@ -288,7 +288,13 @@ func (e *Engine) observe(ctx context.Context, kinds map[string]Kind, reqs map[st
 
 // planChange decides the action and class of one resource.
 func planChange(n *node, desired spec.Props, live Observation, destroy bool) *Change {
-	c := &Change{Name: n.name, Type: n.kind.Type(), kind: n.kind, desired: desired, live: live, res: n.res, Deps: n.deps}
+	c := &Change{Name: n.name, Type: n.kind.Type(), Desired: desired, Live: live, InSpec: n.res != nil, Deps: n.deps}
+	defer func() {
+		// The plan keeps no secret: what it read and wants of a
+		// sensitive field stays only as a digest.
+		schema := n.kind.Schema()
+		c.Desired, c.Live.Props = redact(schema, c.Desired), redact(schema, c.Live.Props)
+	}()
 	if n.state != nil {
 		c.ID = n.state.ID
 		c.Protect = n.state.Protect
@@ -299,7 +305,7 @@ func planChange(n *node, desired spec.Props, live Observation, destroy bool) *Ch
 	if live.Exists && live.ID != "" {
 		c.ID = live.ID
 	}
-	defer func() { c.stateStale = stateStale(n, c) }()
+	defer func() { c.StateStale = stateStale(n, c) }()
 	switch {
 	case n.res == nil || destroy:
 		if !live.Exists {
@@ -365,15 +371,15 @@ func planChange(n *node, desired spec.Props, live Observation, destroy bool) *Ch
 // leaves alone is out of date (protect or dependencies changed, the spec
 // changed to what already exists, or it is not recorded at all).
 func stateStale(n *node, c *Change) bool {
-	if c.Action != NoOp || n.res == nil || !c.live.Exists {
+	if c.Action != NoOp || n.res == nil || !c.Live.Exists {
 		return false
 	}
 	if n.state == nil {
 		return true
 	}
 	digest := n.state.Digest
-	if !hasUnknown(c.desired) {
-		digest = Digest(n.kind.Schema(), c.desired)
+	if !hasUnknown(c.Desired) {
+		digest = Digest(n.kind.Schema(), c.Desired)
 	}
 	return n.state.Protect != c.Protect || !slices.Equal(n.state.Deps, c.Deps) || n.state.ID != c.ID || n.state.Digest != digest
 }
@@ -409,13 +415,14 @@ func (e *Engine) unmanaged(ctx context.Context, sp *spec.Spec, changes []*Change
 	kinds := map[string]Kind{}
 	for _, c := range changes {
 		known[c.Type+"\x00"+c.ID] = true
-		if n := c.live.Attrs["name"]; n != "" {
+		if n := c.Live.Attrs["name"]; n != "" {
 			known[c.Type+"\x00"+n] = true
 		}
-		if _, ok := c.kind.(Lister); !ok || c.desired == nil {
+		k := e.Kinds[c.Type]
+		if _, ok := k.(Lister); !ok || c.Desired == nil {
 			continue
 		}
-		name, _ := c.desired["name"].(string)
+		name, _ := c.Desired["name"].(string)
 		i := strings.Index(name, sp.Project)
 		if i < 0 {
 			continue
@@ -424,7 +431,7 @@ func (e *Engine) unmanaged(ctx context.Context, sp *spec.Spec, changes []*Change
 			prefixes[c.Type] = map[string]bool{}
 		}
 		prefixes[c.Type][name[:i+len(sp.Project)]] = true
-		kinds[c.Type] = c.kind
+		kinds[c.Type] = k
 	}
 	// The listings are independent: run them at once, within the
 	// parallelism bound, and read the answers in a fixed order.

@@ -110,7 +110,7 @@ func TestApplyFromEmpty(t *testing.T) {
 		t.Errorf("plan mismatch (-want +got):\n%s", diff)
 	}
 
-	r, err := h.Engine.Apply(ctx, p)
+	r, err := h.ApplyPlan(ctx, p)
 	if err != nil || r.Err() != nil {
 		t.Fatalf("Apply() = %v, %v", err, r.Err())
 	}
@@ -258,7 +258,7 @@ func TestPlanClasses(t *testing.T) {
 			}
 			// Applying converges whatever the class.
 			h.Cloud.ResetOps()
-			if r, err := h.Engine.Apply(ctx, p); err != nil || r.Err() != nil {
+			if r, err := h.ApplyPlan(ctx, p); err != nil || r.Err() != nil {
 				t.Fatalf("Apply() = %v, %v", err, r.Err())
 			}
 			if tc.noState {
@@ -293,7 +293,7 @@ func TestProtectedRemoval(t *testing.T) {
 	if len(p.Errors) != 1 || !strings.Contains(p.Errors[0], "secret (fake.secret) is protected") {
 		t.Errorf("Plan.Errors = %q, want one naming the protected secret", p.Errors)
 	}
-	if _, err := h.Engine.Apply(ctx, p); err == nil {
+	if _, err := h.ApplyPlan(ctx, p); err == nil {
 		t.Error("Apply() of a plan with errors succeeded")
 	}
 	if h.Cloud.Get(fakekind.Secret, "demo-secret") == nil {
@@ -338,7 +338,7 @@ func TestDestroyWithResourceAlreadyGone(t *testing.T) {
 	h.Cloud.ResetOps()
 
 	p := h.Plan(ctx, t, sp, true)
-	r, err := h.Engine.Apply(ctx, p)
+	r, err := h.ApplyPlan(ctx, p)
 	if err != nil || r.Err() != nil {
 		t.Fatalf("destroy = %v, %v", err, r.Err())
 	}
@@ -359,7 +359,7 @@ func TestFailureSkipsDependents(t *testing.T) {
 	h.Fakes[fakekind.Role].OnCreate = func(context.Context, spec.Props) error { return boom }
 
 	p := h.Plan(ctx, t, h.Load(t, baseSpec, ""), false)
-	r, err := h.Engine.Apply(ctx, p)
+	r, err := h.ApplyPlan(ctx, p)
 	if err != nil {
 		t.Fatalf("Apply() = %v", err)
 	}
@@ -405,7 +405,7 @@ func TestUpdateMovesDependentAttrs(t *testing.T) {
 	if want := (spec.Unknown{Ref: "${fn.version}"}); live.Diff[0].After != want {
 		t.Errorf("plan: live.function_version = %#v, want %#v", live.Diff[0].After, want)
 	}
-	if r, err := h.Engine.Apply(ctx, p); err != nil || r.Err() != nil {
+	if r, err := h.ApplyPlan(ctx, p); err != nil || r.Err() != nil {
 		t.Fatalf("Apply() = %v, %v", err, r.Err())
 	}
 	if got.Desired["function_version"] != "2" {
@@ -449,7 +449,7 @@ func TestInterruptedApply(t *testing.T) {
 		}
 	}
 	p := h.Plan(ctx, t, sp, false)
-	r, err := h.Engine.Apply(ctx, p)
+	r, err := h.ApplyPlan(ctx, p)
 	if err != nil {
 		t.Fatalf("Apply() = %v", err)
 	}
@@ -521,7 +521,7 @@ func TestSecretsStayOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.Engine.Apply(ctx, p); err != nil {
+	if _, err := h.ApplyPlan(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	stateJSON, err := json.Marshal(h.Store.State())
@@ -571,7 +571,7 @@ resources:
 
 	h.Fakes[fakekind.Secret].OnCreate = func(context.Context, spec.Props) error { return errors.New("boom") }
 	p := h.Plan(ctx, t, h.Load(t, after, ""), false)
-	r, err := h.Engine.Apply(ctx, p)
+	r, err := h.ApplyPlan(ctx, p)
 	if err != nil || r.Err() == nil {
 		t.Fatalf("Apply() = %v, %v; want the create to fail", r, err)
 	}
@@ -731,5 +731,26 @@ func TestUnmanagedListings(t *testing.T) {
 	_, err = h.Engine.Plan(ctx, sp, st, reconcile.PlanOptions{})
 	if err == nil || !strings.Contains(err.Error(), "cannot list fake.role resources named demo*") || !strings.Contains(err.Error(), "AccessDenied") {
 		t.Errorf("a failed listing: Plan() = %v, want it to name the kind, the prefix and the cause", err)
+	}
+}
+
+// TestApplyRefusesAnotherBasis: a plan is applied only to the spec and
+// state it was made from.
+func TestApplyRefusesAnotherBasis(t *testing.T) {
+	ctx := t.Context()
+	h := newHarness()
+	sp := h.Load(t, baseSpec, "")
+	p := h.Plan(ctx, t, sp, false)
+	edited := h.Load(t, strings.Replace(baseSpec, "memory_size: 256", "memory_size: 512", 1), "")
+	if _, err := h.Engine.Apply(ctx, p, edited, reconcile.NewState()); err == nil || !strings.Contains(err.Error(), "plan again") {
+		t.Errorf("Apply() with an edited spec = %v, want a refusal", err)
+	}
+	moved := reconcile.NewState()
+	moved.Serial = 7
+	if _, err := h.Engine.Apply(ctx, p, sp, moved); err == nil || !strings.Contains(err.Error(), "plan again") {
+		t.Errorf("Apply() with a state that moved on = %v, want a refusal", err)
+	}
+	if n := len(h.Cloud.IDs(fakekind.Role)); n != 0 {
+		t.Errorf("a refused apply made %d roles", n)
 	}
 }

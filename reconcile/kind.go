@@ -2,8 +2,6 @@ package reconcile
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 
 	"github.com/trip-assistant/stack/reconcile/spec"
 )
@@ -89,13 +87,6 @@ type BatchObserver interface {
 // called more than once before a plan, never while one observes.
 type PlanScoped interface {
 	BeginPlan()
-}
-
-// SecretDigest is how a sensitive value is compared and recorded: never the
-// value itself.
-func SecretDigest(v string) string {
-	sum := sha256.Sum256([]byte(v))
-	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // Schemas views kinds as the spec loader sees them: what each type may set

@@ -91,11 +91,19 @@ type Change struct {
 	Deps    []string `json:"depends_on,omitempty"`
 	Protect bool     `json:"protect,omitempty"`
 
-	res        *spec.Resource
-	kind       Kind
-	stateStale bool // a no-op whose state record apply must refresh
-	desired    spec.Props
-	live       Observation
+	// The rest is what apply needs beyond the JSON plan of format 1. It is
+	// data, safe to keep: secrets appear only as Secret digests.
+
+	// InSpec is false for a resource only the state knows (removed from
+	// the spec, or the old record of a type change).
+	InSpec bool `json:"-"`
+	// StateStale: a no-op whose state record apply must refresh.
+	StateStale bool `json:"-"`
+	// Desired holds the props planned from the spec (Unknown where only
+	// apply can tell), nil for a resource removed from the spec.
+	Desired spec.Props `json:"-"`
+	// Live is what Observe read.
+	Live Observation `json:"-"`
 }
 
 // DisplayID is what names the resource in AWS: its physical id, or for one
@@ -104,7 +112,7 @@ func (c *Change) DisplayID() string {
 	if c.ID != "" {
 		return c.ID
 	}
-	if n, ok := c.desired["name"].(string); ok {
+	if n, ok := c.Desired["name"].(string); ok {
 		return n
 	}
 	return ""
@@ -117,7 +125,8 @@ type Unmanaged struct {
 	ID   string `json:"id"`
 }
 
-// Plan is a pure value: what apply would do, and why.
+// Plan is a pure value: what apply would do, and why. It holds no kinds,
+// no spec and no secrets, so it can be kept and applied later.
 type Plan struct {
 	FormatVersion string         `json:"format_version"`
 	Stack         string         `json:"stack"`
@@ -130,8 +139,10 @@ type Plan struct {
 	// resource, a resource that cannot be observed).
 	Errors []string `json:"errors,omitempty"`
 
-	spec  *spec.Spec
-	state *State
+	// SpecDigest and StateSerial name what the plan was made from: apply
+	// refuses a spec or a state that is not the one planned.
+	SpecDigest  string `json:"-"`
+	StateSerial int64  `json:"-"`
 }
 
 // Summary counts the plan's changes.
@@ -185,7 +196,7 @@ func (p *Plan) HasChanges() bool {
 // now says what already exists): no AWS resource changes.
 func (p *Plan) NeedsStateWrite() bool {
 	for _, c := range p.Changes {
-		if c.stateStale {
+		if c.StateStale {
 			return true
 		}
 	}

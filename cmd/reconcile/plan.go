@@ -106,7 +106,7 @@ func (c *planCommand) Run(ctx context.Context, args []string) error {
 	if !c.dryRun && plan.Err() == nil && !plan.HasChanges() && plan.NeedsStateWrite() {
 		// Nothing to change in AWS, but the state's records are behind
 		// (a protect flag, a dependency): record them.
-		if _, err := eng.Apply(ctx, plan); err != nil {
+		if _, err := eng.Apply(ctx, plan, st.spec, state); err != nil {
 			return err
 		}
 	}
@@ -138,7 +138,7 @@ func (c *planCommand) Run(ctx context.Context, args []string) error {
 	}
 	applyStart := time.Now()
 	stopApply := c.counts.Phase("apply")
-	res, err := eng.Apply(ctx, plan)
+	res, err := eng.Apply(ctx, plan, st.spec, state)
 	stopApply()
 	if res == nil {
 		return err

@@ -72,7 +72,7 @@ func deploy(ctx context.Context, cfg aws.Config, sp *spec.Spec, log io.Writer) (
 	if err := plan.Err(); err != nil {
 		return nil, fmt.Errorf("cannot plan the stack on the emulator: %w", err)
 	}
-	res, err := eng.Apply(ctx, plan)
+	res, err := eng.Apply(ctx, plan, sp, state)
 	if err != nil {
 		return nil, fmt.Errorf("cannot apply the stack on the emulator: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -227,5 +228,23 @@ func BenchmarkRenderText(b *testing.B) {
 	for b.Loop() {
 		buf.Reset()
 		render.Text(&buf, p, render.Style{})
+	}
+}
+
+// TestPlanHoldsNoSecret: the plan itself, everything apply needs included,
+// holds secrets only as digests, so it can be kept in a file.
+func TestPlanHoldsNoSecret(t *testing.T) {
+	p := everyClassPlan(t)
+	dump := fmt.Sprintf("%#v", *p)
+	for _, c := range p.Changes {
+		dump += fmt.Sprintf("%#v", *c)
+	}
+	for _, secret := range []string{secretValue, liveSecret} {
+		if strings.Contains(dump, secret) {
+			t.Errorf("the plan holds %q:\n%s", secret, dump)
+		}
+	}
+	if c := p.Change("secret"); c == nil || c.Desired["value"] != (reconcile.Secret{Digest: reconcile.SecretDigest(secretValue)}) {
+		t.Errorf("the plan's desired secret = %#v, want its digest", c.Desired["value"])
 	}
 }

@@ -18,6 +18,8 @@ type Harness struct {
 	Engine *reconcile.Engine
 	// Env is what the spec's inputs read.
 	Env map[string]string
+
+	planned map[*reconcile.Plan]planned
 }
 
 // NewHarness returns a harness with an empty cloud and state.
@@ -52,14 +54,34 @@ func (h *Harness) Plan(ctx context.Context, tb testing.TB, sp *spec.Spec, destro
 	if err != nil {
 		tb.Fatalf("Plan() = %v", err)
 	}
+	if h.planned == nil {
+		h.planned = map[*reconcile.Plan]planned{}
+	}
+	h.planned[p] = planned{sp, st}
 	return p
+}
+
+// planned is what a plan was made from.
+type planned struct {
+	spec  *spec.Spec
+	state *reconcile.State
+}
+
+// ApplyPlan applies a plan that h.Plan made, with the spec and state it
+// was made from.
+func (h *Harness) ApplyPlan(ctx context.Context, p *reconcile.Plan) (*reconcile.Result, error) {
+	from, ok := h.planned[p]
+	if !ok {
+		panic("ApplyPlan: the plan was not made by this harness")
+	}
+	return h.Engine.Apply(ctx, p, from.spec, from.state)
 }
 
 // Apply plans and applies spec, failing the test if the apply does.
 func (h *Harness) Apply(ctx context.Context, tb testing.TB, sp *spec.Spec, destroy bool) (*reconcile.Plan, *reconcile.Result) {
 	tb.Helper()
 	p := h.Plan(ctx, tb, sp, destroy)
-	r, err := h.Engine.Apply(ctx, p)
+	r, err := h.ApplyPlan(ctx, p)
 	if err != nil {
 		tb.Fatalf("Apply() = %v", err)
 	}
