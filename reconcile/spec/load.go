@@ -60,10 +60,84 @@ func (l *loader) errf(n *yaml.Node, path, format string, args ...any) {
 
 // Load validates spec text. Every problem is reported at once, as
 // Errors, before anything talks to AWS.
+//
+// Every environment the spec declares is validated, whichever is loaded: a
+// mistake in prod's overrides fails a dev plan too.
 func Load(file string, data []byte, o LoadOptions) (*Spec, error) {
 	if o.LookupEnv == nil {
 		o.LookupEnv = os.LookupEnv
 	}
+	s, errs := loadOne(file, data, o)
+	chosen := o.Environment
+	if s != nil {
+		chosen = s.Environment
+	}
+	seen := map[string]bool{}
+	for _, e := range errs {
+		seen[e.Error()] = true
+	}
+	for _, env := range declaredEnvironments(data) {
+		if env == chosen {
+			continue
+		}
+		other := o
+		other.Environment, other.AllowUnsetInputs = env, true
+		_, more := loadOne(file, data, other)
+		for _, e := range more {
+			if !seen[e.Error()] {
+				seen[e.Error()] = true
+				e.Msg += fmt.Sprintf(" (in environment %s)", env)
+				errs = append(errs, e)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		sortErrors(errs)
+		return nil, errs
+	}
+	return s, nil
+}
+
+// declaredEnvironments lists the names under environments:, nil when the
+// text is not a spec that has them.
+func declaredEnvironments(data []byte) []string {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	root := resolveAlias(doc.Content[0])
+	if root.Kind != yaml.MappingNode {
+		return nil
+	}
+	envs := resolveAlias(mappingChild(root, "environments"))
+	if envs == nil || envs.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []string
+	for i := 0; i+1 < len(envs.Content); i += 2 {
+		out = append(out, envs.Content[i].Value)
+	}
+	return out
+}
+
+func mappingChild(n *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func sortErrors(errs Errors) {
+	sort.SliceStable(errs, func(i, j int) bool {
+		a, b := errs[i].Pos, errs[j].Pos
+		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+	})
+}
+
+// loadOne loads the spec for one environment.
+func loadOne(file string, data []byte, o LoadOptions) (*Spec, Errors) {
 	l := &loader{file: file, o: o, s: &Spec{File: file, Inputs: map[string]Input{}, Resources: map[string]*Resource{}, Outputs: map[string]Output{}}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -78,10 +152,7 @@ func Load(file string, data []byte, o LoadOptions) (*Spec, error) {
 	}
 	l.load(root)
 	if len(l.errs) > 0 {
-		sort.SliceStable(l.errs, func(i, j int) bool {
-			a, b := l.errs[i].Pos, l.errs[j].Pos
-			return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
-		})
+		sortErrors(l.errs)
 		return nil, l.errs
 	}
 	sum := sha256.Sum256(append(append([]byte{}, data...), "\x00"+l.s.Environment...))
@@ -152,10 +223,10 @@ func (l *loader) load(root *yaml.Node) {
 	top := map[string]*yaml.Node{}
 	for i, k := range keys {
 		switch k.Value {
-		case "project", "environment", "region", "inputs", "resources", "outputs", "environments":
+		case "project", "environment", "region", "inputs", "resources", "data", "outputs", "environments":
 			top[k.Value] = vals[i]
 		default:
-			l.errf(k, k.Value, "unknown field (expected project, environment, region, inputs, resources, outputs, environments)")
+			l.errf(k, k.Value, "unknown field (expected project, environment, region, inputs, resources, data, outputs, environments)")
 		}
 	}
 	s := l.s
@@ -198,7 +269,10 @@ func (l *loader) load(root *yaml.Node) {
 	if n := top["resources"]; n == nil {
 		l.errf(root, "resources", "required field is missing")
 	} else {
-		l.loadResources(n)
+		l.loadResources(n, "resources")
+	}
+	if n := top["data"]; n != nil {
+		l.loadResources(n, "data")
 	}
 	if n := top["outputs"]; n != nil {
 		keys, vals, _ := l.mapping(n, "outputs")
@@ -253,15 +327,21 @@ func (l *loader) loadInputs(n *yaml.Node) {
 	}
 }
 
-func (l *loader) loadResources(n *yaml.Node) {
-	keys, vals, _ := l.mapping(n, "resources")
+// loadResources loads the resources of a section: "resources", or "data"
+// for read-only references, which share one namespace.
+func (l *loader) loadResources(n *yaml.Node, section string) {
+	keys, vals, _ := l.mapping(n, section)
 	for i, k := range keys {
-		path := "resources." + k.Value
+		path := section + "." + k.Value
+		if _, dup := l.s.Resources[k.Value]; dup {
+			l.errf(k, path, "a resource of that name is already declared")
+			continue
+		}
 		if !nameRE.MatchString(k.Value) {
 			l.errf(k, path, "resource names are lowercase letters, digits and underscores, starting with a letter")
 			continue
 		}
-		r := &Resource{Name: k.Value, Pos: Pos{k.Line, k.Column}, fieldPos: map[string]Pos{}}
+		r := &Resource{Name: k.Value, Pos: Pos{k.Line, k.Column}, fieldPos: map[string]Pos{}, section: section, Data: section == "data"}
 		enabled := true
 		var props *yaml.Node
 		fkeys, fvals, ok := l.mapping(vals[i], path)
@@ -317,7 +397,10 @@ func (l *loader) loadResources(n *yaml.Node) {
 		} else {
 			r.Props = Props(l.decodeObject(props, schema, path+".properties", r))
 		}
-		l.checkRequired(r, schema, r.Props, path+".properties", Pos{k.Line, k.Column})
+		if !r.Data {
+			// A data source names what identifies it; the rest is read.
+			l.checkRequired(r, schema, r.Props, path+".properties", Pos{k.Line, k.Column})
+		}
 		for _, list := range [][]string{r.Ignore, r.Manage} {
 			for _, f := range list {
 				if _, ok := LookupField(schema, f); !ok {
@@ -365,7 +448,11 @@ func (l *loader) decodeObject(n *yaml.Node, schema Schema, path string, r *Resou
 			l.errf(k, fp, "unknown field%s; %s has: %s", hint, r.Type, strings.Join(sortedKeys(schema), ", "))
 			continue
 		}
-		rel := strings.TrimPrefix(fp, "resources."+r.Name+".properties.")
+		if f.DeclaredBy != "" {
+			l.errf(k, fp, "is the set of %s resources that reference this one; declare those instead (or ignore: [%s] to leave the set alone)", f.DeclaredBy, k.Value)
+			continue
+		}
+		rel := strings.TrimPrefix(fp, r.section+"."+r.Name+".properties.")
 		r.fieldPos[rel] = Pos{vals[i].Line, vals[i].Column}
 		if v, ok := l.decodeField(vals[i], f, fp, r); ok {
 			out[k.Value] = v

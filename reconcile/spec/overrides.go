@@ -44,8 +44,8 @@ func (l *loader) applyOverrides(n *yaml.Node, top map[string]*yaml.Node) {
 			} else {
 				mergeNode(top[k.Value], ovals[i])
 			}
-		case "resources":
-			base := top["resources"]
+		case "resources", "data":
+			base := top[k.Value]
 			rkeys, rvals, ok := l.mapping(ovals[i], path)
 			if !ok || base == nil {
 				continue
@@ -53,13 +53,13 @@ func (l *loader) applyOverrides(n *yaml.Node, top map[string]*yaml.Node) {
 			for j, rk := range rkeys {
 				target := mappingValue(base, rk.Value)
 				if target == nil {
-					l.errf(rk, path+"."+rk.Value, "override for a resource that is not declared in resources")
+					l.errf(rk, path+"."+rk.Value, "override for a resource that is not declared in %s", k.Value)
 					continue
 				}
 				mergeNode(target, rvals[j])
 			}
 		default:
-			l.errf(k, path, "unknown field (an environment may override region, inputs, resources, outputs)")
+			l.errf(k, path, "unknown field (an environment may override region, inputs, resources, data, outputs)")
 		}
 	}
 }

@@ -61,6 +61,13 @@ type Field struct {
 	// CreateOnly fields are sent on create and never diffed afterwards unless
 	// the spec lists them in `manage` (an image owned by CD after creation).
 	CreateOnly bool
+	// DeclaredBy makes a StringList field an exclusive set: the live value
+	// lists every attachment AWS holds under the resource (inline policy
+	// names, permission statement ids, routes...), each declared by a
+	// resource of the type named here that depends on this one, and any
+	// other is drift that Update removes. The engine fills the desired
+	// value; the spec cannot set it, only `ignore` it.
+	DeclaredBy string
 	// Fields of an Object.
 	Fields Schema
 	// Doc is one line for the README's reference.

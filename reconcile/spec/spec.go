@@ -49,10 +49,15 @@ type Resource struct {
 	Ignore    []string
 	Manage    []string
 	Protect   bool
-	Pos       Pos
+	// Data marks a read-only reference (the spec's data: section): the
+	// stack reads it for references and never creates, changes or deletes
+	// it, like a Terraform data source.
+	Data bool
+	Pos  Pos
 	// Deps are the resources this one references or depends on, sorted.
 	Deps     []string
 	fieldPos map[string]Pos
+	section  string // "resources" or "data"
 }
 
 // Pos is a position in the spec file.

@@ -207,6 +207,46 @@ environments:
 `,
 			want: []specErr{{"spec.yaml:7:7", "environments.dev.resources.ghost", "override for a resource that is not declared"}},
 		},
+		"a bad override in prod fails a dev load": {
+			spec: `project: demo
+region: us-east-2
+resources:
+  fn:
+    type: fake.function
+    properties:
+      name: demo-fn
+      role: arn
+environments:
+  dev:
+  prod:
+    resources:
+      ghost:
+        enabled: false
+      fn:
+        properties:
+          memroy_size: 1024
+`,
+			env: "dev",
+			want: []specErr{
+				{"spec.yaml:13:7", "environments.prod.resources.ghost", "override for a resource that is not declared in resources (in environment prod)"},
+				{"spec.yaml:17:11", "resources.fn.properties.memroy_size", "unknown field (did you mean memory_size?)"},
+			},
+		},
+		"a data source shares the resources' names": {
+			spec: `project: demo
+region: us-east-2
+resources:
+  fn:
+    type: fake.function
+    properties:
+      name: demo-fn
+      role: arn
+data:
+  fn:
+    type: fake.role
+`,
+			want: []specErr{{"spec.yaml:10:3", "data.fn", "a resource of that name is already declared"}},
+		},
 		"bad yaml, a scanner error": {
 			spec: "project: demo\nregion: us-east-2\nresources:\n\t- x\n",
 			want: []specErr{{"spec.yaml:4:1", "", "found character that cannot start any token"}},

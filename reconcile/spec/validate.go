@@ -18,7 +18,7 @@ func (l *loader) checkRefs() {
 		deps := map[string]bool{}
 		for _, d := range r.DependsOn {
 			if _, ok := s.Resources[d]; !ok {
-				l.errs = append(l.errs, &Error{File: l.file, Pos: r.Pos, Path: "resources." + name + ".depends_on", Msg: l.unknownResource(d)})
+				l.errs = append(l.errs, &Error{File: l.file, Pos: r.Pos, Path: r.section + "." + name + ".depends_on", Msg: l.unknownResource(d)})
 				continue
 			}
 			deps[d] = true
@@ -37,7 +37,7 @@ func (l *loader) checkProps(r *Resource, schema Schema, props Props, prefix stri
 	for _, key := range sortedKeys(props) {
 		f := schema[key]
 		rel := join(prefix, key)
-		path := "resources." + r.Name + ".properties." + rel
+		path := r.section + "." + r.Name + ".properties." + rel
 		pos := r.fieldPos[rel]
 		v := props[key]
 		if f.Type == Object {
