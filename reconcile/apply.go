@@ -159,7 +159,7 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, sp *spec.Spec, st *State) (
 				skip(c, errInterrupted)
 				return
 			}
-			action, ob, desired, err := e.applyOne(opCtx, sp, c, lookup)
+			action, ob, _, err := e.applyOne(opCtx, sp, c, lookup)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -170,6 +170,14 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, sp *spec.Spec, st *State) (
 				res.Done[c.Name] = action
 			}
 			switch {
+			case c.Data:
+				// Read only: a record left from when the stack owned it
+				// is dropped, and nothing else is written.
+				if _, ok := state.Resources[c.Name]; ok {
+					delete(state.Resources, c.Name)
+					saver.Dirty(state)
+				}
+				return
 			case action == Delete || (c.Action == NoOp && !c.InSpec):
 				// The record of a type that changed is under the logical
 				// name: drop it only if it is still that type's.
@@ -179,7 +187,7 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, sp *spec.Spec, st *State) (
 			case ob.Exists:
 				attrs[c.Name] = ob.Attrs
 				state.Resources[c.Name] = StateResource{
-					Type: c.Type, ID: ob.ID, Digest: Digest(e.Kinds[c.Type].Schema(), desired),
+					Type: c.Type, ID: ob.ID, Digest: specDigest(e.Kinds[c.Type].Schema(), sp, sp.Resources[c.Name], c.Name),
 					Protect: c.Protect, Deps: c.Deps, Extra: st.Resources[c.Name].Extra,
 				}
 			}
@@ -221,7 +229,7 @@ func firstLine(err error) string {
 // applyOne carries out one change with the attributes now known.
 func (e *Engine) applyOne(ctx context.Context, sp *spec.Spec, c *Change, lookup spec.Lookup) (Action, Observation, spec.Props, error) {
 	action := c.Action
-	if action == NoOp && !c.Live.Exists {
+	if c.Data || (action == NoOp && !c.Live.Exists) {
 		// Neither made nor recorded (a destroy of what is already gone):
 		// there is nothing to resolve or compare.
 		return action, c.Live, nil, nil
@@ -237,6 +245,7 @@ func (e *Engine) applyOne(ctx context.Context, sp *spec.Spec, c *Change, lookup 
 			return action, Observation{}, nil, fmt.Errorf("values still unknown after their dependencies were applied")
 		}
 		injectTags(k.Schema(), d, sp, c.Name)
+		copyDeclared(k.Schema(), d, c.Desired)
 		desired = d
 		// Values a dependency produced during this apply can turn a no-op
 		// into an update (a function's new version moves its alias).

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/trip-assistant/stack/reconcile/spec"
 )
@@ -83,6 +84,12 @@ func diffObject(schema spec.Schema, desired, live spec.Props, prefix string, o d
 		if fieldEqual(f, want, got) {
 			continue
 		}
+		if f.DeclaredBy != "" {
+			// Members being made are not live yet: only those the stack
+			// does not declare differ, and apply removes them.
+			*out = append(*out, FieldDiff{Path: path, Before: got, After: keptMembers(want, got)})
+			continue
+		}
 		*out = append(*out, FieldDiff{Path: path, Before: renderable(f, got), After: renderable(f, want), Sensitive: f.Sensitive, ForceNew: f.ForceNew})
 	}
 }
@@ -98,6 +105,9 @@ func renderable(f spec.Field, v any) any {
 func fieldEqual(f spec.Field, want, got any) bool {
 	if f.Sensitive {
 		return got != nil && secretDigest(want) == secretDigest(got)
+	}
+	if f.DeclaredBy != "" {
+		return len(undeclared(want, got)) == 0
 	}
 	if f.Equal != nil {
 		if isEmpty(want) && isEmpty(got) {
@@ -169,6 +179,9 @@ func canonical(v any) string {
 func Digest(schema spec.Schema, desired spec.Props) string {
 	clean := make(map[string]any, len(desired))
 	for k, v := range desired {
+		if schema[k].DeclaredBy != "" {
+			continue // the members' own resources record them
+		}
 		if schema[k].Sensitive {
 			v = SecretDigest(asString(v))
 		}
@@ -190,4 +203,29 @@ func hasUnknown(p spec.Props) bool {
 		}
 	}
 	return false
+}
+
+// specDigestPrefix marks a digest of what the spec says (specDigest), as
+// opposed to the digest of resolved values that earlier versions recorded.
+const specDigestPrefix = "t"
+
+// specDigest is what the state records of a resource: the digest of its
+// props as the spec and its inputs give them, references to other
+// resources left as written. It changes when the spec or an input changes,
+// never because AWS changed a value a reference reads (a version published
+// by hand): that is drift, not a spec change.
+func specDigest(schema spec.Schema, sp *spec.Spec, r *spec.Resource, name string) string {
+	props := staticProps(sp, r, schema, false)
+	injectTags(schema, props, sp, name)
+	return specDigestPrefix + Digest(schema, props)
+}
+
+// sameSpec reports whether a recorded digest says the spec is as it was
+// when the resource was last applied. A digest of an earlier version is
+// compared with the resolved desired props, as that version did.
+func sameSpec(recorded, current string, schema spec.Schema, desired spec.Props) bool {
+	if strings.HasPrefix(recorded, specDigestPrefix) {
+		return recorded == current
+	}
+	return !hasUnknown(desired) && recorded == Digest(schema, desired)
 }

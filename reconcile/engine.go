@@ -80,6 +80,8 @@ type node struct {
 	state *StateResource // nil when not in the state
 	kind  Kind
 	deps  []string
+	// digest is specDigest of res: what the state records once applied.
+	digest string
 }
 
 // PlanOptions tune planning.
@@ -124,8 +126,13 @@ func (e *Engine) Plan(ctx context.Context, sp *spec.Spec, state *State, o PlanOp
 		if n.kind == nil {
 			p.Errors = append(p.Errors, fmt.Sprintf("%s: unknown type %q in the state", n.name, n.state.Type))
 			delete(nodes, n.name)
+			continue
+		}
+		if n.res != nil && !n.res.Data {
+			n.digest = specDigest(n.kind.Schema(), sp, n.res, n.name)
 		}
 	}
+	declared := declaredSets(sp, nodes)
 
 	edges := map[string][]string{}
 	for name, n := range nodes {
@@ -171,7 +178,10 @@ func (e *Engine) Plan(ctx context.Context, sp *spec.Spec, state *State, o PlanOp
 				if err != nil {
 					return nil, err
 				}
-				injectTags(n.kind.Schema(), d, sp, n.name)
+				if !n.res.Data {
+					injectTags(n.kind.Schema(), d, sp, n.name)
+					fillDeclared(n.kind.Schema(), d, declared[name])
+				}
 				desired[name] = d
 				req.Desired = d
 			}
@@ -187,6 +197,12 @@ func (e *Engine) Plan(ctx context.Context, sp *spec.Spec, state *State, o PlanOp
 			n := nodes[name]
 			ob := obs[logicalName(name)+"\x00"+n.kind.Type()]
 			c := planChange(n, desired[name], ob, o.Destroy)
+			if err := checkOwner(c, p.Stack); err != "" {
+				p.Errors = append(p.Errors, err)
+			}
+			if c.Data && !c.Live.Exists {
+				p.Errors = append(p.Errors, fmt.Sprintf("%s (%s): the data source names nothing that exists; it is read, never created (create it with the stack that owns it first)", c.Name, c.Type))
+			}
 			if c.Protect && (c.Action == Delete || c.Action == Replace) {
 				p.Errors = append(p.Errors, fmt.Sprintf("%s (%s) is protected and the plan would %s it; remove protect: true first if that is really meant", c.Name, c.Type, c.Action))
 			}
@@ -221,11 +237,11 @@ func (e *Engine) Plan(ctx context.Context, sp *spec.Spec, state *State, o PlanOp
 			}
 			p.Outputs[name] = v
 		}
-		um, err := e.unmanaged(ctx, sp, p.Changes)
+		um, neighbours, err := e.unmanaged(ctx, sp, p.Changes)
 		if err != nil {
 			return nil, err
 		}
-		p.Unmanaged = um
+		p.Unmanaged, p.Neighbours = um, neighbours
 	}
 	return p, nil
 }
@@ -305,6 +321,12 @@ func planChange(n *node, desired spec.Props, live Observation, destroy bool) *Ch
 	if live.Exists && live.ID != "" {
 		c.ID = live.ID
 	}
+	if n.res != nil && n.res.Data {
+		// Read, never written; a record of it (a resource the spec now
+		// only reads) is dropped, AWS untouched.
+		c.Action, c.Data, c.StateStale = NoOp, true, n.state != nil
+		return c
+	}
 	defer func() { c.StateStale = stateStale(n, c) }()
 	switch {
 	case n.res == nil || destroy:
@@ -337,7 +359,7 @@ func planChange(n *node, desired spec.Props, live Observation, destroy bool) *Ch
 		return c
 	}
 	schema := n.kind.Schema()
-	specChanged := n.state != nil && (hasUnknown(desired) || Digest(schema, desired) != n.state.Digest)
+	specChanged := n.state != nil && !sameSpec(n.state.Digest, n.digest, schema, desired)
 	c.Diff = computeDiff(schema, desired, live.Props, diffOptions{Ignore: n.res.Ignore, Manage: n.res.Manage, SpecChanged: specChanged || n.state == nil})
 	if len(c.Diff) == 0 {
 		c.Action = NoOp
@@ -355,13 +377,15 @@ func planChange(n *node, desired spec.Props, live Observation, destroy bool) *Ch
 	switch {
 	case n.state == nil:
 		c.Class = Adopted
-	case hasUnknown(desired):
-		// A dependency is being made or changed: its new values are not
-		// known yet, so the digest cannot be compared.
-		c.Class = DependencyChanged
 	case specChanged:
 		c.Class = SpecChanged
+	case hasUnknown(desired):
+		// The spec is as applied, but a dependency is being made or
+		// changed: the value it will give is not known yet.
+		c.Class = DependencyChanged
 	default:
+		// The spec and its inputs are as applied: AWS changed, by hand
+		// or because a value a reference reads moved.
 		c.Class = OutOfBand
 	}
 	return c
@@ -377,11 +401,7 @@ func stateStale(n *node, c *Change) bool {
 	if n.state == nil {
 		return true
 	}
-	digest := n.state.Digest
-	if !hasUnknown(c.Desired) {
-		digest = Digest(n.kind.Schema(), c.Desired)
-	}
-	return n.state.Protect != c.Protect || !slices.Equal(n.state.Deps, c.Deps) || n.state.ID != c.ID || n.state.Digest != digest
+	return n.state.Protect != c.Protect || !slices.Equal(n.state.Deps, c.Deps) || n.state.ID != c.ID || n.state.Digest != n.digest
 }
 
 // beginPlan tells every kind that a new plan starts.
@@ -409,7 +429,10 @@ func injectTags(schema spec.Schema, desired spec.Props, sp *spec.Spec, name stri
 
 // unmanaged lists resources that carry the stack's prefix but that neither
 // the state nor the spec knows.
-func (e *Engine) unmanaged(ctx context.Context, sp *spec.Spec, changes []*Change) ([]Unmanaged, error) {
+// Resources another stack owns are only counted, by stack.
+func (e *Engine) unmanaged(ctx context.Context, sp *spec.Spec, changes []*Change) ([]Unmanaged, map[string]int, error) {
+	stack := sp.Project + "/" + sp.Environment
+	neighbours := map[string]int{}
 	known := map[string]bool{}
 	prefixes := map[string]map[string]bool{}
 	kinds := map[string]Kind{}
@@ -437,7 +460,7 @@ func (e *Engine) unmanaged(ctx context.Context, sp *spec.Spec, changes []*Change
 	// parallelism bound, and read the answers in a fixed order.
 	type listing struct {
 		typ, prefix string
-		ids         []string
+		listed      []Listed
 		err         error
 	}
 	var listings []*listing
@@ -452,22 +475,38 @@ func (e *Engine) unmanaged(ctx context.Context, sp *spec.Spec, changes []*Change
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			l.ids, l.err = kinds[l.typ].(Lister).List(ctx, l.prefix)
+			if sl, ok := kinds[l.typ].(StackLister); ok {
+				l.listed, l.err = sl.ListStacks(ctx, l.prefix)
+				return
+			}
+			var ids []string
+			ids, l.err = kinds[l.typ].(Lister).List(ctx, l.prefix)
+			for _, id := range ids {
+				l.listed = append(l.listed, Listed{ID: id})
+			}
 		})
 	}
 	wg.Wait()
 	var out []Unmanaged
 	for _, l := range listings {
 		if l.err != nil {
-			return nil, fmt.Errorf("cannot list %s resources named %s*: %w", l.typ, l.prefix, l.err)
+			return nil, nil, fmt.Errorf("cannot list %s resources named %s*: %w", l.typ, l.prefix, l.err)
 		}
-		for _, id := range l.ids {
-			if !known[l.typ+"\x00"+id] {
-				out = append(out, Unmanaged{Type: l.typ, ID: id})
-				known[l.typ+"\x00"+id] = true
+		for _, r := range l.listed {
+			if known[l.typ+"\x00"+r.ID] {
+				continue
 			}
+			known[l.typ+"\x00"+r.ID] = true
+			if r.Stack != "" && r.Stack != stack {
+				neighbours[r.Stack]++
+				continue
+			}
+			out = append(out, Unmanaged{Type: l.typ, ID: r.ID})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Type+out[i].ID < out[j].Type+out[j].ID })
-	return out, nil
+	if len(neighbours) == 0 {
+		neighbours = nil
+	}
+	return out, neighbours, nil
 }

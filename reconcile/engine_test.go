@@ -754,3 +754,53 @@ func TestApplyRefusesAnotherBasis(t *testing.T) {
 		t.Errorf("a refused apply made %d roles", n)
 	}
 }
+
+// TestNeighbours: a resource another stack's tag claims is never adopted
+// or changed, and a data source is read, never written.
+func TestNeighbours(t *testing.T) {
+	ctx := t.Context()
+	h := newHarness()
+	h.Cloud.Put(fakekind.Role, "demo-role", map[string]any{"name": "demo-role", "tags": map[string]any{reconcile.TagStack: "demo/prod", reconcile.TagName: "role"}})
+	p := h.Plan(ctx, t, h.Load(t, `project: demo
+region: us-east-2
+resources:
+  role: {type: fake.role, properties: {name: demo-role}}
+`, ""), false)
+	if err := p.Err(); err == nil || !strings.Contains(err.Error(), "belongs to the stack demo/prod") || !strings.Contains(err.Error(), "data:") {
+		t.Fatalf("plan error = %v, want one naming the owner and how to share", err)
+	}
+	if _, err := h.ApplyPlan(ctx, p); err == nil {
+		t.Fatal("a plan touching another stack's resource was applied")
+	}
+	if got := h.Cloud.Get(fakekind.Role, "demo-role")["tags"]; !cmp.Equal(got, map[string]any{reconcile.TagStack: "demo/prod", reconcile.TagName: "role"}) {
+		t.Errorf("the neighbour's tags are now %v", got)
+	}
+
+	data := `project: demo
+region: us-east-2
+data:
+  shared: {type: fake.role, properties: {name: demo-role}}
+resources:
+  user: {type: fake.role, properties: {name: "${shared.name}-user"}}
+`
+	sp := h.Load(t, data, "")
+	p, _ = h.Apply(ctx, t, sp, false)
+	if c := p.Change("shared"); c == nil || !c.Data || c.Action != reconcile.NoOp {
+		t.Errorf("data source change = %+v, want a no-op read", c)
+	}
+	if h.Cloud.Get(fakekind.Role, "demo-role-user") == nil {
+		t.Error("a reference to a data source did not resolve")
+	}
+	st, _ := h.Store.Load(ctx)
+	if _, ok := st.Resources["shared"]; ok {
+		t.Error("the state records a data source")
+	}
+	h.Apply(ctx, t, sp, true)
+	if h.Cloud.Get(fakekind.Role, "demo-role") == nil {
+		t.Error("destroy deleted a data source")
+	}
+	h.Cloud.Remove(fakekind.Role, "demo-role")
+	if err := h.Plan(ctx, t, sp, false).Err(); err == nil || !strings.Contains(err.Error(), "names nothing that exists") {
+		t.Errorf("a missing data source: plan error = %v", err)
+	}
+}

@@ -69,6 +69,19 @@ type Lister interface {
 	List(ctx context.Context, prefix string) ([]string, error)
 }
 
+// Listed is one resource a StackLister found.
+type Listed struct {
+	ID string
+	// Stack is the stack its ownership tag names, "" if none.
+	Stack string
+}
+
+// StackLister is a Lister that also says which stack owns what it lists, so
+// a plan leaves another stack's resources out of its unmanaged report.
+type StackLister interface {
+	ListStacks(ctx context.Context, prefix string) ([]Listed, error)
+}
+
 // BatchObserver is implemented by kinds that can read many resources in one
 // call (GetParameters takes 10 names). The engine hands it every request of
 // its kind that is ready at once, even a single one (a kind may answer it

@@ -90,6 +90,8 @@ type Change struct {
 	Diff    Diff     `json:"diff,omitempty"`
 	Deps    []string `json:"depends_on,omitempty"`
 	Protect bool     `json:"protect,omitempty"`
+	// Data marks a read-only reference (the spec's data: section).
+	Data bool `json:"data,omitempty"`
 
 	// The rest is what apply needs beyond the JSON plan of format 1. It is
 	// data, safe to keep: secrets appear only as Secret digests.
@@ -128,13 +130,16 @@ type Unmanaged struct {
 // Plan is a pure value: what apply would do, and why. It holds no kinds,
 // no spec and no secrets, so it can be kept and applied later.
 type Plan struct {
-	FormatVersion string         `json:"format_version"`
-	Stack         string         `json:"stack"`
-	Region        string         `json:"region"`
-	Destroy       bool           `json:"destroy,omitempty"`
-	Changes       []*Change      `json:"changes"`
-	Unmanaged     []Unmanaged    `json:"unmanaged,omitempty"`
-	Outputs       map[string]any `json:"outputs,omitempty"`
+	FormatVersion string      `json:"format_version"`
+	Stack         string      `json:"stack"`
+	Region        string      `json:"region"`
+	Destroy       bool        `json:"destroy,omitempty"`
+	Changes       []*Change   `json:"changes"`
+	Unmanaged     []Unmanaged `json:"unmanaged,omitempty"`
+	// Neighbours counts, by stack, the resources with the stack's prefix
+	// that another stack of this tool owns: never listed as unmanaged.
+	Neighbours map[string]int `json:"neighbours,omitempty"`
+	Outputs    map[string]any `json:"outputs,omitempty"`
 	// Errors make the plan impossible to apply (deleting a protected
 	// resource, a resource that cannot be observed).
 	Errors []string `json:"errors,omitempty"`

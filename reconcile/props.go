@@ -5,14 +5,6 @@ import (
 	"strings"
 )
 
-// Ownership tags the engine adds to every kind whose schema has a "tags"
-// field: they let a later run find what a killed run created but did not
-// record, and tell the stack's resources from others sharing its prefix.
-const (
-	TagStack = "reconcile:stack" // "<project>/<environment>"
-	TagName  = "reconcile:name"  // the logical name in the spec
-)
-
 // FieldDiff is one attribute whose live value differs from the desired one.
 type FieldDiff struct {
 	Path      string `json:"path"` // as the spec names it: "cors.allow_origins"

@@ -18,6 +18,7 @@ type Document struct {
 	Summary       reconcile.Summary     `json:"summary"`
 	Changes       []*reconcile.Change   `json:"changes"`
 	Unmanaged     []reconcile.Unmanaged `json:"unmanaged"`
+	Neighbours    map[string]int        `json:"neighbours,omitempty"`
 	Outputs       map[string]any        `json:"outputs"`
 	Errors        []string              `json:"errors"`
 	Apply         *ApplyDocument        `json:"apply,omitempty"`
@@ -37,7 +38,7 @@ func NewDocument(p *reconcile.Plan, r *reconcile.Result, stats any) Document {
 	d := Document{
 		FormatVersion: reconcile.FormatVersion, Stack: p.Stack, Region: p.Region, Destroy: p.Destroy,
 		HasChanges: p.HasChanges(), Summary: p.Summary(), Changes: p.Changes,
-		Unmanaged: p.Unmanaged, Outputs: p.Outputs, Errors: p.Errors, Stats: stats,
+		Unmanaged: p.Unmanaged, Neighbours: p.Neighbours, Outputs: p.Outputs, Errors: p.Errors, Stats: stats,
 	}
 	if d.Changes == nil {
 		d.Changes = []*reconcile.Change{}

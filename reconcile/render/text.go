@@ -3,7 +3,9 @@ package render
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -98,6 +100,9 @@ func Text(w io.Writer, p *reconcile.Plan, st Style) {
 	}
 	for _, u := range p.Unmanaged {
 		fmt.Fprintf(w, "  ? unmanaged: %s %s (matches the stack's prefix, not in state; left alone)\n", u.Type, u.ID)
+	}
+	if line := NeighboursLine(p); line != "" {
+		fmt.Fprintf(w, "  %s\n", line)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, SummaryLine(p))
@@ -328,4 +333,19 @@ func past(a reconcile.Action) string {
 		return "deleted"
 	}
 	return string(a)
+}
+
+// NeighboursLine says how many resources with the stack's prefix other
+// stacks own, "" when none.
+func NeighboursLine(p *reconcile.Plan) string {
+	if len(p.Neighbours) == 0 {
+		return ""
+	}
+	var parts []string
+	total := 0
+	for _, stack := range slices.Sorted(maps.Keys(p.Neighbours)) {
+		parts = append(parts, fmt.Sprintf("%s (%d)", stack, p.Neighbours[stack]))
+		total += p.Neighbours[stack]
+	}
+	return fmt.Sprintf("%d resources with the stack's prefix belong to other stacks: %s", total, strings.Join(parts, ", "))
 }
