@@ -71,19 +71,21 @@ func TestWholeStack(t *testing.T) {
 		name   string
 		break_ func(t *testing.T)
 		want   []string // name:action:class of what the plan must show
+		// gone, when set, checks through the SDK that apply undid it.
+		gone func(t *testing.T)
 	}{
 		{"log retention changed", func(t *testing.T) {
 			must(t, err2(cloudwatchlogs.NewFromConfig(cfg).PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: aws.String("/aws/lambda/" + agentFn), RetentionInDays: aws.Int32(90)})))
-		}, []string{"agent_logs:update:out_of_band_change"}},
+		}, []string{"agent_logs:update:out_of_band_change"}, nil},
 		{"function memory and an environment variable changed", func(t *testing.T) {
 			must(t, err2(lam.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{
 				FunctionName: aws.String(agentFn), MemorySize: aws.Int32(1024),
 				Environment: &lambdatypes.Environment{Variables: map[string]string{"SSM_PARAMETER_NAME": "/trip-assistant/dev/openai-api-key", "ENVIRONMENT": "hacked"}},
 			})))
-		}, []string{"agent:update:out_of_band_change", "agent_live:update:dependency_changed"}},
+		}, []string{"agent:update:out_of_band_change", "agent_live:update:dependency_changed"}, nil},
 		{"alias moved to another version", func(t *testing.T) {
 			must(t, err2(lam.UpdateAlias(ctx, &lambda.UpdateAliasInput{FunctionName: aws.String(agentFn), Name: aws.String("live"), FunctionVersion: aws.String("1")})))
-		}, []string{"agent_live:update:out_of_band_change"}},
+		}, []string{"agent_live:update:out_of_band_change"}, nil},
 		{"extra statement in a role policy", func(t *testing.T) {
 			c := iam.NewFromConfig(cfg)
 			out, err := c.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(agentFn), PolicyName: aws.String("agent")})
@@ -94,13 +96,13 @@ func TestWholeStack(t *testing.T) {
 			doc["Statement"] = append(doc["Statement"].([]any), map[string]any{"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
 			b, _ := json.Marshal(doc)
 			must(t, err2(c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(agentFn), PolicyName: aws.String("agent"), PolicyDocument: aws.String(string(b))})))
-		}, []string{"agent_policy:update:out_of_band_change"}},
+		}, []string{"agent_policy:update:out_of_band_change"}, nil},
 		{"CORS origins changed", func(t *testing.T) {
 			id := apiID(t, cfg)
 			must(t, err2(apigatewayv2.NewFromConfig(cfg).UpdateApi(ctx, &apigatewayv2.UpdateApiInput{ApiId: aws.String(id), CorsConfiguration: &apitypes.Cors{
 				AllowOrigins: []string{"https://evil.example"}, AllowMethods: []string{"GET", "POST", "OPTIONS"}, AllowHeaders: []string{"content-type"}, MaxAge: aws.Int32(3600),
 			}})))
-		}, []string{"http_api:update:out_of_band_change"}},
+		}, []string{"http_api:update:out_of_band_change"}, nil},
 		{"$default route deleted", func(t *testing.T) {
 			gw := apigatewayv2.NewFromConfig(cfg)
 			id := apiID(t, cfg)
@@ -109,10 +111,29 @@ func TestWholeStack(t *testing.T) {
 			for _, r := range routes.Items {
 				must(t, err2(gw.DeleteRoute(ctx, &apigatewayv2.DeleteRouteInput{ApiId: aws.String(id), RouteId: r.RouteId})))
 			}
-		}, []string{"default_route:create:deleted_out_of_band"}},
+		}, []string{"default_route:create:deleted_out_of_band"}, nil},
+		{"a statement letting anyone invoke the api alias added by hand", func(t *testing.T) {
+			must(t, err2(lam.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String(apiFn), Qualifier: aws.String("live"), StatementId: aws.String("anyone"), Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("*")})))
+		}, []string{"api_live:update:out_of_band_change"}, func(t *testing.T) {
+			out, err := lam.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(apiFn), Qualifier: aws.String("live")})
+			must(t, err)
+			if pol := aws.ToString(out.Policy); strings.Contains(pol, `"anyone"`) || !strings.Contains(pol, "AllowHttpApiInvoke") {
+				t.Errorf("the alias policy after apply: %s", pol)
+			}
+		}},
+		{"a version published by hand", func(t *testing.T) {
+			// A change published by hand, then undone and published again:
+			// the configuration matches the spec, the latest version moved.
+			cur, err := lam.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(agentFn)})
+			must(t, err)
+			for _, d := range []string{"by hand", aws.ToString(cur.Description)} {
+				must(t, err2(lam.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String(agentFn), Description: aws.String(d)})))
+				must(t, err2(lam.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String(agentFn)})))
+			}
+		}, []string{"agent_live:update:out_of_band_change"}, nil},
 		{"log group deleted", func(t *testing.T) {
 			must(t, err2(cloudwatchlogs.NewFromConfig(cfg).DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: aws.String("/aws/lambda/" + apiFn)})))
-		}, []string{"api_logs:create:deleted_out_of_band", "api_policy:update:dependency_changed"}},
+		}, []string{"api_logs:create:deleted_out_of_band", "api_policy:update:dependency_changed"}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -124,6 +145,15 @@ func TestWholeStack(t *testing.T) {
 			if diff := cmp.Diff(c.want, sorted(p.changed())); diff != "" {
 				t.Fatalf("classified changes (-want +got):\n%s\n%s", diff, r)
 			}
+			drift := 0
+			for _, w := range c.want {
+				if strings.HasSuffix(w, ":out_of_band_change") || strings.HasSuffix(w, ":deleted_out_of_band") {
+					drift++
+				}
+			}
+			if p.Summary.Drift != drift {
+				t.Errorf("summary drift = %d, want %d\n%s", p.Summary.Drift, drift, r)
+			}
 			md := reconcile(t, dir, "--spec", "spec.yaml", "--dry-run", "--output", "markdown")
 			if !strings.Contains(md.Stdout, "| `"+strings.SplitN(c.want[0], ":", 2)[0]+"` |") {
 				t.Errorf("markdown plan lacks the change:\n%s", md.Stdout)
@@ -131,6 +161,9 @@ func TestWholeStack(t *testing.T) {
 			mustApply(t, dir)
 			if p, r := plan(t, dir); r.Code != 0 {
 				t.Fatalf("after apply the drift check must be clean: %v\n%s", p.changed(), r)
+			}
+			if c.gone != nil {
+				c.gone(t)
 			}
 		})
 	}

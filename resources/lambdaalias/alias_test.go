@@ -22,6 +22,8 @@ type fakeLambda struct {
 	getAlias    func(*lambda.GetAliasInput) (*lambda.GetAliasOutput, error)
 	updateAlias func(*lambda.UpdateAliasInput) (*lambda.UpdateAliasOutput, error)
 	deleteAlias func(*lambda.DeleteAliasInput) (*lambda.DeleteAliasOutput, error)
+	getPolicy   func(*lambda.GetPolicyInput) (*lambda.GetPolicyOutput, error)
+	removePerm  func(*lambda.RemovePermissionInput) (*lambda.RemovePermissionOutput, error)
 }
 
 var _ API = (*fakeLambda)(nil)
@@ -42,12 +44,23 @@ func (f *fakeLambda) DeleteAlias(_ context.Context, in *lambda.DeleteAliasInput,
 	return fakeapi.Call(&f.calls, "DeleteAlias", f.deleteAlias, in)
 }
 
+func (f *fakeLambda) GetPolicy(_ context.Context, in *lambda.GetPolicyInput, _ ...func(*lambda.Options)) (*lambda.GetPolicyOutput, error) {
+	if f.getPolicy == nil {
+		return nil, &types.ResourceNotFoundException{Message: aws.String("no policy")}
+	}
+	return fakeapi.Call(&f.calls, "GetPolicy", f.getPolicy, in)
+}
+
+func (f *fakeLambda) RemovePermission(_ context.Context, in *lambda.RemovePermissionInput, _ ...func(*lambda.Options)) (*lambda.RemovePermissionOutput, error) {
+	return fakeapi.Call(&f.calls, "RemovePermission", f.removePerm, in)
+}
+
 const aliasARN = "arn:aws:lambda:us-east-2:123456789012:function:fn:live"
 
 var liveObs = reconcile.Observation{
 	Exists: true,
 	ID:     "fn:live",
-	Props:  spec.Props{"function_name": "fn", "name": "live", "function_version": "2", "description": ""},
+	Props:  spec.Props{"function_name": "fn", "name": "live", "function_version": "2", "description": "", "permissions": []any{}},
 	Attrs:  map[string]string{"arn": aliasARN, "name": "live", "function_version": "2"},
 }
 

@@ -40,7 +40,13 @@ func (k *Kind) observe(ctx context.Context, function, alias string) (reconcile.O
 	if err != nil {
 		return reconcile.Observation{}, fmt.Errorf("cannot read lambda alias %q of function %q: %w", alias, function, err)
 	}
-	return observation(function, out.AliasArn, out.Name, out.FunctionVersion, out.Description), nil
+	ob := observation(function, out.AliasArn, out.Name, out.FunctionVersion, out.Description)
+	sids, err := k.statements(ctx, function, alias)
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	ob.Props["permissions"] = spec.StringListValue(sids)
+	return ob, nil
 }
 
 // observation builds what Observe, Create and Update report from the fields
@@ -54,6 +60,7 @@ func observation(function string, arn, name, version, description *string) recon
 			"name":             aws.ToString(name),
 			"function_version": aws.ToString(version),
 			"description":      aws.ToString(description),
+			"permissions":      []any{}, // Observe reads them; a new alias has none
 		},
 		Attrs: map[string]string{
 			"arn":              aws.ToString(arn),

@@ -25,6 +25,8 @@ func (k *Kind) Schema() spec.Schema {
 			Doc: "published version the alias points to"},
 		"description": {Type: spec.String,
 			Doc: "description"},
+		"permissions": {Type: spec.StringList, Unordered: true, DeclaredBy: "lambda.permission",
+			Doc: "owned exclusively: the statement ids of the alias's resource policy; a statement no lambda.permission of the stack declares is drift, and apply removes it"},
 	}
 }
 

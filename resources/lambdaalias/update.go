@@ -21,7 +21,17 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 			return reconcile.Observation{}, err
 		}
 	}
-	return k.update(ctx, function, alias, req.Desired)
+	if req.Diff.Has("permissions") {
+		if err := k.removeUndeclared(ctx, function, alias, req.Desired.StringList("permissions"), req.Live.Props.StringList("permissions")); err != nil {
+			return reconcile.Observation{}, err
+		}
+	}
+	ob, err := k.update(ctx, function, alias, req.Desired)
+	if err != nil {
+		return ob, err
+	}
+	ob.Props["permissions"] = req.Desired["permissions"]
+	return ob, nil
 }
 
 func (k *Kind) update(ctx context.Context, function, alias string, desired spec.Props) (reconcile.Observation, error) {

@@ -84,3 +84,13 @@ func qualifier(q string) *string {
 	}
 	return aws.String(q)
 }
+
+// AttachmentKey implements reconcile.Attachment: a permission is a
+// statement of its function's or alias's policy, named by its id.
+func (k *Kind) AttachmentKey(id string, desired spec.Props) (string, bool) {
+	if key, err := parseID(id); err == nil {
+		return key.sid, true
+	}
+	sid, ok := desired["statement_id"].(string)
+	return sid, ok && sid != ""
+}
