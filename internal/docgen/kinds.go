@@ -88,9 +88,11 @@ func Markdown(kinds []KindRef) (string, error) {
 	}
 	for _, k := range kinds {
 		fmt.Fprintf(&b, "\n#### `%s`\n\n", k.Type)
-		// One line per thing the kind declares about itself as a whole;
-		// what it owns exclusively goes here once schemas say so.
+		// One line per thing the kind declares about itself as a whole.
 		fmt.Fprintf(&b, "Attributes: %s.\n\n", codeList(k.Attributes))
+		if owns := exclusive(k.Fields); len(owns) > 0 {
+			fmt.Fprintf(&b, "Owns exclusively: %s; any other AWS holds under it is drift that apply removes.\n\n", strings.Join(owns, ", "))
+		}
 		b.WriteString("| field | type | default | notes | description |\n|---|---|---|---|---|\n")
 		for _, f := range k.Fields {
 			typ, ok := typeNames[f.Field.Type]
@@ -141,6 +143,21 @@ func notes(f spec.Field) []string {
 	}
 	if f.CreateOnly {
 		out = append(out, "set on create only, unless listed in `manage`")
+	}
+	if f.DeclaredBy != "" {
+		out = append(out, fmt.Sprintf("exclusive set, filled from the `%s` resources that depend on it: the spec may only `ignore` it", f.DeclaredBy))
+	}
+	return out
+}
+
+// exclusive describes the fields that make a kind own every attachment of
+// some type under its resource (Field.DeclaredBy).
+func exclusive(fields []FieldRef) []string {
+	var out []string
+	for _, f := range fields {
+		if f.Field.DeclaredBy != "" {
+			out = append(out, fmt.Sprintf("`%s` (declared by `%s` resources)", f.Path, f.Field.DeclaredBy))
+		}
 	}
 	return out
 }

@@ -35,6 +35,9 @@ func TestMarkdown(t *testing.T) {
 			"tags": {Type: spec.StringMap, Doc: "Tags."},
 			"doc":  {Type: spec.Document, Doc: "A document."},
 		}},
+		"m.thing": fakeType{attrs: []string{"id"}, schema: spec.Schema{
+			"policies": {Type: spec.StringList, Unordered: true, DeclaredBy: "m.policy", Doc: "Inline policies."},
+		}},
 	}
 	got, err := Markdown(Kinds(types))
 	if err != nil {
@@ -44,6 +47,7 @@ func TestMarkdown(t *testing.T) {
 		"| type | fields (`*` required) | attributes |",
 		"|---|---|---|",
 		"| `a.thing` | secret\\*, zone\\*, doc, ids, image, kind, opts, tags | name, arn |",
+		"| `m.thing` | policies | id |",
 		"| `z.thing` | b | id |",
 		"",
 		"#### `a.thing`",
@@ -62,6 +66,16 @@ func TestMarkdown(t *testing.T) {
 		"| `opts.max` | integer | `30000` |  | Max. |",
 		"| `opts.on` | boolean | `false` |  | On. |",
 		"| `tags` | map of strings |  |  | Tags. |",
+		"",
+		"#### `m.thing`",
+		"",
+		"Attributes: `id`.",
+		"",
+		"Owns exclusively: `policies` (declared by `m.policy` resources); any other AWS holds under it is drift that apply removes.",
+		"",
+		"| field | type | default | notes | description |",
+		"|---|---|---|---|---|",
+		"| `policies` | list of strings |  | compared as a set; exclusive set, filled from the `m.policy` resources that depend on it: the spec may only `ignore` it | Inline policies. |",
 		"",
 		"#### `z.thing`",
 		"",
