@@ -2,8 +2,9 @@
 // its Kind, diff it against the spec, decide create, update, replace or
 // delete), applies a plan in dependency order with the state written
 // behind each operation (Saver), and defines the contracts it holds its
-// collaborators to: Kind (and the optional Lister, BatchObserver,
-// PlanScoped), StateStore and OutputStore.
+// collaborators to: Kind (and the optional interfaces a kind may add:
+// Lister, StackLister, BatchObserver, PlanScoped, Attachment,
+// AttrsChangedByUpdate), StateStore and OutputStore.
 //
 // It never imports a kind or an AWS client: cmd/ and internal/kinds give
 // it the kinds, and a new capability of kinds plugs in as an interface.
