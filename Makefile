@@ -12,7 +12,7 @@ unexport AWS_CA_BUNDLE
 IMAGE_ARCH ?= amd64
 IMAGE_TAG ?= local
 
-.PHONY: build deps test unit integration lint up images bench fuzz clean
+.PHONY: build deps test unit integration lint up images bench fuzz docs clean
 
 build: ## build the reconcile CLI into bin/
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/reconcile ./cmd/reconcile
@@ -45,6 +45,9 @@ images: ## build the agent and api images (IMAGE_ARCH=arm64 for Lambda)
 
 bench: ## measure plan/apply on the emulator and the pure parts
 	$(GO) run ./cmd/bench
+
+docs: ## rewrite README.md's generated sections (the kind reference) from the kinds' schemas
+	$(GO) run ./cmd/docgen
 
 clean:
 	rm -rf $(BIN)

@@ -1,5 +1,3 @@
-// Package awsclient builds the one aws.Config every client of a run shares:
-// region, endpoint override (emulators), and the retry policy.
 package awsclient
 
 import (

@@ -1,5 +1,3 @@
-// Package tagindextest fakes the Resource Groups Tagging API for the unit
-// tests of kinds that use a tag index.
 package tagindextest
 
 import (

@@ -1,5 +1,3 @@
-// Package graph holds the dependency graph of a stack: cycle detection and
-// the levels a parallel walk follows.
 package graph
 
 import (
