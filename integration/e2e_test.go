@@ -19,11 +19,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/trip-assistant/stack/internal/kinds"
 	"github.com/trip-assistant/stack/internal/localup"
 	engine "github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/render"
 	"github.com/trip-assistant/stack/reconcile/ssmstate"
+	"github.com/trip-assistant/stack/resources/kinds"
 )
 
 // e2eChild marks the copy of this test binary that runs the stack: kumo

@@ -6,6 +6,6 @@
 // Lister, StackLister, BatchObserver, PlanScoped, Attachment,
 // AttrsChangedByUpdate), StateStore and OutputStore.
 //
-// It never imports a kind or an AWS client: cmd/ and internal/kinds give
+// It never imports a kind or an AWS client: cmd/ and resources/kinds give
 // it the kinds, and a new capability of kinds plugs in as an interface.
 package reconcile

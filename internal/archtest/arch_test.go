@@ -90,7 +90,7 @@ func kindPackage(rel string) string {
 
 func TestArrows(t *testing.T) {
 	all := imports(t)
-	if len(all["reconcile"]) == 0 || len(all["internal/kinds"]) == 0 {
+	if len(all["reconcile"]) == 0 || len(all["resources/kinds"]) == 0 {
 		t.Fatalf("found no imports of reconcile or internal/kinds: is the walk rooted at the module? (%d packages)", len(all))
 	}
 	var broken []string
@@ -108,7 +108,7 @@ func TestArrows(t *testing.T) {
 				fail(dir, imp, "only kinds and stores talk to AWS")
 			case kindPackage(dir) != "" && kindPackage(rel) != "" && kindPackage(rel) != kindPackage(dir):
 				fail(dir, imp, "a kind does not import another kind; what kinds share lives in resources/internal/")
-			case kindPackage(dir) != "" && (under(rel, "internal/kinds") || under(rel, "cmd")):
+			case kindPackage(dir) != "" && (under(rel, "resources/kinds") || under(rel, "cmd")):
 				fail(dir, imp, "kinds are wired from outside")
 			}
 		}

@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/internal/docgen"
-	"github.com/trip-assistant/stack/internal/kinds"
+	"github.com/trip-assistant/stack/resources/kinds"
 	"github.com/trip-assistant/stack/reconcile"
 )
 

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // Kind reconciles ecr.repository resources.
@@ -18,13 +19,17 @@ type Kind struct {
 	// repository falls back to its own read.
 	tagIndex TagIndex
 
-	mu sync.Mutex // guards planned and listed
-	// planned is set by BeginPlan: only then may ObserveBatch and List
-	// share a listing, so a Kind used outside the engine's plans always
-	// reads ECR.
-	planned bool
-	// listed is the plan's listing of the registry, nil until the plan's
-	// first ObserveBatch or List takes it.
+	// plan holds the plan's listing of the registry. Only once BeginPlan
+	// was called may ObserveBatch and List share one, so a Kind used
+	// outside the engine's plans always reads ECR.
+	plan kindkit.PlanListing[planListed]
+}
+
+// planListed is the plan's listing of the registry; mu is held while
+// listing, so concurrent readers share one.
+type planListed struct {
+	mu sync.Mutex
+	// listed is nil until the plan's first ObserveBatch or List takes it.
 	listed *listing
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/kindtesting"
 )
 
 const repoName = "trip-assistant/api"
@@ -226,15 +227,7 @@ func TestUpdateCallsOnlyWhatChanged(t *testing.T) {
 }
 
 func writes(calls []string) []string {
-	var out []string
-	for _, c := range calls {
-		switch c {
-		case "DescribeRepositories", "GetLifecyclePolicy", "ListTagsForResource":
-		default:
-			out = append(out, c)
-		}
-	}
-	return out
+	return kindtesting.Writes(calls, "DescribeRepositories", "GetLifecyclePolicy", "ListTagsForResource")
 }
 
 func TestDelete(t *testing.T) {

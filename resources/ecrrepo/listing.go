@@ -27,10 +27,7 @@ type listing struct {
 // BeginPlan drops the previous plan's listing and tag index: the new plan
 // takes its own on its first ObserveBatch or List.
 func (k *Kind) BeginPlan() {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.planned = true
-	k.listed = nil
+	k.plan.BeginPlan()
 	if k.tagIndex != nil {
 		k.tagIndex.Reset()
 	}
@@ -43,19 +40,20 @@ func (k *Kind) BeginPlan() {
 // retried this plan: the reads go by name instead, and List, which lists
 // again, reports the error.
 func (k *Kind) planListing(ctx context.Context, pages int) listing {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if !k.planned {
+	p, planned := k.plan.InPlan()
+	if !planned {
 		return listing{}
 	}
-	if k.listed == nil {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.listed == nil {
 		l, err := k.list(ctx, pages)
 		if err != nil {
 			l = listing{}
 		}
-		k.listed = &l
+		p.listed = &l
 	}
-	return *k.listed
+	return *p.listed
 }
 
 // fullListing returns every repository in the registry: the plan's
@@ -63,17 +61,18 @@ func (k *Kind) planListing(ctx context.Context, pages int) listing {
 // Holding the lock while listing makes concurrent List calls share one
 // listing.
 func (k *Kind) fullListing(ctx context.Context) (listing, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.listed != nil && k.listed.complete {
-		return *k.listed, nil
+	p, planned := k.plan.InPlan()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.listed != nil && p.listed.complete {
+		return *p.listed, nil
 	}
 	l, err := k.list(ctx, 0)
 	if err != nil {
 		return listing{}, err
 	}
-	if k.planned {
-		k.listed = &l
+	if planned {
+		p.listed = &l
 	}
 	return l, nil
 }

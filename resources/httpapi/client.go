@@ -2,11 +2,11 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // API is the part of the API Gateway v2 client the four kinds call.
@@ -48,12 +48,7 @@ type STSAPI interface {
 
 var _ STSAPI = (*sts.Client)(nil)
 
-func isNotFound(err error) bool {
-	var nf *types.NotFoundException
-	return errors.As(err, &nf)
-}
+// isNotFound: API Gateway's not-found.
+var isNotFound = kindkit.Is[*types.NotFoundException]
 
-func isConflict(err error) bool {
-	var c *types.ConflictException
-	return errors.As(err, &c)
-}
+var isConflict = kindkit.Is[*types.ConflictException]

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // apiKind reconciles apigw.api: an HTTP API, its CORS configuration and tags.
@@ -137,18 +138,10 @@ func (k *apiKind) find(ctx context.Context, desired spec.Props, list func(contex
 			found = append(found, a)
 		}
 	}
-	switch len(found) {
-	case 0:
-		return nil, nil
-	case 1:
-		return &found[0], nil
-	}
-	ids := make([]string, len(found))
-	for i, a := range found {
-		ids[i] = aws.ToString(a.ApiId)
-	}
-	return nil, fmt.Errorf("%d http apis are named %q and tagged %s=%q (%s): delete the extra ones or record the right one in the state",
-		len(found), name, reconcile.TagStack, stack, strings.Join(ids, ", "))
+	return kindkit.One(found, func(a types.Api) string { return aws.ToString(a.ApiId) }, func(n int, ids string) error {
+		return fmt.Errorf("%d http apis are named %q and tagged %s=%q (%s): delete the extra ones or record the right one in the state",
+			n, name, reconcile.TagStack, stack, ids)
+	})
 }
 
 // listAPIs lists the account's APIs afresh, for Observe and Create.

@@ -3,13 +3,13 @@ package httpapi
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // integrationKind reconciles apigw.integration: how an API reaches its
@@ -101,18 +101,9 @@ func (k *integrationKind) find(ctx context.Context, apiID, uri string) (*types.I
 		}
 		in.NextToken = out.NextToken
 	}
-	switch len(found) {
-	case 0:
-		return nil, nil
-	case 1:
-		return &found[0], nil
-	}
-	ids := make([]string, len(found))
-	for n, i := range found {
-		ids[n] = aws.ToString(i.IntegrationId)
-	}
-	return nil, fmt.Errorf("http api %s has %d integrations with uri %s (%s): delete the extra ones",
-		apiID, len(found), uri, strings.Join(ids, ", "))
+	return kindkit.One(found, func(i types.Integration) string { return aws.ToString(i.IntegrationId) }, func(n int, ids string) error {
+		return fmt.Errorf("http api %s has %d integrations with uri %s (%s): delete the extra ones", apiID, n, uri, ids)
+	})
 }
 
 func integrationObservation(apiID string, i *types.Integration) reconcile.Observation {

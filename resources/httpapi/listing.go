@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // APIListing is the account's HTTP APIs as one GetApis listing saw them,
@@ -25,8 +26,7 @@ import (
 type APIListing struct {
 	api API
 
-	mu  sync.Mutex
-	cur *apiSnapshot
+	cur kindkit.PlanListing[apiSnapshot]
 }
 
 // apiSnapshot is one listing, made by its first reader while the others
@@ -54,9 +54,7 @@ func (l *APIListing) Reset() {
 	if l == nil {
 		return
 	}
-	l.mu.Lock()
-	l.cur = nil
-	l.mu.Unlock()
+	l.cur.BeginPlan()
 }
 
 // all returns every API the listing saw.
@@ -82,12 +80,7 @@ func (l *APIListing) byID(ctx context.Context, id string) (a types.Api, ok bool)
 }
 
 func (l *APIListing) snapshot(ctx context.Context) *apiSnapshot {
-	l.mu.Lock()
-	if l.cur == nil {
-		l.cur = &apiSnapshot{}
-	}
-	s := l.cur
-	l.mu.Unlock()
+	s := l.cur.Current()
 	s.once.Do(func() {
 		s.apis, s.err = listAPIs(ctx, l.api)
 		s.byID = make(map[string]int, len(s.apis))

@@ -16,7 +16,7 @@ type API interface {
 var _ API = (*iam.Client)(nil)
 
 // Index answers from the account-wide role listing shared by a plan's IAM
-// kinds (internal/iamindex), made once per plan and forgotten on Reset.
+// kinds (resources/internal/iamindex), made once per plan and forgotten on Reset.
 type Index interface {
 	// InlinePolicy returns the document of role's inline policy, ok false
 	// when the listing did not see the role with that policy. maxPages

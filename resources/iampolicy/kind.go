@@ -1,7 +1,6 @@
 package iampolicy
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // Kind reconciles inline role policies.
@@ -70,7 +70,5 @@ func parseID(id string) (role, name string, err error) {
 	return role, name, nil
 }
 
-func notFound(err error) bool {
-	var nse *types.NoSuchEntityException
-	return errors.As(err, &nse)
-}
+// notFound: IAM's not-found.
+var notFound = kindkit.Is[*types.NoSuchEntityException]

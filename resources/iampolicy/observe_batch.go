@@ -3,9 +3,9 @@ package iampolicy
 import (
 	"context"
 
-	"github.com/trip-assistant/stack/internal/iamindex"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/resources/internal/fanout"
+	"github.com/trip-assistant/stack/resources/internal/iamindex"
 )
 
 // ObserveBatch implements reconcile.BatchObserver. Policies are read from

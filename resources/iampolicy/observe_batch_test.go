@@ -15,7 +15,7 @@ import (
 )
 
 // fakeIndex lists the inline policies in listed ("role:name" to the
-// URL-encoded document), as internal/iamindex would.
+// URL-encoded document), as resources/internal/iamindex would.
 type fakeIndex struct{ listed map[string]string }
 
 var _ Index = fakeIndex{}

@@ -29,7 +29,7 @@ type API interface {
 var _ API = (*iam.Client)(nil)
 
 // Index answers from account-wide role listings shared by a plan's IAM
-// kinds (internal/iamindex), made once per plan and forgotten on Reset.
+// kinds (resources/internal/iamindex), made once per plan and forgotten on Reset.
 type Index interface {
 	// Role returns the role with its tags and the sorted ARNs of its
 	// attached managed policies, ok false when the listings did not see

@@ -12,6 +12,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 	"github.com/trip-assistant/stack/resources/internal/policydoc"
 )
 
@@ -72,7 +73,7 @@ func (k *Kind) adopt(ctx context.Context, name string, desired spec.Props) (reco
 	if err := k.apply(ctx, name, desired, live.Props, func(f string) bool { return changed[f] }); err != nil {
 		return reconcile.Observation{}, err
 	}
-	return merged(live, desired, func(f string) bool { return changed[f] }), nil
+	return kindkit.Merged(live, desired, func(f string) bool { return changed[f] }), nil
 }
 
 // differing compares the fields Update can change, as the engine would.

@@ -6,8 +6,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
-	"github.com/trip-assistant/stack/internal/iamindex"
 	"github.com/trip-assistant/stack/resources/iampolicy"
+	"github.com/trip-assistant/stack/resources/internal/iamindex"
 )
 
 // fakeIAM records the calls made, in order, and answers with its function

@@ -1,13 +1,12 @@
 package iamrole
 
 import (
-	"errors"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // Kind reconciles IAM roles. A role's ID is its name.
@@ -59,7 +58,5 @@ func (k *Kind) Type() string { return "iam.role" }
 // assigns, which trust policies of other accounts may name).
 func (k *Kind) Attributes() []string { return []string{"arn", "name", "id"} }
 
-func notFound(err error) bool {
-	var nse *types.NoSuchEntityException
-	return errors.As(err, &nse)
-}
+// notFound: IAM's not-found.
+var notFound = kindkit.Is[*types.NoSuchEntityException]

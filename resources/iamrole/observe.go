@@ -11,6 +11,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 	"github.com/trip-assistant/stack/resources/internal/policydoc"
 )
 
@@ -98,22 +99,9 @@ func (k *Kind) attachedPolicies(ctx context.Context, name string) ([]string, err
 }
 
 func tagMap(tags []types.Tag) map[string]string {
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return m
+	return kindkit.TagMap(tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })
 }
 
 func tagList(m map[string]string) []types.Tag {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	tags := make([]types.Tag, 0, len(keys))
-	for _, k := range keys {
-		tags = append(tags, types.Tag{Key: aws.String(k), Value: aws.String(m[k])})
-	}
-	return tags
+	return kindkit.TagList(m, func(k, v *string) types.Tag { return types.Tag{Key: k, Value: v} })
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
-// fakeIndex lists the roles in listed, as internal/iamindex would.
+// fakeIndex lists the roles in listed, as resources/internal/iamindex would.
 type fakeIndex struct {
 	listed map[string]bool
 	mu     sync.Mutex

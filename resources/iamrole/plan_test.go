@@ -12,9 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/trip-assistant/stack/internal/iamindex"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/resources/iampolicy"
+	"github.com/trip-assistant/stack/resources/internal/iamindex"
 )
 
 // The stack's roles, each with an inline policy "read", and a role of

@@ -9,6 +9,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 	"github.com/trip-assistant/stack/resources/internal/policydoc"
 )
 
@@ -18,7 +19,7 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 	if err := k.apply(ctx, req.ID, req.Desired, req.Live.Props, req.Diff.Has); err != nil {
 		return reconcile.Observation{}, err
 	}
-	return merged(req.Live, req.Desired, req.Diff.Has), nil
+	return kindkit.Merged(req.Live, req.Desired, req.Diff.Has), nil
 }
 
 // apply changes the fields for which changed is true from live to desired.
@@ -57,12 +58,12 @@ func (k *Kind) apply(ctx context.Context, name string, desired, live spec.Props,
 	if changed("managed_policy_arns") {
 		want, got := desired.StringList("managed_policy_arns"), live.StringList("managed_policy_arns")
 		// Attach first: the role never lacks both the old and new policy.
-		for _, arn := range minus(want, got) {
+		for _, arn := range kindkit.Minus(want, got) {
 			if err := k.attach(ctx, name, arn); err != nil {
 				return err
 			}
 		}
-		for _, arn := range minus(got, want) {
+		for _, arn := range kindkit.Minus(got, want) {
 			if err := k.detach(ctx, name, arn); err != nil {
 				return err
 			}
@@ -97,35 +98,4 @@ func (k *Kind) detach(ctx context.Context, name, arn string) error {
 		return fmt.Errorf("cannot detach policy %q from IAM role %q: %w", arn, name, err)
 	}
 	return nil
-}
-
-// merged is the observation after an update: the live one with the changed
-// fields set to their desired values.
-func merged(live reconcile.Observation, desired spec.Props, changed func(string) bool) reconcile.Observation {
-	props := spec.Props{}
-	for k, v := range live.Props {
-		props[k] = v
-	}
-	for k, v := range desired {
-		if changed(k) {
-			props[k] = v
-		}
-	}
-	live.Props = props
-	return live
-}
-
-// minus returns the elements of a not in b.
-func minus(a, b []string) []string {
-	in := make(map[string]bool, len(b))
-	for _, s := range b {
-		in[s] = true
-	}
-	var out []string
-	for _, s := range a {
-		if !in[s] {
-			out = append(out, s)
-		}
-	}
-	return out
 }

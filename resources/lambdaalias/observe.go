@@ -2,7 +2,6 @@ package lambdaalias
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // Observe implements reconcile.Kind.
@@ -72,7 +72,5 @@ func observation(function string, arn, name, version, description *string) recon
 
 // isNotFound covers a missing function as well as a missing alias: both
 // are ResourceNotFoundException.
-func isNotFound(err error) bool {
-	var e *types.ResourceNotFoundException
-	return errors.As(err, &e)
-}
+// isNotFound: Lambda's not-found.
+var isNotFound = kindkit.Is[*types.ResourceNotFoundException]

@@ -1,13 +1,13 @@
 package lambdafn
 
 import (
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // Kind reconciles lambda.function resources.
@@ -21,10 +21,9 @@ type Kind struct {
 	// version published).
 	waitFor time.Duration
 
-	mu sync.Mutex
 	// plan is what the current plan listed, shared by ObserveBatch and
-	// List; BeginPlan replaces it, nil before the first plan.
-	plan *planListing
+	// List; BeginPlan drops it, and before the first plan there is none.
+	plan kindkit.PlanListing[planListing]
 }
 
 var (

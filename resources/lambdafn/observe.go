@@ -2,7 +2,6 @@ package lambdafn
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -12,6 +11,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // Observe implements reconcile.Kind: GetFunction (configuration, image,
@@ -148,7 +148,5 @@ func envVars(e *types.EnvironmentResponse) map[string]string {
 	return e.Variables
 }
 
-func isNotFound(err error) bool {
-	var e *types.ResourceNotFoundException
-	return errors.As(err, &e)
-}
+// isNotFound: Lambda's not-found.
+var isNotFound = kindkit.Is[*types.ResourceNotFoundException]

@@ -21,22 +21,14 @@ const listPageSize = 50
 // BeginPlan implements reconcile.PlanScoped: the plan starting now lists
 // the account afresh, so it never reads a function made or deleted since
 // an earlier plan from that plan's listing.
-func (k *Kind) BeginPlan() {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.plan = &planListing{}
-}
+func (k *Kind) BeginPlan() { k.plan.BeginPlan() }
 
 // listing returns the listings of the current plan. A kind that never
 // heard BeginPlan is not planning: it gets a fresh one that nobody keeps,
 // so a caller using the kind on its own always reads the account as it is.
 func (k *Kind) listing() *planListing {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.plan == nil {
-		return &planListing{}
-	}
-	return k.plan
+	pl, _ := k.plan.InPlan()
+	return pl
 }
 
 // planListing is what one plan listed of the account's functions, shared

@@ -3,7 +3,6 @@ package lambdaperm
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -13,6 +12,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // Observe implements reconcile.Kind: it reads the policy of the function
@@ -157,7 +157,5 @@ func first(v any) string {
 	return ""
 }
 
-func isNotFound(err error) bool {
-	var e *types.ResourceNotFoundException
-	return errors.As(err, &e)
-}
+// isNotFound: Lambda's not-found.
+var isNotFound = kindkit.Is[*types.ResourceNotFoundException]

@@ -24,7 +24,7 @@ type API interface {
 var _ API = (*cloudwatchlogs.Client)(nil)
 
 // TagIndex confirms tags from one listing shared by the run's kinds
-// (internal/tagindex): it returns arn's listed tags only when they equal
+// (resources/internal/tagindex): it returns arn's listed tags only when they equal
 // the tags of every desired props given, and false otherwise.
 type TagIndex interface {
 	Confirm(ctx context.Context, arn string, desired ...spec.Props) (map[string]string, bool)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/kindtesting"
 )
 
 const groupName = "/aws/lambda/trip-api-dev"
@@ -119,27 +120,15 @@ func TestRetentionSetInSpecButNotLiveIsADiff(t *testing.T) {
 }
 
 func writes(calls []string) []string {
-	var out []string
-	for _, c := range calls {
-		if c != "DescribeLogGroups" && c != "ListTagsForResource" {
-			out = append(out, c)
-		}
-	}
-	return out
+	return kindtesting.Writes(calls, "DescribeLogGroups", "ListTagsForResource")
 }
 
 func TestDeleteTreatsNotFoundAsDone(t *testing.T) {
-	k := NewWithAPI(newMemLogs(map[string]*memGroup{}))
-	if err := k.Delete(context.Background(), "/gone"); err != nil {
-		t.Errorf("deleting an absent group: %v", err)
-	}
 	fake := newMemLogs(nil)
 	fake.deleteLogGroup = func(*cloudwatchlogs.DeleteLogGroupInput) (*cloudwatchlogs.DeleteLogGroupOutput, error) {
 		return nil, errors.New("AccessDenied")
 	}
-	if err := NewWithAPI(fake).Delete(context.Background(), "/x"); err == nil {
-		t.Error("other errors must fail the delete")
-	}
+	kindtesting.DeleteTreatsNotFoundAsDone(t, NewWithAPI(newMemLogs(map[string]*memGroup{})), NewWithAPI(fake), "group")
 }
 
 func TestObserveBatch(t *testing.T) {

@@ -4,10 +4,10 @@ import (
 	"context"
 	"testing"
 
-	"github.com/trip-assistant/stack/internal/tagindex"
-	"github.com/trip-assistant/stack/internal/tagindex/tagindextest"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/tagindex"
+	"github.com/trip-assistant/stack/resources/internal/tagindex/tagindextest"
 )
 
 // The tag index may only confirm the desired tags (see ConfirmContract);

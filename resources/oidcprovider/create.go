@@ -11,6 +11,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // Create implements reconcile.Kind. IAM allows one provider per URL in an
@@ -55,9 +56,9 @@ func (k *Kind) adopt(ctx context.Context, url string, desired spec.Props) (recon
 		return reconcile.Observation{}, fmt.Errorf("cannot adopt OIDC provider %q: it already exists, but cannot be found yet; retry", url)
 	}
 	changed := map[string]bool{
-		"client_ids": !sameSet(desired.StringList("client_ids"), live.Props.StringList("client_ids")),
+		"client_ids": !kindkit.SameSet(desired.StringList("client_ids"), live.Props.StringList("client_ids")),
 		"thumbprints": len(desired.StringList("thumbprints")) > 0 &&
-			!sameSet(desired.StringList("thumbprints"), live.Props.StringList("thumbprints")),
+			!kindkit.SameSet(desired.StringList("thumbprints"), live.Props.StringList("thumbprints")),
 	}
 	set, remove := reconcile.TagChanges(desired.StringMap("tags"), live.Props.StringMap("tags"))
 	changed["tags"] = len(set) > 0 || len(remove) > 0
@@ -65,5 +66,5 @@ func (k *Kind) adopt(ctx context.Context, url string, desired spec.Props) (recon
 	if err := k.apply(ctx, live.ID, desired, live.Props, has); err != nil {
 		return reconcile.Observation{}, err
 	}
-	return merged(live, desired, has), nil
+	return kindkit.Merged(live, desired, has), nil
 }

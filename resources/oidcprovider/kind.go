@@ -1,7 +1,6 @@
 package oidcprovider
 
 import (
-	"errors"
 	"sort"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // Kind reconciles IAM OIDC providers.
@@ -46,10 +46,8 @@ func urlEqual(want, got any) bool {
 	return issuer(w) == issuer(g)
 }
 
-func notFound(err error) bool {
-	var nse *types.NoSuchEntityException
-	return errors.As(err, &nse)
-}
+// notFound: IAM's not-found.
+var notFound = kindkit.Is[*types.NoSuchEntityException]
 
 func sorted(l []string) []any {
 	c := append([]string(nil), l...)
@@ -58,41 +56,9 @@ func sorted(l []string) []any {
 }
 
 func tagMap(tags []types.Tag) map[string]string {
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return m
+	return kindkit.TagMap(tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })
 }
 
 func tagList(m map[string]string) []types.Tag {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	tags := make([]types.Tag, 0, len(keys))
-	for _, k := range keys {
-		tags = append(tags, types.Tag{Key: aws.String(k), Value: aws.String(m[k])})
-	}
-	return tags
-}
-
-// minus returns the elements of a not in b.
-func minus(a, b []string) []string {
-	in := make(map[string]bool, len(b))
-	for _, s := range b {
-		in[s] = true
-	}
-	var out []string
-	for _, s := range a {
-		if !in[s] {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func sameSet(a, b []string) bool {
-	return len(minus(a, b)) == 0 && len(minus(b, a)) == 0
+	return kindkit.TagList(m, func(k, v *string) types.Tag { return types.Tag{Key: k, Value: v} })
 }

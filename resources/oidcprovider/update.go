@@ -9,6 +9,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // Update implements reconcile.Kind, calling only the APIs of the fields in
@@ -18,21 +19,21 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 	if err := k.apply(ctx, req.ID, req.Desired, req.Live.Props, req.Diff.Has); err != nil {
 		return reconcile.Observation{}, err
 	}
-	return merged(req.Live, req.Desired, req.Diff.Has), nil
+	return kindkit.Merged(req.Live, req.Desired, req.Diff.Has), nil
 }
 
 func (k *Kind) apply(ctx context.Context, arn string, desired, live spec.Props, changed func(string) bool) error {
 	if changed("client_ids") {
 		want, got := desired.StringList("client_ids"), live.StringList("client_ids")
 		// Add first: a provider must keep at least one client id.
-		for _, id := range minus(want, got) {
+		for _, id := range kindkit.Minus(want, got) {
 			if _, err := k.api.AddClientIDToOpenIDConnectProvider(ctx, &iam.AddClientIDToOpenIDConnectProviderInput{
 				OpenIDConnectProviderArn: aws.String(arn), ClientID: aws.String(id),
 			}); err != nil {
 				return fmt.Errorf("cannot add client id %q to OIDC provider %q: %w", id, arn, err)
 			}
 		}
-		for _, id := range minus(got, want) {
+		for _, id := range kindkit.Minus(got, want) {
 			if _, err := k.api.RemoveClientIDFromOpenIDConnectProvider(ctx, &iam.RemoveClientIDFromOpenIDConnectProviderInput{
 				OpenIDConnectProviderArn: aws.String(arn), ClientID: aws.String(id),
 			}); err != nil && !notFound(err) {
@@ -67,20 +68,4 @@ func (k *Kind) apply(ctx context.Context, arn string, desired, live spec.Props, 
 		}
 	}
 	return nil
-}
-
-// merged is the observation after an update: the live one with the changed
-// fields set to their desired values.
-func merged(live reconcile.Observation, desired spec.Props, changed func(string) bool) reconcile.Observation {
-	props := spec.Props{}
-	for k, v := range live.Props {
-		props[k] = v
-	}
-	for k, v := range desired {
-		if changed(k) {
-			props[k] = v
-		}
-	}
-	live.Props = props
-	return live
 }

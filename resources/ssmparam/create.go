@@ -11,6 +11,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // Create puts a new parameter with Overwrite=false, which fails with
@@ -80,20 +81,8 @@ func (k *Kind) observeAfterWrite(ctx context.Context, name string, desired spec.
 	return obs, nil
 }
 
-func stringOr(p spec.Props, key, def string) string {
-	if s := p.String(key); s != "" {
-		return s
-	}
-	return def
-}
+var stringOr = kindkit.StringOr
 
 func tagList(m map[string]string) []types.Tag {
-	if len(m) == 0 {
-		return nil
-	}
-	out := make([]types.Tag, 0, len(m))
-	for k, v := range m {
-		out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(v)})
-	}
-	return out
+	return kindkit.TagListOrNil(m, func(k, v *string) types.Tag { return types.Tag{Key: k, Value: v} })
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/kindtesting"
 )
 
 func desiredParam() spec.Props {
@@ -143,29 +144,15 @@ func TestUpdateCallsOnlyWhatChanged(t *testing.T) {
 
 // writes drops the reads from calls.
 func writes(calls []string) []string {
-	var out []string
-	for _, c := range calls {
-		switch c {
-		case "GetParameters", "DescribeParameters", "ListTagsForResource":
-		default:
-			out = append(out, c)
-		}
-	}
-	return out
+	return kindtesting.Writes(calls, "GetParameters", "DescribeParameters", "ListTagsForResource")
 }
 
 func TestDeleteTreatsNotFoundAsDone(t *testing.T) {
-	k := NewWithAPI(newMemSSM(map[string]*memParam{}))
-	if err := k.Delete(context.Background(), "/gone"); err != nil {
-		t.Errorf("deleting an absent parameter: %v", err)
-	}
 	fake := newMemSSM(nil)
 	fake.deleteParameter = func(*ssm.DeleteParameterInput) (*ssm.DeleteParameterOutput, error) {
 		return nil, errors.New("AccessDenied")
 	}
-	if err := NewWithAPI(fake).Delete(context.Background(), "/x"); err == nil {
-		t.Error("other errors must fail the delete")
-	}
+	kindtesting.DeleteTreatsNotFoundAsDone(t, NewWithAPI(newMemSSM(map[string]*memParam{})), NewWithAPI(fake), "parameter")
 }
 
 func TestErrorsNeverCarryTheValue(t *testing.T) {

@@ -13,11 +13,11 @@ import (
 
 	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/internal/emulator"
-	"github.com/trip-assistant/stack/internal/iamindex"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/iampolicy"
 	"github.com/trip-assistant/stack/resources/iamrole"
+	"github.com/trip-assistant/stack/resources/internal/iamindex"
 )
 
 // On moto 5.2.5 the listings carry what GetRole, ListAttachedRolePolicies

@@ -13,6 +13,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // pageSize is the most resources GetResources returns a page.
@@ -26,8 +27,13 @@ const pageSize = 100
 type Index struct {
 	api API
 
-	mu     sync.Mutex
-	stacks map[string]*listing // by reconcile:stack value
+	stacks kindkit.PlanListing[stackListings]
+}
+
+// stackListings holds the listings of one plan by reconcile:stack value.
+type stackListings struct {
+	mu sync.Mutex
+	m  map[string]*listing
 }
 
 // listing is one stack's GetResources listing, made once; err is kept so
@@ -42,7 +48,7 @@ type listing struct {
 func New(cfg aws.Config) *Index { return NewWithAPI(rgt.NewFromConfig(cfg)) }
 
 // NewWithAPI returns an index listing through api (a fake in tests).
-func NewWithAPI(api API) *Index { return &Index{api: api, stacks: map[string]*listing{}} }
+func NewWithAPI(api API) *Index { return &Index{api: api} }
 
 // Confirm returns the tags the index lists for arn when they are exactly
 // the tags of every one of desired (a batch may hold several requests for
@@ -94,21 +100,23 @@ func (x *Index) Reset() {
 	if x == nil {
 		return
 	}
-	x.mu.Lock()
-	x.stacks = map[string]*listing{}
-	x.mu.Unlock()
+	x.stacks.BeginPlan()
 }
 
 // listing returns stack's listing, made by the first caller; the others
 // wait for it.
 func (x *Index) listing(ctx context.Context, stack string) *listing {
-	x.mu.Lock()
-	l, ok := x.stacks[stack]
+	s := x.stacks.Current()
+	s.mu.Lock()
+	l, ok := s.m[stack]
 	if !ok {
+		if s.m == nil {
+			s.m = map[string]*listing{}
+		}
 		l = &listing{}
-		x.stacks[stack] = l
+		s.m[stack] = l
 	}
-	x.mu.Unlock()
+	s.mu.Unlock()
 	l.once.Do(func() { l.tags, l.err = x.list(ctx, stack) })
 	return l
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 const (
@@ -30,9 +31,8 @@ func MaxPages(n int) int { return n/100 + 2 }
 type Index struct {
 	api API
 
-	mu      sync.Mutex
-	roles   *listing[types.Role]       // from ListRoles
-	details *listing[types.RoleDetail] // from GetAccountAuthorizationDetails
+	roles   kindkit.PlanListing[listing[types.Role]]       // from ListRoles
+	details kindkit.PlanListing[listing[types.RoleDetail]] // from GetAccountAuthorizationDetails
 }
 
 // listing is one account-wide listing, made once. complete is false when
@@ -48,11 +48,7 @@ type listing[T any] struct {
 func New(cfg aws.Config) *Index { return NewWithAPI(iam.NewFromConfig(cfg)) }
 
 // NewWithAPI returns an index listing through api (a fake in tests).
-func NewWithAPI(api API) *Index {
-	x := &Index{api: api}
-	x.Reset()
-	return x
-}
+func NewWithAPI(api API) *Index { return &Index{api: api} }
 
 // Reset forgets the listings, so the next call lists again. Calls already
 // answering finish on the listings they started with. Resetting twice, or
@@ -61,17 +57,14 @@ func (x *Index) Reset() {
 	if x == nil {
 		return
 	}
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.roles, x.details = &listing[types.Role]{}, &listing[types.RoleDetail]{}
+	x.roles.BeginPlan()
+	x.details.BeginPlan()
 }
 
 // roleListing returns the ListRoles listing since the last Reset, made
 // within maxPages pages unless an earlier call made it.
 func (x *Index) roleListing(ctx context.Context, maxPages int) *listing[types.Role] {
-	x.mu.Lock()
-	l := x.roles
-	x.mu.Unlock()
+	l := x.roles.Current()
 	l.once.Do(func() { l.byName, l.complete = x.listRoles(ctx, maxPages) })
 	return l
 }
@@ -80,9 +73,7 @@ func (x *Index) roleListing(ctx context.Context, maxPages int) *listing[types.Ro
 // the last Reset, made within maxPages pages unless an earlier call made
 // it.
 func (x *Index) detailListing(ctx context.Context, maxPages int) *listing[types.RoleDetail] {
-	x.mu.Lock()
-	l := x.details
-	x.mu.Unlock()
+	l := x.details.Current()
 	l.once.Do(func() { l.byName, l.complete = x.listDetails(ctx, maxPages) })
 	return l
 }

@@ -3,9 +3,9 @@ package tagindex_test
 import (
 	"testing"
 
-	"github.com/trip-assistant/stack/internal/tagindex/tagindextest"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/resources/ecrrepo"
+	"github.com/trip-assistant/stack/resources/internal/tagindex/tagindextest"
 	"github.com/trip-assistant/stack/resources/loggroup"
 	"github.com/trip-assistant/stack/resources/ssmparam"
 )
