@@ -8,8 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/trip-assistant/stack/internal/docgen"
-	"github.com/trip-assistant/stack/resources/kinds"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/kinds"
 )
 
 func main() {

@@ -82,7 +82,7 @@ func kindPackage(rel string) string {
 		return ""
 	}
 	kind, _, _ := strings.Cut(rest, "/")
-	if kind == "internal" {
+	if kind == "internal" || kind == "kinds" { // shared helpers; the wiring
 		return ""
 	}
 	return kind

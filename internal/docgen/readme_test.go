@@ -8,8 +8,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/internal/docgen"
-	"github.com/trip-assistant/stack/resources/kinds"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/kinds"
 )
 
 // The README's kind reference is what the kinds the CLI wires declare.
