@@ -426,6 +426,10 @@ func TestLock(t *testing.T) {
 	if !errors.As(err, &locked) {
 		t.Fatalf("Lock() while held = %v, want *LockedError", err)
 	}
+	if !locked.Holder.Expires.After(time.Now()) {
+		t.Errorf("the holder's lease expires at %s, want a time to come", locked.Holder.Expires)
+	}
+	a.Expires = locked.Holder.Expires
 	if diff := cmp.Diff(&reconcile.LockedError{Stack: "trip-assistant/dev", Holder: a}, locked); diff != "" {
 		t.Errorf("LockedError -want +got:\n%s", diff)
 	}
