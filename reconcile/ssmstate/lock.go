@@ -102,6 +102,12 @@ func (s *Store) Lock(ctx context.Context, info reconcile.LockInfo) error {
 		if ls == nil {
 			continue
 		}
+		if ls.cur.ID == info.ID && !ls.cur.Released {
+			// Our own create, whose answer was lost and whose retry by
+			// the SDK found it done: run ids are never reused.
+			s.hold(ctx, ls.epoch, ls.n, ls.cur.LockInfo)
+			return nil
+		}
 		now = s.now().UTC()
 		if !ls.expired(now) {
 			if ls.cur.Released {
@@ -225,10 +231,24 @@ func (s *Store) renew(ctx context.Context, h *holding) bool {
 	if err != nil {
 		return false
 	}
-	cctx, cancel := context.WithTimeout(ctx, s.lease/3)
+	h.mu.Lock()
+	until := h.validUntil
+	h.mu.Unlock()
+	// A renewal that cannot finish while the lease is trusted is too late.
+	cctx, cancel := context.WithDeadline(ctx, until)
 	defer cancel()
 	err = s.create(cctx, s.slot(h.epoch, next), string(value), "")
 	var exists *types.ParameterAlreadyExists
+	var ls *leaseState
+	var rerr error
+	if errors.As(err, &exists) {
+		ls, rerr = s.readLease(cctx)
+		if rerr == nil && ls != nil && ls.n == next && ls.cur.ID == info.ID && !ls.cur.Released && ls.cur.TakenFrom == "" {
+			// Our renewal, whose answer was lost and whose retry found
+			// it done.
+			err, info = nil, ls.cur.LockInfo
+		}
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	switch {
@@ -237,7 +257,7 @@ func (s *Store) renew(ctx context.Context, h *holding) bool {
 		return false
 	case errors.As(err, &exists):
 		who := "another run"
-		if ls, rerr := s.readLease(cctx); rerr == nil && ls != nil {
+		if rerr == nil && ls != nil {
 			who = "run " + ls.cur.ID + " (" + ls.cur.Who + ")"
 			if ls.cur.Released {
 				who = "an unlock of run " + ls.cur.ID

@@ -50,6 +50,17 @@ func lockParams(m *memSSM) []string {
 	return out
 }
 
+// stopRenewals ends s's renewals as a killed run's end: the lock stays.
+func stopRenewals(s *Store) {
+	s.lockMu.Lock()
+	h := s.held
+	s.held = nil
+	s.lockMu.Unlock()
+	if h != nil {
+		h.halt()
+	}
+}
+
 const lockName = "/reconcile/trip-assistant/dev/lock"
 
 func TestLockExpiredLeaseIsTakenOver(t *testing.T) {
