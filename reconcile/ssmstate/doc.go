@@ -62,6 +62,16 @@
 // write throughput is low and shared by the whole account, hence the care
 // to write few parameters.
 //
+// # History
+//
+// Every Save writes the head, so SSM's 100 versions of it are the last 100
+// Saves; each head names its serial, time, the lock holder and operation,
+// and pins its chunks' versions. History reads them all with the chunks'
+// own histories and says which can be put back; Restore writes one of them
+// again as a new serial. A Save that shrinks the record deletes the chunks
+// it no longer uses, and SSM deletes a parameter's history with it: the
+// versions that pinned those chunks can no longer be restored.
+//
 // # Lock
 //
 // The lock is a lease the holder renews every third of its length (2

@@ -46,6 +46,19 @@ type header struct {
 	SpecDigest  string    `json:"sd,omitempty"`
 	ToolVersion string    `json:"tv,omitempty"`
 	Time        time.Time `json:"t"`
+	// Who and Operation are the lock holder's, for `reconcile state
+	// history`; cut to whoMax characters to keep within the budget.
+	Who       string `json:"w,omitempty"`
+	Operation string `json:"o,omitempty"`
+}
+
+const whoMax = 80
+
+func cut(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
 }
 
 // chunk is one piece of the record as stored.

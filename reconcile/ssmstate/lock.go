@@ -292,6 +292,20 @@ func (s *Store) checkLease() error {
 	return nil
 }
 
+// holder is the lock this store holds, nil when none.
+func (s *Store) holder() *reconcile.LockInfo {
+	s.lockMu.Lock()
+	h := s.held
+	s.lockMu.Unlock()
+	if h == nil {
+		return nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	info := h.info
+	return &info
+}
+
 // Takeovers counts the expired locks this store took over.
 func (s *Store) Takeovers() int { return int(s.takeovers.Load()) }
 

@@ -73,6 +73,9 @@ func (s *Store) save(ctx context.Context, st *reconcile.State) error {
 		ToolVersion: st.ToolVersion,
 		Time:        st.Time.UTC(),
 	}
+	if info := s.holder(); info != nil {
+		h.Who, h.Operation = cut(info.Who, whoMax), cut(info.Operation, whoMax)
+	}
 	for _, c := range chunks[1:] {
 		h.Versions = append(h.Versions, c.version)
 	}
