@@ -33,8 +33,10 @@ lint: ## vet, gofmt and the workflow checks
 	$(GO) vet -tags integration ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-fuzz: ## fuzz the spec loader for a minute
+fuzz: ## fuzz the spec loader for a minute, the state record decoder for another
 	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 60s ./reconcile/spec/
+	$(GO) test -run '^$$' -fuzz FuzzDecodeRecord -fuzztime 30s ./reconcile/ssmstate/
+	$(GO) test -run '^$$' -fuzz FuzzDecodeChunk -fuzztime 30s ./reconcile/ssmstate/
 
 up: build ## run the whole stack on the embedded emulator and serve it
 	$(GO) build -o $(BIN)/localup ./cmd/localup

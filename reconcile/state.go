@@ -59,6 +59,11 @@ type LockInfo struct {
 	Who       string    `json:"who"`
 	Since     time.Time `json:"since"`
 	Operation string    `json:"operation"`
+	// Expires is when the holder's lease ends unless it renews it; after
+	// that the next run may take the lock over. Zero: no lease (a store
+	// without one, or a lock written by an older reconcile), held until
+	// unlocked.
+	Expires time.Time `json:"expires,omitzero"`
 }
 
 // LockedError is returned when another run holds the lock.
@@ -68,9 +73,15 @@ type LockedError struct {
 }
 
 func (e *LockedError) Error() string {
-	ago := time.Since(e.Holder.Since).Round(time.Second)
-	return fmt.Sprintf("the stack %s is locked by run %s (%s, %s, since %s, %s ago)",
+	now := time.Now()
+	ago := now.Sub(e.Holder.Since).Round(time.Second)
+	msg := fmt.Sprintf("the stack %s is locked by run %s (%s, %s, since %s, %s ago)",
 		e.Stack, e.Holder.ID, e.Holder.Who, e.Holder.Operation, e.Holder.Since.Format(time.RFC3339), ago)
+	if !e.Holder.Expires.IsZero() {
+		msg += fmt.Sprintf("; its lease expires at %s (in %s) unless that run renews it, and the next run after that takes the lock over",
+			e.Holder.Expires.Format(time.RFC3339), max(0, e.Holder.Expires.Sub(now)).Round(time.Second))
+	}
+	return msg
 }
 
 // ErrNoLock is returned by Unlock when no lock with that id is held.

@@ -53,6 +53,8 @@ func run(ctx context.Context, args []string) error {
 			return (&deployCommand{}).Run(ctx, args[1:])
 		case "outputs":
 			return (&outputsCommand{}).Run(ctx, args[1:])
+		case "state":
+			return (&stateCommand{}).Run(ctx, args[1:])
 		case "version", "--version":
 			fmt.Println("reconcile", Version)
 			return nil

@@ -26,6 +26,7 @@ type stackFlags struct {
 	profile     string
 	endpoint    string
 	parallelism int
+	lockLease   time.Duration
 	// stats, when set, counts the AWS calls and times the state operations.
 	stats *awsclient.Stats
 	// allowUnsetInputs is for commands that never write the values inputs
@@ -40,6 +41,7 @@ func (f *stackFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.profile, "profile", "", "AWS shared config profile")
 	fs.StringVar(&f.endpoint, "endpoint", "", "send every AWS call to this endpoint (an emulator); default $AWS_ENDPOINT_URL")
 	fs.IntVar(&f.parallelism, "parallelism", 10, "AWS operations run at once")
+	fs.DurationVar(&f.lockLease, "lock-lease", ssmstate.DefaultLease, "how long the stack's lock holds without renewal; a run renews it every third of that, and after it a killed run's lock is taken over")
 }
 
 // stack is a loaded spec with the clients to reconcile it.
@@ -50,6 +52,8 @@ type stack struct {
 	store reconcile.StateStore
 	// outputs keeps what the last apply printed, next to the state.
 	outputs reconcile.OutputStore
+	// ssm is the store behind store, for the state commands.
+	ssm *ssmstate.Store
 }
 
 // load validates the spec before any AWS call, then builds the clients.
@@ -79,7 +83,7 @@ func (f *stackFlags) load(ctx context.Context) (*stack, error) {
 		}
 		sp.AccountID = account
 	}
-	ss := ssmstate.New(cfg, sp.Project, sp.Environment)
+	ss := ssmstate.New(cfg, sp.Project, sp.Environment).WithLease(f.lockLease)
 	var store reconcile.StateStore = ss
 	if f.stats != nil {
 		store = timedStore{StateStore: store, stats: f.stats}
@@ -90,6 +94,7 @@ func (f *stackFlags) load(ctx context.Context) (*stack, error) {
 		kinds:   kinds.All(cfg, kinds.WithIdentity(identity)),
 		store:   store,
 		outputs: ss,
+		ssm:     ss,
 	}, nil
 }
 

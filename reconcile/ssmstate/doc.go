@@ -62,10 +62,35 @@
 // write throughput is low and shared by the whole account, hence the care
 // to write few parameters.
 //
+// # History
+//
+// Every Save writes the head, so SSM's 100 versions of it are the last 100
+// Saves; each head names its serial, time, the lock holder and operation,
+// and pins its chunks' versions. History reads them all with the chunks'
+// own histories and says which can be put back; Restore writes one of them
+// again as a new serial. A Save that shrinks the record deletes the chunks
+// it no longer uses, and SSM deletes a parameter's history with it: the
+// versions that pinned those chunks can no longer be restored.
+//
 // # Lock
 //
-// <prefix>/lock is created with PutParameter Overwrite=false, an atomic
-// create-if-absent, holding the reconcile.LockInfo as JSON. SSM has no TTL
-// and no conditional delete: a stale lock is judged from its content and
-// removed with Unlock(its id).
+// The lock is a lease the holder renews every third of its length (2
+// minutes by default) while it runs, so a lock whose holder died frees
+// itself. SSM has no compare-and-swap and no TTL; what it does guarantee is
+// an atomic create-if-absent (PutParameter with Overwrite=false), and the
+// lock is built on that alone. <prefix>/lock is created by the first run:
+// lease 0 of an epoch named by that run's id. Every later lease n of the
+// epoch is a parameter of its own, <prefix>/lock/<epoch>/<n>, holding the
+// holder's reconcile.LockInfo and when its lease expires. A renewal of
+// lease n and a takeover of an expired lease n both create lease n+1, so
+// exactly one of them exists, however many runs race: the holder that
+// renews in time keeps its lock, and one taker wins an expired one. A
+// holder whose lease ran out (stalled past it) fails its next renewal and
+// refuses to save the state from then on. Unlock writes one more lease,
+// marked released (which races renewals and takeovers the same way), then
+// deletes the lock parameter and the leases. A run that read an epoch
+// before it was deleted and creates one of its leases afterwards checks
+// the lock parameter and finds the epoch gone. What this cannot cover is
+// inherent to leases: a holder stalled longer than its lease between a
+// check and a write. `reconcile unlock` releases a lock at once.
 package ssmstate

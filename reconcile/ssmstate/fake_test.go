@@ -22,6 +22,8 @@ type fakeSSM struct {
 	deleteParameter   func(context.Context, *ssm.DeleteParameterInput) (*ssm.DeleteParameterOutput, error)
 	deleteParameters  func(context.Context, *ssm.DeleteParametersInput) (*ssm.DeleteParametersOutput, error)
 	addTagsToResource func(context.Context, *ssm.AddTagsToResourceInput) (*ssm.AddTagsToResourceOutput, error)
+	getByPath         func(context.Context, *ssm.GetParametersByPathInput) (*ssm.GetParametersByPathOutput, error)
+	getHistory        func(context.Context, *ssm.GetParameterHistoryInput) (*ssm.GetParameterHistoryOutput, error)
 }
 
 var _ API = (*fakeSSM)(nil)
@@ -43,6 +45,13 @@ func (f *fakeSSM) DeleteParameters(ctx context.Context, in *ssm.DeleteParameters
 }
 func (f *fakeSSM) AddTagsToResource(ctx context.Context, in *ssm.AddTagsToResourceInput, _ ...func(*ssm.Options)) (*ssm.AddTagsToResourceOutput, error) {
 	return f.addTagsToResource(ctx, in)
+}
+
+func (f *fakeSSM) GetParametersByPath(ctx context.Context, in *ssm.GetParametersByPathInput, _ ...func(*ssm.Options)) (*ssm.GetParametersByPathOutput, error) {
+	return f.getByPath(ctx, in)
+}
+func (f *fakeSSM) GetParameterHistory(ctx context.Context, in *ssm.GetParameterHistoryInput, _ ...func(*ssm.Options)) (*ssm.GetParameterHistoryOutput, error) {
+	return f.getHistory(ctx, in)
 }
 
 // memSSM is the in-memory store behind newMemSSM.
@@ -203,6 +212,38 @@ func newMemSSM() (*fakeSSM, *memSSM) {
 				m.tags[name][aws.ToString(t.Key)] = aws.ToString(t.Value)
 			}
 			return &ssm.AddTagsToResourceOutput{}, nil
+		},
+		// Answers in one page: the tests keep paths small.
+		getByPath: func(_ context.Context, in *ssm.GetParametersByPathInput) (*ssm.GetParametersByPathOutput, error) {
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			path := strings.TrimSuffix(aws.ToString(in.Path), "/") + "/"
+			out := &ssm.GetParametersByPathOutput{}
+			for name := range m.versions {
+				rest, ok := strings.CutPrefix(name, path)
+				if !ok || (!aws.ToBool(in.Recursive) && strings.Contains(rest, "/")) {
+					continue
+				}
+				if p, ok := m.get(name); ok {
+					out.Parameters = append(out.Parameters, p)
+				}
+			}
+			return out, nil
+		},
+		// Keeps SSM's last 100 versions.
+		getHistory: func(_ context.Context, in *ssm.GetParameterHistoryInput) (*ssm.GetParameterHistoryOutput, error) {
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			name := aws.ToString(in.Name)
+			vs := m.versions[name]
+			if len(vs) == 0 {
+				return nil, &types.ParameterNotFound{}
+			}
+			out := &ssm.GetParameterHistoryOutput{}
+			for i := max(0, len(vs)-100); i < len(vs); i++ {
+				out.Parameters = append(out.Parameters, types.ParameterHistory{Name: aws.String(name), Value: aws.String(vs[i]), Version: int64(i + 1)})
+			}
+			return out, nil
 		},
 	}
 	return f, m

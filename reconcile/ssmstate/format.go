@@ -30,6 +30,8 @@ const (
 	// getBatch is GetParameters' limit on names per call; DeleteParameters
 	// takes the same.
 	getBatch = 10
+	// maxChunkJSON bounds what one chunk may inflate to.
+	maxChunkJSON = 1 << 20
 )
 
 // header is the first line of the head parameter's value: everything Load
@@ -44,6 +46,19 @@ type header struct {
 	SpecDigest  string    `json:"sd,omitempty"`
 	ToolVersion string    `json:"tv,omitempty"`
 	Time        time.Time `json:"t"`
+	// Who and Operation are the lock holder's, for `reconcile state
+	// history`; cut to whoMax characters to keep within the budget.
+	Who       string `json:"w,omitempty"`
+	Operation string `json:"o,omitempty"`
+}
+
+const whoMax = 80
+
+func cut(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
 }
 
 // chunk is one piece of the record as stored.
@@ -99,9 +114,14 @@ func decodeChunk(body string) (map[string]reconcile.StateResource, error) {
 	if err != nil {
 		return nil, err
 	}
-	js, err := io.ReadAll(zr)
+	// A chunk of 4096 bytes compresses JSON at most a few times; more is a
+	// damaged or hostile body, not a record.
+	js, err := io.ReadAll(io.LimitReader(zr, maxChunkJSON+1))
 	if err != nil {
 		return nil, err
+	}
+	if len(js) > maxChunkJSON {
+		return nil, fmt.Errorf("the chunk inflates to more than %d bytes", maxChunkJSON)
 	}
 	var m map[string]reconcile.StateResource
 	if err := json.Unmarshal(js, &m); err != nil {
@@ -142,13 +162,57 @@ func decodeHead(value string) (header, string, error) {
 	if err := json.Unmarshal([]byte(line), &h); err != nil {
 		return header{}, "", fmt.Errorf("unreadable header: %w", err)
 	}
+	if h.Format > formatVersion {
+		return header{}, "", &newerError{format: h.Format, tool: h.ToolVersion}
+	}
 	if h.Format != formatVersion {
-		return header{}, "", fmt.Errorf("format %d, but this tool reads format %d (upgrade reconcile)", h.Format, formatVersion)
+		return header{}, "", fmt.Errorf("the header names record format %d, which no reconcile writes", h.Format)
 	}
 	if h.Chunks < 1 || len(h.Versions) != h.Chunks-1 {
 		return header{}, "", fmt.Errorf("header names %d chunks but pins %d versions", h.Chunks, len(h.Versions))
 	}
 	return h, chunk0, nil
+}
+
+// newerError is a header in a format newer than this tool reads.
+type newerError struct {
+	format int
+	tool   string
+}
+
+func (e *newerError) Error() string {
+	return fmt.Sprintf("record format %d (written by %q), but this tool reads format %d", e.format, e.tool, formatVersion)
+}
+
+// decodeRecord checks the chunks against the header's digest and decodes
+// them. Chunk bodies are chunks[i].body; chunk 0 is the head's. A digest
+// that does not match is a *tornError: a read mixing two Saves looks the
+// same as damage until read again.
+func decodeRecord(h header, chunks []chunk, chunkName func(int) string) (*reconcile.State, error) {
+	if got := digest(chunks); got != h.Digest {
+		return nil, &tornError{fmt.Sprintf("the chunks digest to %s, the header says %s", got, h.Digest)}
+	}
+	st := reconcile.NewState()
+	st.Serial, st.SpecDigest, st.ToolVersion, st.Time = h.Serial, h.SpecDigest, h.ToolVersion, h.Time
+	for i := range chunks {
+		m, err := decodeChunk(chunks[i].body)
+		if err != nil {
+			return nil, fmt.Errorf("cannot decode chunk %s: %w", chunkName(i), err)
+		}
+		chunks[i].names = chunks[i].names[:0]
+		for n, r := range m {
+			if _, dup := st.Resources[n]; dup {
+				return nil, fmt.Errorf("resource %q is recorded twice (chunk %s)", n, chunkName(i))
+			}
+			st.Resources[n] = r
+			chunks[i].names = append(chunks[i].names, n)
+		}
+		slices.Sort(chunks[i].names)
+	}
+	if len(st.Resources) != h.Resources {
+		return nil, fmt.Errorf("the header counts %d resources, the chunks hold %d", h.Resources, len(st.Resources))
+	}
+	return st, nil
 }
 
 // memory is what the store last wrote or read: the basis for writing only

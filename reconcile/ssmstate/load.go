@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -20,7 +19,8 @@ type tornError struct{ reason string }
 func (e *tornError) Error() string { return e.reason }
 
 // Load returns the recorded state, or an empty one if none exists. A read
-// that looks torn is retried once.
+// that looks torn is retried once; a record still wrong after that is a
+// *DamagedError.
 func (s *Store) Load(ctx context.Context) (*reconcile.State, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -29,15 +29,32 @@ func (s *Store) Load(ctx context.Context) (*reconcile.State, error) {
 	if errors.As(err, &torn) {
 		st, err = s.load(ctx)
 		if errors.As(err, &torn) {
-			err = fmt.Errorf("the record is inconsistent after a second read (%w); "+
-				"if no other run is saving, a parameter under %s was changed by hand", err, s.head)
+			err = &damage{param: s.head, err: fmt.Errorf("it is inconsistent after a second read (%w); "+
+				"if no other run is saving, a parameter under %s was changed or deleted by hand", err, s.head)}
 		}
 	}
-	if err != nil {
+	var d *damage
+	var newer *newerError
+	switch {
+	case errors.As(err, &newer):
+		return nil, &DamagedError{Stack: s.stack, Param: s.head, Format: newer.format, ToolVersion: newer.tool}
+	case errors.As(err, &d):
+		return nil, &DamagedError{Stack: s.stack, Param: d.param, Reason: d.err.Error()}
+	case err != nil:
 		return nil, fmt.Errorf("cannot load state of %s from SSM parameter %s: %w", s.stack, s.head, err)
 	}
 	return st, nil
 }
+
+// damage is what load found wrong with the record, as opposed to a failed
+// call; Load turns it into a *DamagedError.
+type damage struct {
+	param string
+	err   error
+}
+
+func (d *damage) Error() string { return d.err.Error() }
+func (d *damage) Unwrap() error { return d.err }
 
 func (s *Store) load(ctx context.Context) (*reconcile.State, error) {
 	s.mem = nil
@@ -52,36 +69,25 @@ func (s *Store) load(ctx context.Context) (*reconcile.State, error) {
 	}
 	s.headExists = true
 	h, chunk0, err := decodeHead(aws.ToString(out.Parameter.Value))
-	if err != nil {
+	var newer *newerError
+	if errors.As(err, &newer) {
 		return nil, err
+	}
+	if err != nil {
+		return nil, &damage{param: s.head, err: err}
 	}
 	chunks := make([]chunk, h.Chunks)
 	chunks[0].body = chunk0
 	if err := s.readChunks(ctx, h, chunks); err != nil {
 		return nil, err
 	}
-	if got := digest(chunks); got != h.Digest {
-		return nil, &tornError{fmt.Sprintf("the chunks digest to %s, the header says %s", got, h.Digest)}
+	st, err := decodeRecord(h, chunks, s.chunkName)
+	var torn *tornError
+	if err != nil && !errors.As(err, &torn) {
+		return nil, &damage{param: s.head, err: err}
 	}
-
-	st := reconcile.NewState()
-	st.Serial, st.SpecDigest, st.ToolVersion, st.Time = h.Serial, h.SpecDigest, h.ToolVersion, h.Time
-	for i := range chunks {
-		m, err := decodeChunk(chunks[i].body)
-		if err != nil {
-			return nil, fmt.Errorf("cannot decode chunk %s: %w", s.chunkName(i), err)
-		}
-		for n, r := range m {
-			if _, dup := st.Resources[n]; dup {
-				return nil, fmt.Errorf("resource %q is recorded twice (chunk %s)", n, s.chunkName(i))
-			}
-			st.Resources[n] = r
-			chunks[i].names = append(chunks[i].names, n)
-		}
-		slices.Sort(chunks[i].names)
-	}
-	if len(st.Resources) != h.Resources {
-		return nil, fmt.Errorf("the header counts %d resources, the chunks hold %d", h.Resources, len(st.Resources))
+	if err != nil {
+		return nil, err
 	}
 	s.mem = &memory{chunks: chunks, res: cloneResources(st.Resources)}
 	s.stored = h.Chunks

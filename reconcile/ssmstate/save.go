@@ -22,6 +22,9 @@ import (
 func (s *Store) Save(ctx context.Context, st *reconcile.State) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.checkLease(); err != nil {
+		return fmt.Errorf("cannot save state of %s: %w", s.stack, err)
+	}
 	if err := s.save(ctx, st); err != nil {
 		// What SSM holds is no longer known for sure: the next Save writes
 		// everything.
@@ -69,6 +72,9 @@ func (s *Store) save(ctx context.Context, st *reconcile.State) error {
 		SpecDigest:  st.SpecDigest,
 		ToolVersion: st.ToolVersion,
 		Time:        st.Time.UTC(),
+	}
+	if info := s.holder(); info != nil {
+		h.Who, h.Operation = cut(info.Who, whoMax), cut(info.Operation, whoMax)
 	}
 	for _, c := range chunks[1:] {
 		h.Versions = append(h.Versions, c.version)

@@ -3,6 +3,8 @@ package ssmstate
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -28,6 +30,14 @@ type Store struct {
 	// headExists says the head parameter exists, so Save overwrites it
 	// rather than creating it with tags.
 	headExists bool
+
+	// lease is how long a lock holds without renewal.
+	lease     time.Duration
+	lockMu    sync.Mutex
+	held      *holding // the lock this store took, nil when none
+	takeovers atomic.Int64
+	// now is the clock leases are judged by; tests move it.
+	now func() time.Time
 }
 
 var _ reconcile.StateStore = (*Store)(nil)
@@ -51,7 +61,18 @@ func NewWithAPI(api API, project, environment string) *Store {
 		stack: project + "/" + environment,
 		head:  p + "/state",
 		lock:  p + "/lock",
+		lease: DefaultLease,
+		now:   time.Now,
 	}
+}
+
+// WithLease sets how long the locks this store takes hold without renewal;
+// it renews them every third of that. Call it before Lock.
+func (s *Store) WithLease(d time.Duration) *Store {
+	if d > 0 {
+		s.lease = d
+	}
+	return s
 }
 
 func (s *Store) chunkName(i int) string {

@@ -1,0 +1,315 @@
+package ssmstate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/trip-assistant/stack/reconcile"
+)
+
+// clock is a time a test moves by hand, so leases expire without waiting.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+var t0 = time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)
+
+// leaseStore is a store on f whose clock is c, with an hour's lease: its
+// renewal goroutine never ticks during a test; renewals are called by hand.
+func leaseStore(f API, c *clock) *Store {
+	s := NewWithAPI(f, project, env).WithLease(time.Hour)
+	s.now = c.now
+	return s
+}
+
+func run(id string, c *clock) reconcile.LockInfo {
+	return reconcile.LockInfo{ID: id, Who: id + "@host", Since: c.now(), Operation: "apply"}
+}
+
+func lockParams(m *memSSM) []string {
+	var out []string
+	for _, n := range m.names() {
+		if strings.HasPrefix(n, lockName) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// stopRenewals ends s's renewals as a killed run's end: the lock stays.
+func stopRenewals(s *Store) {
+	s.lockMu.Lock()
+	h := s.held
+	s.held = nil
+	s.lockMu.Unlock()
+	if h != nil {
+		h.halt()
+	}
+}
+
+const lockName = "/reconcile/trip-assistant/dev/lock"
+
+func TestLockExpiredLeaseIsTakenOver(t *testing.T) {
+	ctx := context.Background()
+	f, m := newMemSSM()
+	holderClock, takerClock := &clock{t: t0}, &clock{t: t0}
+	holder := leaseStore(f, holderClock)
+	if err := holder.Lock(ctx, run("aaaa", holderClock)); err != nil {
+		t.Fatal(err)
+	}
+	// Before the lease ends, the lock is refused, saying when it ends.
+	takerClock.add(30 * time.Minute)
+	taker := leaseStore(f, takerClock)
+	err := taker.Lock(ctx, run("bbbb", takerClock))
+	var locked *reconcile.LockedError
+	if !errors.As(err, &locked) || locked.Holder.ID != "aaaa" || !locked.Holder.Expires.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("Lock() during the lease = %v, want *LockedError by aaaa expiring at %s", err, t0.Add(time.Hour))
+	}
+	if !strings.Contains(err.Error(), "lease expires at 2026-03-14T11:00:00Z") {
+		t.Errorf("the refusal does not say when the lease expires: %v", err)
+	}
+
+	// After it, the next run takes the lock over.
+	takerClock.add(31 * time.Minute)
+	if err := taker.Lock(ctx, run("bbbb", takerClock)); err != nil {
+		t.Fatalf("Lock() after the lease = %v, want a takeover", err)
+	}
+	if taker.Takeovers() != 1 {
+		t.Errorf("Takeovers() = %d, want 1", taker.Takeovers())
+	}
+	if got, err := holder.ReadLock(ctx); err != nil || got == nil || got.ID != "bbbb" {
+		t.Fatalf("ReadLock() = %v, %v; want bbbb", got, err)
+	}
+
+	// The old holder, back from its stall, cannot renew, save or unlock.
+	holderClock.add(2 * time.Hour)
+	holder.lockMu.Lock()
+	h := holder.held
+	holder.lockMu.Unlock()
+	if lost := holder.renew(ctx, h); !lost {
+		t.Errorf("the old holder renewed a lease that was taken over")
+	}
+	if err := holder.Save(ctx, realisticState(1)); err == nil || !strings.Contains(err.Error(), "taken over by run bbbb") {
+		t.Errorf("Save() by the old holder = %v, want a refusal naming bbbb", err)
+	}
+	if err := holder.Unlock(ctx, "aaaa"); !errors.Is(err, reconcile.ErrNoLock) {
+		t.Errorf("Unlock() by the old holder = %v, want ErrNoLock", err)
+	}
+	if err := taker.Save(ctx, realisticState(1)); err != nil {
+		t.Errorf("Save() by the new holder = %v", err)
+	}
+
+	// The new holder's unlock leaves no lock parameter behind.
+	if err := taker.Unlock(ctx, "bbbb"); err != nil {
+		t.Fatal(err)
+	}
+	if got := lockParams(m); len(got) != 0 {
+		t.Errorf("after Unlock, lock parameters left: %v", got)
+	}
+	if err := leaseStore(f, takerClock).Lock(ctx, run("cccc", takerClock)); err != nil {
+		t.Errorf("Lock() after the unlock = %v", err)
+	}
+}
+
+// A holder that renews in time keeps the lock against any number of takers.
+func TestLockRenewedLeaseIsNeverTaken(t *testing.T) {
+	ctx := context.Background()
+	f, _ := newMemSSM()
+	c := &clock{t: t0}
+	holder := leaseStore(f, c)
+	if err := holder.Lock(ctx, run("aaaa", c)); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		c.add(20 * time.Minute)
+		holder.lockMu.Lock()
+		h := holder.held
+		holder.lockMu.Unlock()
+		if lost := holder.renew(ctx, h); lost {
+			t.Fatalf("renewal %d lost the lock: %v", i+1, h.lost)
+		}
+		err := leaseStore(f, c).Lock(ctx, run(fmt.Sprintf("t%d", i), c))
+		var locked *reconcile.LockedError
+		if !errors.As(err, &locked) || locked.Holder.ID != "aaaa" {
+			t.Fatalf("after %d renewals, Lock() = %v, want *LockedError by aaaa", i+1, err)
+		}
+		if err := holder.Save(ctx, realisticState(1)); err != nil {
+			t.Fatalf("Save() by the holder: %v", err)
+		}
+	}
+	if err := holder.Unlock(ctx, "aaaa"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The holder comes back and renews between a taker's read of its expired
+// lease and the taker's claim: the renewal and the takeover create the same
+// lease, so one of them fails, and it is the taker.
+func TestLockRenewalRacingATakeover(t *testing.T) {
+	ctx := context.Background()
+	f, _ := newMemSSM()
+	c := &clock{t: t0}
+	holder := leaseStore(f, c)
+	if err := holder.Lock(ctx, run("aaaa", c)); err != nil {
+		t.Fatal(err)
+	}
+	c.add(61 * time.Minute)
+	put := f.putParameter
+	f.putParameter = func(ctx context.Context, in *ssm.PutParameterInput) (*ssm.PutParameterOutput, error) {
+		if aws.ToString(in.Name) == lockName+"/aaaa/1" && strings.Contains(aws.ToString(in.Value), "bbbb") {
+			f.putParameter = put
+			holder.lockMu.Lock()
+			h := holder.held
+			holder.lockMu.Unlock()
+			if lost := holder.renew(ctx, h); lost {
+				t.Errorf("the holder's renewal lost: %v", h.lost)
+			}
+		}
+		return put(ctx, in)
+	}
+	err := leaseStore(f, c).Lock(ctx, run("bbbb", c))
+	var locked *reconcile.LockedError
+	if !errors.As(err, &locked) || locked.Holder.ID != "aaaa" {
+		t.Fatalf("Lock() racing a renewal = %v, want *LockedError by aaaa", err)
+	}
+	if err := holder.Save(ctx, realisticState(1)); err != nil {
+		t.Errorf("Save() by the holder that renewed: %v", err)
+	}
+}
+
+// A taker whose read is older than an unlock and a new lock creates a lease
+// of an epoch that is gone; it must see that and not hold two locks.
+func TestLockStaleTakerOfAnEndedEpoch(t *testing.T) {
+	ctx := context.Background()
+	f, m := newMemSSM()
+	c := &clock{t: t0}
+	holder := leaseStore(f, c)
+	if err := holder.Lock(ctx, run("aaaa", c)); err != nil {
+		t.Fatal(err)
+	}
+	c.add(61 * time.Minute)
+	put := f.putParameter
+	f.putParameter = func(ctx context.Context, in *ssm.PutParameterInput) (*ssm.PutParameterOutput, error) {
+		if aws.ToString(in.Name) == lockName+"/aaaa/1" && strings.Contains(aws.ToString(in.Value), "bbbb") {
+			f.putParameter = put
+			if err := holder.Unlock(ctx, "aaaa"); err != nil {
+				t.Error(err)
+			}
+			if err := leaseStore(f, c).Lock(ctx, run("cccc", c)); err != nil {
+				t.Error(err)
+			}
+		}
+		return put(ctx, in)
+	}
+	err := leaseStore(f, c).Lock(ctx, run("bbbb", c))
+	var locked *reconcile.LockedError
+	if !errors.As(err, &locked) || locked.Holder.ID != "cccc" {
+		t.Fatalf("Lock() on an ended epoch = %v, want *LockedError by cccc", err)
+	}
+	if diff := slices.Compare([]string{lockName}, lockParams(m)); diff != 0 {
+		t.Errorf("lock parameters = %v, want the new lock only (the void lease removed)", lockParams(m))
+	}
+}
+
+// A run that died between writing its release and deleting the lock leaves
+// a released epoch: refused while the release may still be running, then
+// taken over.
+func TestLockAbandonedRelease(t *testing.T) {
+	ctx := context.Background()
+	f, _ := newMemSSM()
+	c := &clock{t: t0}
+	holder := leaseStore(f, c)
+	if err := holder.Lock(ctx, run("aaaa", c)); err != nil {
+		t.Fatal(err)
+	}
+	del := f.deleteParameter
+	f.deleteParameter = func(ctx context.Context, in *ssm.DeleteParameterInput) (*ssm.DeleteParameterOutput, error) {
+		return nil, errors.New("killed")
+	}
+	if err := holder.Unlock(ctx, "aaaa"); err == nil {
+		t.Fatal("Unlock() succeeded without deleting the lock")
+	}
+	f.deleteParameter = del
+	if got, err := holder.ReadLock(ctx); err != nil || got != nil {
+		t.Errorf("ReadLock() of a released lock = %v, %v; want nil", got, err)
+	}
+	err := leaseStore(f, c).Lock(ctx, run("bbbb", c))
+	if err == nil || !strings.Contains(err.Error(), "run aaaa is releasing its lock right now") {
+		t.Errorf("Lock() during a release = %v, want a refusal saying so", err)
+	}
+	c.add(61 * time.Minute)
+	if err := leaseStore(f, c).Lock(ctx, run("bbbb", c)); err != nil {
+		t.Errorf("Lock() after an abandoned release = %v, want a takeover", err)
+	}
+}
+
+// Many runs race for one expired lock: exactly one wins, every other is
+// told who won.
+func TestLockManyTakersOneWins(t *testing.T) {
+	ctx := context.Background()
+	f, _ := newMemSSM()
+	c := &clock{t: t0}
+	if err := leaseStore(f, c).Lock(ctx, run("dead", c)); err != nil {
+		t.Fatal(err)
+	}
+	c.add(2 * time.Hour)
+	const takers = 32
+	errs := make([]error, takers)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range takers {
+		wg.Go(func() {
+			<-start
+			errs[i] = leaseStore(f, c).Lock(ctx, run(fmt.Sprintf("t%02d", i), c))
+		})
+	}
+	close(start)
+	wg.Wait()
+	checkOneWinner(t, errs, "t%02d")
+}
+
+// checkOneWinner checks that exactly one Lock succeeded and that every
+// other was refused naming it (or, rarely, told to try again).
+func checkOneWinner(t *testing.T, errs []error, idFormat string) int {
+	t.Helper()
+	winner := -1
+	for i, err := range errs {
+		switch {
+		case err == nil && winner >= 0:
+			t.Fatalf("runs %d and %d both hold the lock", winner, i)
+		case err == nil:
+			winner = i
+		}
+	}
+	if winner < 0 {
+		t.Fatalf("no run took the lock: %v", errs)
+	}
+	for i, err := range errs {
+		var locked *reconcile.LockedError
+		switch {
+		case i == winner:
+		case errors.As(err, &locked):
+			if locked.Holder.ID != fmt.Sprintf(idFormat, winner) {
+				t.Errorf("run %d was told %s holds the lock, want run %d", i, locked.Holder.ID, winner)
+			}
+		case err != nil && strings.Contains(err.Error(), "try again"):
+		default:
+			t.Errorf("run %d: %v, want *LockedError", i, err)
+		}
+	}
+	return winner
+}
