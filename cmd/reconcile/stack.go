@@ -3,13 +3,15 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"flag"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/user"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/spf13/pflag"
 
 	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/reconcile"
@@ -34,13 +36,13 @@ type stackFlags struct {
 	allowUnsetInputs bool
 }
 
-func (f *stackFlags) register(fs *flag.FlagSet) {
+// register adds the flags every command takes, before or after its name.
+func (f *stackFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.spec, "spec", "spec.yaml", "the stack's spec file")
 	fs.StringVar(&f.env, "env", "", "environment to use (default: the spec's environment)")
 	fs.StringVar(&f.region, "region", "", "AWS region (default: the spec's region)")
 	fs.StringVar(&f.profile, "profile", "", "AWS shared config profile")
 	fs.StringVar(&f.endpoint, "endpoint", "", "send every AWS call to this endpoint (an emulator); default $AWS_ENDPOINT_URL")
-	fs.IntVar(&f.parallelism, "parallelism", 10, "AWS operations run at once")
 	fs.DurationVar(&f.lockLease, "lock-lease", ssmstate.DefaultLease, "how long the stack's lock holds without renewal; a run renews it every third of that, and after it a killed run's lock is taken over")
 }
 
@@ -107,6 +109,27 @@ func (s *stack) lock(ctx context.Context, operation string) (reconcile.LockInfo,
 		return info, err
 	}
 	return info, nil
+}
+
+// acquire takes the stack's lock for an operation and returns what
+// releases it, which reports a failed release on stderr. When another run
+// holds the lock, the error says how to clear it (specFile as the user
+// named it).
+func (s *stack) acquire(ctx context.Context, operation, specFile string, stderr io.Writer) (reconcile.LockInfo, func(), error) {
+	info, err := s.lock(ctx, operation)
+	if err != nil {
+		var held *reconcile.LockedError
+		if errors.As(err, &held) {
+			return info, nil, fmt.Errorf("%w\nIf that run is gone, clear the lock with:  reconcile unlock --spec %s %s", err, specFile, held.Holder.ID)
+		}
+		return info, nil, err
+	}
+	release := func() {
+		if uerr := s.unlock(ctx, info); uerr != nil {
+			fmt.Fprintln(stderr, "Error:", uerr)
+		}
+	}
+	return info, release, nil
 }
 
 // unlock releases the lock even when ctx was cancelled by a signal.

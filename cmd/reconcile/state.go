@@ -3,11 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/statecmd"
@@ -28,7 +29,7 @@ func (c *stateCommand) Run(ctx context.Context, args []string) error {
 		return errors.New(stateUsage)
 	}
 	sub := args[0]
-	fs := flag.NewFlagSet("reconcile state "+sub, flag.ContinueOnError)
+	fs := pflag.NewFlagSet("reconcile state "+sub, pflag.ContinueOnError)
 	c.flags.register(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitCode(1)
