@@ -147,6 +147,9 @@ func redactJSONError(err error) error {
 		// Value may quote a number of the input: left out.
 		return fmt.Errorf("field %s: expected %s (at byte %d)", typ.Field, typ.Type, typ.Offset)
 	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("unexpected end of JSON")
+	}
 	return errors.New("malformed JSON")
 }
 

@@ -49,7 +49,10 @@ func (k *Kind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
 		"timeout":       inst.Int("timeout"),
 		"publish":       inst.Bool("publish"),
 	}
-	if env := inst.Block("environment"); env != nil {
+	if secret, ok := inst.Attrs["environment"].(tfstate.Secret); ok {
+		// The whole block was sensitive: kept as the Secret it is.
+		p["environment"] = secret
+	} else if env := inst.Block("environment"); env != nil {
 		// Kept as is: a variable Terraform marked sensitive is a
 		// tfstate.Secret, for the caller to refuse or turn into an input.
 		if vars, ok := env["variables"].(map[string]any); ok && len(vars) > 0 {

@@ -147,7 +147,7 @@ func (w *writer) write(source string) (*Written, error) {
 	props := make([]reconcile.Props, len(w.set.Resources))
 	for i := range w.set.Resources {
 		props[i] = w.pruned(i)
-		w.scan(i, props[i], "", false)
+		w.scan(i, props[i], "")
 	}
 	for i, r := range w.set.Resources {
 		name := w.names[i]
@@ -215,14 +215,12 @@ func (w *writer) pruned(i int) reconcile.Props {
 				v = pruneObject(f.Fields, o)
 			}
 		}
-		if s, ok := v.(tfstate.Secret); ok {
+		if _, ok := v.(tfstate.Secret); ok {
 			if !f.Sensitive {
 				w.notes = append(w.notes, fmt.Sprintf("%s.%s was sensitive in Terraform and %s cannot keep it secret: left out, set it yourself", w.names[i], k, r.Type))
 				continue
 			}
-			_ = s
-			v = "${input." + w.input(i, k) + "}"
-			out[k] = rawTemplate(v.(string))
+			out[k] = rawTemplate("${input." + w.input(i, k) + "}")
 			continue
 		}
 		if hasSecret(v) {
@@ -296,7 +294,7 @@ func normal(v any) any {
 
 // scan records the strong references of resource i's values, so that
 // weak ones can prefer the resources already referred to.
-func (w *writer) scan(i int, v any, path string, _ bool) {
+func (w *writer) scan(i int, v any, path string) {
 	walkStrings(v, path, func(p, s string) {
 		t := literal(s)
 		for _, c := range w.cands {
