@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // Importer is implemented by kinds that can take over resources Terraform
@@ -22,8 +22,8 @@ type Importer interface {
 	// (an imported resource's, or a spec resource's with its references
 	// resolved): two resources are the same when their keys are. ok is
 	// false when a field the identity needs is not known (it holds
-	// reconcile.Unknown or is missing).
-	ImportKey(p reconcile.Props) (key string, ok bool)
+	// spec.Unknown or is missing).
+	ImportKey(p spec.Props) (key string, ok bool)
 }
 
 // Imported is a Terraform instance in a kind's terms.
@@ -32,7 +32,7 @@ type Imported struct {
 	ID string
 	// Props are the instance's values named as the spec names them.
 	// A sensitive value is a Secret.
-	Props reconcile.Props
+	Props spec.Props
 	// Attrs hold what ${name.attr} resolves to, by the kind's attribute
 	// names.
 	Attrs map[string]string
@@ -42,7 +42,7 @@ type Imported struct {
 	// managed_policy_arns): the props of that resource that ImportKey
 	// needs to find it. Props are then merged into that resource (lists
 	// joined as sets, other fields set), and ID and Attrs are empty.
-	PartOf reconcile.Props
+	PartOf spec.Props
 }
 
 // ErrUnsupported builds the error of a FromTerraform that cannot express
@@ -87,7 +87,7 @@ func (i *Instance) SetAttrs(names ...string) []string {
 
 // Key joins identity values into an ImportKey; ok is false when one is
 // not a known string.
-func Key(p reconcile.Props, fields ...string) (string, bool) {
+func Key(p spec.Props, fields ...string) (string, bool) {
 	parts := make([]string, len(fields))
 	for n, f := range fields {
 		v, present := p[f]
@@ -110,5 +110,5 @@ func (i *Instance) Tags() map[string]any {
 	if len(t) == 0 {
 		return nil
 	}
-	return reconcile.StringMapValue(t)
+	return spec.StringMapValue(t)
 }

@@ -3,7 +3,7 @@ package ecrrepo
 import (
 	"fmt"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/tfstate"
 )
 
@@ -17,7 +17,7 @@ const tfLifecyclePolicy = "aws_ecr_lifecycle_policy"
 func (k *Kind) TerraformTypes() []string { return []string{"aws_ecr_repository", tfLifecyclePolicy} }
 
 // ImportKey implements tfstate.Importer: a repository is its name.
-func (k *Kind) ImportKey(p reconcile.Props) (string, bool) { return tfstate.Key(p, "name") }
+func (k *Kind) ImportKey(p spec.Props) (string, bool) { return tfstate.Key(p, "name") }
 
 // FromTerraform implements tfstate.Importer.
 func (k *Kind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
@@ -27,8 +27,8 @@ func (k *Kind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
 			return tfstate.Imported{}, fmt.Errorf("%s: policy: %w", inst.Address, err)
 		}
 		return tfstate.Imported{
-			PartOf: reconcile.Props{"name": inst.String("repository")},
-			Props:  reconcile.Props{"lifecycle_policy": doc},
+			PartOf: spec.Props{"name": inst.String("repository")},
+			Props:  spec.Props{"lifecycle_policy": doc},
 		}, nil
 	}
 	if enc := inst.Block("encryption_configuration"); enc != nil {
@@ -42,7 +42,7 @@ func (k *Kind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
 		scan, _ = b["scan_on_push"].(bool)
 	}
 	force := inst.Bool("force_delete")
-	p := reconcile.Props{
+	p := spec.Props{
 		"name":                 name,
 		"image_tag_mutability": inst.String("image_tag_mutability"),
 		"scan_on_push":         scan,

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/tfstate"
 )
 
@@ -20,7 +20,7 @@ func (k *apiKind) TerraformTypes() []string { return []string{"aws_apigatewayv2_
 
 // ImportKey: API names are not unique in AWS, but they are within one
 // Terraform state and one spec, which is all an import compares.
-func (k *apiKind) ImportKey(p reconcile.Props) (string, bool) { return tfstate.Key(p, "name") }
+func (k *apiKind) ImportKey(p spec.Props) (string, bool) { return tfstate.Key(p, "name") }
 
 func (k *apiKind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
 	if pt := inst.String("protocol_type"); pt != "HTTP" {
@@ -30,7 +30,7 @@ func (k *apiKind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error
 		return tfstate.Imported{}, tfstate.ErrUnsupported(inst, k.Type(), set...)
 	}
 	id := inst.String("id")
-	p := reconcile.Props{
+	p := spec.Props{
 		"name":          inst.String("name"),
 		"protocol_type": "HTTP",
 		"description":   inst.String("description"),
@@ -58,7 +58,7 @@ func (k *apiKind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error
 func (k *integrationKind) TerraformTypes() []string { return []string{"aws_apigatewayv2_integration"} }
 
 // ImportKey: the kind finds an integration by its API and target.
-func (k *integrationKind) ImportKey(p reconcile.Props) (string, bool) {
+func (k *integrationKind) ImportKey(p spec.Props) (string, bool) {
 	return tfstate.Key(p, "api_id", "integration_uri")
 }
 
@@ -69,7 +69,7 @@ func (k *integrationKind) FromTerraform(inst *tfstate.Instance) (tfstate.Importe
 	apiID, own := inst.String("api_id"), inst.String("id")
 	return tfstate.Imported{
 		ID: joinID(apiID, own),
-		Props: reconcile.Props{
+		Props: spec.Props{
 			"api_id":                 apiID,
 			"integration_type":       inst.String("integration_type"),
 			"integration_uri":        inst.String("integration_uri"),
@@ -85,7 +85,7 @@ func (k *integrationKind) FromTerraform(inst *tfstate.Instance) (tfstate.Importe
 func (k *routeKind) TerraformTypes() []string { return []string{"aws_apigatewayv2_route"} }
 
 // ImportKey: a route key is unique in its API.
-func (k *routeKind) ImportKey(p reconcile.Props) (string, bool) {
+func (k *routeKind) ImportKey(p spec.Props) (string, bool) {
 	return tfstate.Key(p, "api_id", "route_key")
 }
 
@@ -94,7 +94,7 @@ func (k *routeKind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, err
 		return tfstate.Imported{}, tfstate.ErrUnsupported(inst, k.Type(), set...)
 	}
 	apiID, own := inst.String("api_id"), inst.String("id")
-	p := reconcile.Props{
+	p := spec.Props{
 		"api_id":             apiID,
 		"route_key":          inst.String("route_key"),
 		"target":             inst.String("target"),
@@ -106,8 +106,8 @@ func (k *routeKind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, err
 func (k *stageKind) TerraformTypes() []string { return []string{"aws_apigatewayv2_stage"} }
 
 // ImportKey: a stage name is unique in its API.
-func (k *stageKind) ImportKey(p reconcile.Props) (string, bool) {
-	p = reconcile.WithDefaults(k.Schema(), p)
+func (k *stageKind) ImportKey(p spec.Props) (string, bool) {
+	p = spec.WithDefaults(k.Schema(), p)
 	return tfstate.Key(p, "api_id", "name")
 }
 
@@ -117,7 +117,7 @@ func (k *stageKind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, err
 	}
 	apiID, name := inst.String("api_id"), inst.String("name")
 	id := joinID(apiID, name)
-	p := reconcile.Props{
+	p := spec.Props{
 		"api_id":      apiID,
 		"name":        name,
 		"auto_deploy": inst.Bool("auto_deploy"),
@@ -133,8 +133,8 @@ func (k *stageKind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, err
 }
 
 func sortedList(v any) []any {
-	l := reconcile.ToStringList(v)
+	l := spec.ToStringList(v)
 	c := append([]string{}, l...)
 	sort.Strings(c)
-	return reconcile.StringListValue(c)
+	return spec.StringListValue(c)
 }

@@ -3,7 +3,7 @@ package iampolicy
 import (
 	"fmt"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/tfstate"
 )
 
@@ -13,7 +13,7 @@ var _ tfstate.Importer = (*Kind)(nil)
 func (k *Kind) TerraformTypes() []string { return []string{"aws_iam_role_policy"} }
 
 // ImportKey implements tfstate.Importer: a policy is its role and name.
-func (k *Kind) ImportKey(p reconcile.Props) (string, bool) { return tfstate.Key(p, "role", "name") }
+func (k *Kind) ImportKey(p spec.Props) (string, bool) { return tfstate.Key(p, "role", "name") }
 
 // FromTerraform implements tfstate.Importer.
 func (k *Kind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
@@ -24,7 +24,7 @@ func (k *Kind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
 	role, name := inst.String("role"), inst.String("name")
 	return tfstate.Imported{
 		ID:    ID(role, name),
-		Props: reconcile.Props{"role": role, "name": name, "policy": doc},
+		Props: spec.Props{"role": role, "name": name, "policy": doc},
 		Attrs: map[string]string{"name": name, "role": role},
 	}, nil
 }

@@ -3,7 +3,7 @@ package iamrole
 import (
 	"fmt"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/tfstate"
 )
 
@@ -16,14 +16,14 @@ const tfAttachment = "aws_iam_role_policy_attachment"
 func (k *Kind) TerraformTypes() []string { return []string{"aws_iam_role", tfAttachment} }
 
 // ImportKey implements tfstate.Importer: a role is its name.
-func (k *Kind) ImportKey(p reconcile.Props) (string, bool) { return tfstate.Key(p, "name") }
+func (k *Kind) ImportKey(p spec.Props) (string, bool) { return tfstate.Key(p, "name") }
 
 // FromTerraform implements tfstate.Importer.
 func (k *Kind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
 	if inst.Type == tfAttachment {
 		return tfstate.Imported{
-			PartOf: reconcile.Props{"name": inst.String("role")},
-			Props:  reconcile.Props{"managed_policy_arns": []any{inst.String("policy_arn")}},
+			PartOf: spec.Props{"name": inst.String("role")},
+			Props:  spec.Props{"managed_policy_arns": []any{inst.String("policy_arn")}},
 		}, nil
 	}
 	if set := inst.SetAttrs("permissions_boundary"); len(set) > 0 {
@@ -34,7 +34,7 @@ func (k *Kind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
 		return tfstate.Imported{}, fmt.Errorf("%s: assume_role_policy: %w", inst.Address, err)
 	}
 	name := inst.String("name")
-	p := reconcile.Props{
+	p := spec.Props{
 		"name":                 name,
 		"path":                 inst.String("path"),
 		"assume_role_policy":   trust,
@@ -47,7 +47,7 @@ func (k *Kind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
 	// managed_policy_arns even when attachments made them: they are merged
 	// with the attachments' as a set.
 	if arns := inst.Strings("managed_policy_arns"); len(arns) > 0 {
-		p["managed_policy_arns"] = reconcile.StringListValue(arns)
+		p["managed_policy_arns"] = spec.StringListValue(arns)
 	}
 	if t := inst.Tags(); t != nil {
 		p["tags"] = t

@@ -1,7 +1,7 @@
 package lambdaalias
 
 import (
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/tfstate"
 )
 
@@ -11,7 +11,7 @@ var _ tfstate.Importer = (*Kind)(nil)
 func (k *Kind) TerraformTypes() []string { return []string{"aws_lambda_alias"} }
 
 // ImportKey implements tfstate.Importer: an alias is its function and name.
-func (k *Kind) ImportKey(p reconcile.Props) (string, bool) {
+func (k *Kind) ImportKey(p spec.Props) (string, bool) {
 	return tfstate.Key(p, "function_name", "name")
 }
 
@@ -23,7 +23,7 @@ func (k *Kind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
 	}
 	function, _ := tfstate.FunctionName(inst.String("function_name"))
 	name, version := inst.String("name"), inst.String("function_version")
-	p := reconcile.Props{"function_name": function, "name": name, "function_version": version}
+	p := spec.Props{"function_name": function, "name": name, "function_version": version}
 	if d := inst.String("description"); d != "" {
 		p["description"] = d
 	}

@@ -3,7 +3,7 @@ package lambdafn
 import (
 	"fmt"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/tfstate"
 )
 
@@ -13,7 +13,7 @@ var _ tfstate.Importer = (*Kind)(nil)
 func (k *Kind) TerraformTypes() []string { return []string{"aws_lambda_function"} }
 
 // ImportKey implements tfstate.Importer: a function is its name.
-func (k *Kind) ImportKey(p reconcile.Props) (string, bool) { return tfstate.Key(p, "name") }
+func (k *Kind) ImportKey(p spec.Props) (string, bool) { return tfstate.Key(p, "name") }
 
 // FromTerraform implements tfstate.Importer. Only container-image
 // functions can be taken over: the kind has no zip fields.
@@ -39,12 +39,12 @@ func (k *Kind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
 		return tfstate.Imported{}, tfstate.ErrUnsupported(inst, k.Type(), unsupported...)
 	}
 	name := inst.String("function_name")
-	p := reconcile.Props{
+	p := spec.Props{
 		"name":          name,
 		"role":          inst.String("role"),
 		"package_type":  "Image",
 		"image_uri":     inst.String("image_uri"),
-		"architectures": reconcile.StringListValue(inst.Strings("architectures")),
+		"architectures": spec.StringListValue(inst.Strings("architectures")),
 		"memory_size":   inst.Int("memory_size"),
 		"timeout":       inst.Int("timeout"),
 		"publish":       inst.Bool("publish"),

@@ -3,7 +3,7 @@ package lambdaperm
 import (
 	"fmt"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/tfstate"
 )
 
@@ -14,7 +14,7 @@ func (k *Kind) TerraformTypes() []string { return []string{"aws_lambda_permissio
 
 // ImportKey implements tfstate.Importer: a permission is its statement in
 // the policy of a function (or of one of its aliases).
-func (k *Kind) ImportKey(p reconcile.Props) (string, bool) {
+func (k *Kind) ImportKey(p spec.Props) (string, bool) {
 	return tfstate.Key(p, "function_name", "qualifier", "statement_id")
 }
 
@@ -34,7 +34,7 @@ func (k *Kind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
 		return tfstate.Imported{}, fmt.Errorf("%s: function_name names qualifier %q and qualifier is %q", inst.Address, arnQualifier, q)
 	}
 	key := key{function: function, qualifier: q, sid: inst.String("statement_id")}
-	p := reconcile.Props{
+	p := spec.Props{
 		"function_name": function,
 		"statement_id":  key.sid,
 		"action":        inst.String("action"),

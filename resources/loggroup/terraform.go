@@ -1,7 +1,7 @@
 package loggroup
 
 import (
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/tfstate"
 )
 
@@ -11,7 +11,7 @@ var _ tfstate.Importer = (*Kind)(nil)
 func (k *Kind) TerraformTypes() []string { return []string{"aws_cloudwatch_log_group"} }
 
 // ImportKey implements tfstate.Importer: a log group is its name.
-func (k *Kind) ImportKey(p reconcile.Props) (string, bool) { return tfstate.Key(p, "name") }
+func (k *Kind) ImportKey(p spec.Props) (string, bool) { return tfstate.Key(p, "name") }
 
 // FromTerraform implements tfstate.Importer.
 func (k *Kind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
@@ -19,7 +19,7 @@ func (k *Kind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
 		return tfstate.Imported{}, tfstate.ErrUnsupported(inst, k.Type(), "log_group_class")
 	}
 	name := inst.String("name")
-	p := reconcile.Props{
+	p := spec.Props{
 		"name":           name,
 		"retention_days": inst.Int("retention_in_days"),
 		"kms_key_id":     inst.String("kms_key_id"),

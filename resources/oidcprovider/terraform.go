@@ -3,7 +3,7 @@ package oidcprovider
 import (
 	"sort"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/tfstate"
 )
 
@@ -14,7 +14,7 @@ func (k *Kind) TerraformTypes() []string { return []string{"aws_iam_openid_conne
 
 // ImportKey implements tfstate.Importer: a provider is its issuer, the URL
 // as IAM identifies it (with or without https://).
-func (k *Kind) ImportKey(p reconcile.Props) (string, bool) {
+func (k *Kind) ImportKey(p spec.Props) (string, bool) {
 	s, ok := p["url"].(string)
 	if !ok {
 		return "", false
@@ -29,12 +29,12 @@ func (k *Kind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
 	ids, tps := inst.Strings("client_id_list"), inst.Strings("thumbprint_list")
 	sort.Strings(ids)
 	sort.Strings(tps)
-	p := reconcile.Props{
+	p := spec.Props{
 		"url":        url,
-		"client_ids": reconcile.StringListValue(ids),
+		"client_ids": spec.StringListValue(ids),
 	}
 	if len(tps) > 0 {
-		p["thumbprints"] = reconcile.StringListValue(tps)
+		p["thumbprints"] = spec.StringListValue(tps)
 	}
 	if t := inst.Tags(); t != nil {
 		p["tags"] = t

@@ -3,7 +3,7 @@ package ssmparam
 import (
 	"strconv"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/tfstate"
 )
 
@@ -13,7 +13,7 @@ var _ tfstate.Importer = (*Kind)(nil)
 func (k *Kind) TerraformTypes() []string { return []string{"aws_ssm_parameter"} }
 
 // ImportKey implements tfstate.Importer: a parameter is its name.
-func (k *Kind) ImportKey(p reconcile.Props) (string, bool) { return tfstate.Key(p, "name") }
+func (k *Kind) ImportKey(p spec.Props) (string, bool) { return tfstate.Key(p, "name") }
 
 // FromTerraform implements tfstate.Importer. The value is a
 // tfstate.Secret: the reader never keeps it.
@@ -25,7 +25,7 @@ func (k *Kind) FromTerraform(inst *tfstate.Instance) (tfstate.Imported, error) {
 		return tfstate.Imported{}, tfstate.ErrUnsupported(inst, k.Type(), "data_type")
 	}
 	name := inst.String("name")
-	p := reconcile.Props{
+	p := spec.Props{
 		"name":        name,
 		"type":        inst.String("type"),
 		"description": inst.String("description"),

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/tfstate"
 )
 
@@ -131,7 +132,7 @@ func Convert(st *tfstate.State, kinds map[string]reconcile.Kind) (*Set, error) {
 }
 
 // find returns the resource of kind a part belongs to.
-func (s *Set) find(kind string, imp tfstate.Importer, identity reconcile.Props) (*Resource, error) {
+func (s *Set) find(kind string, imp tfstate.Importer, identity spec.Props) (*Resource, error) {
 	key, ok := imp.ImportKey(identity)
 	if !ok {
 		return nil, fmt.Errorf("the %s it belongs to is not named", kind)
@@ -144,7 +145,7 @@ func (s *Set) find(kind string, imp tfstate.Importer, identity reconcile.Props) 
 	return nil, fmt.Errorf("the %s it belongs to (%s) is not in the Terraform state: add that resource to the spec with this field", kind, describe(identity))
 }
 
-func describe(p reconcile.Props) string {
+func describe(p spec.Props) string {
 	keys := make([]string, 0, len(p))
 	for k := range p {
 		keys = append(keys, k)
@@ -159,7 +160,7 @@ func describe(p reconcile.Props) string {
 
 // merge adds a part's props to its resource's: lists are joined as sets
 // (managed policy ARNs), other fields may be set once.
-func merge(into, part reconcile.Props) error {
+func merge(into, part spec.Props) error {
 	for k, v := range part {
 		cur, ok := into[k]
 		if !ok || cur == nil || isEmpty(cur) {

@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/internal/kinds"
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/tfstate"
 )
 
@@ -22,14 +22,14 @@ func TestConvertInstances(t *testing.T) {
 	cases := map[string]struct {
 		inst      *tfstate.Instance
 		wantID    string
-		wantProps reconcile.Props // checked when set
+		wantProps spec.Props // checked when set
 		wantSkip  string
 	}{
 		"permission on a qualified function ARN": {
 			inst: inst("aws_lambda_permission", map[string]any{"function_name": "arn:aws:lambda:us-east-2:123456789012:function:fn:live",
 				"statement_id": "S", "action": "lambda:InvokeFunction", "principal": "apigateway.amazonaws.com"}),
 			wantID: "fn:live:S",
-			wantProps: reconcile.Props{"function_name": "fn", "qualifier": "live", "statement_id": "S",
+			wantProps: spec.Props{"function_name": "fn", "qualifier": "live", "statement_id": "S",
 				"action": "lambda:InvokeFunction", "principal": "apigateway.amazonaws.com"},
 		},
 		"permission without qualifier": {
@@ -67,7 +67,7 @@ func TestConvertInstances(t *testing.T) {
 		"oidc provider stored without scheme": {
 			inst:      inst("aws_iam_openid_connect_provider", map[string]any{"arn": "arn:aws:iam::1:oidc-provider/token.example.com", "url": "token.example.com", "client_id_list": []any{"b", "a"}}),
 			wantID:    "arn:aws:iam::1:oidc-provider/token.example.com",
-			wantProps: reconcile.Props{"url": "https://token.example.com", "client_ids": []any{"a", "b"}},
+			wantProps: spec.Props{"url": "https://token.example.com", "client_ids": []any{"a", "b"}},
 		},
 		"stage": {
 			inst:   inst("aws_apigatewayv2_stage", map[string]any{"api_id": "a", "name": "prod", "invoke_url": "https://a.execute-api.r.amazonaws.com/prod"}),

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/tfstate"
 )
 
@@ -49,29 +50,29 @@ func (r *Result) State() map[string]reconcile.StateResource {
 // kind and identity (its ImportKey, with the spec's references resolved
 // from the attributes of the resources matched before it). It calls no
 // AWS API. The spec's region must be the state's.
-func Match(set *Set, s *reconcile.Spec, kinds map[string]reconcile.Kind) (*Result, error) {
+func Match(set *Set, s *spec.Spec, kinds map[string]reconcile.Kind) (*Result, error) {
 	return match(set, viewOf(s), kinds)
 }
 
-func match(set *Set, spec specView, kinds map[string]reconcile.Kind) (*Result, error) {
-	if set.Region != "" && spec.Region != "" && set.Region != spec.Region {
-		return nil, fmt.Errorf("the Terraform state's resources are in %s and the spec's region is %s: import into the spec of that region", set.Region, spec.Region)
+func match(set *Set, sv specView, kinds map[string]reconcile.Kind) (*Result, error) {
+	if set.Region != "" && sv.Region != "" && set.Region != sv.Region {
+		return nil, fmt.Errorf("the Terraform state's resources are in %s and the spec's region is %s: import into the spec of that region", set.Region, sv.Region)
 	}
 	matched := map[string]*Resource{}   // spec name → resource
 	claimedBy := map[*Resource]string{} // resource → spec name
 	lookup := func(expr string) (string, bool) {
 		switch expr {
 		case "project":
-			return spec.Project, true
+			return sv.Project, true
 		case "environment":
-			return spec.Environment, true
+			return sv.Environment, true
 		case "region":
-			return spec.Region, true
+			return sv.Region, true
 		case "account_id":
 			return set.AccountID, set.AccountID != ""
 		}
 		if name, ok := strings.CutPrefix(expr, "input."); ok {
-			in, ok := spec.Inputs[name]
+			in, ok := sv.Inputs[name]
 			// A sensitive input is never part of an identity.
 			return in.Value, ok && in.Set && !in.Sensitive
 		}
@@ -86,12 +87,12 @@ func match(set *Set, spec specView, kinds map[string]reconcile.Kind) (*Result, e
 	res := &Result{}
 	var findings = map[string]Finding{}
 	pending := map[string]bool{}
-	for _, r := range spec.Resources {
+	for _, r := range sv.Resources {
 		pending[r.Name] = true
 	}
 	for progress := true; progress && len(pending) > 0; {
 		progress = false
-		for _, r := range spec.Resources {
+		for _, r := range sv.Resources {
 			if !pending[r.Name] {
 				continue
 			}
@@ -103,7 +104,7 @@ func match(set *Set, spec specView, kinds map[string]reconcile.Kind) (*Result, e
 				progress = true
 				continue
 			}
-			key, ok := imp.ImportKey(resolve(r.Props, lookup).(reconcile.Props))
+			key, ok := imp.ImportKey(resolve(r.Props, lookup).(spec.Props))
 			if !ok {
 				if waitsOn(r, pending) {
 					continue
@@ -137,7 +138,7 @@ func match(set *Set, spec specView, kinds map[string]reconcile.Kind) (*Result, e
 			}
 		}
 	}
-	for _, r := range spec.Resources {
+	for _, r := range sv.Resources {
 		if c, ok := matched[r.Name]; ok {
 			res.Matched = append(res.Matched, Matched{Name: r.Name, Address: c.Address, Parts: c.Parts,
 				Record: reconcile.StateResource{Type: r.Type, ID: c.ID, Protect: r.Protect, Deps: append([]string(nil), r.Deps...)}})

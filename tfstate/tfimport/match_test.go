@@ -10,6 +10,7 @@ import (
 
 	"github.com/trip-assistant/stack/internal/kinds"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/tfstate"
 )
 
@@ -29,9 +30,9 @@ func loadFixture(t *testing.T) (*Set, map[string]reconcile.Kind) {
 	return set, ks
 }
 
-func loadSpec(t *testing.T, path string, ks map[string]reconcile.Kind) *reconcile.Spec {
+func loadSpec(t *testing.T, path string, ks map[string]reconcile.Kind) *spec.Spec {
 	t.Helper()
-	s, err := reconcile.LoadFile(path, reconcile.LoadOptions{Kinds: ks, AllowUnsetInputs: true, LookupEnv: func(string) (string, bool) { return "", false }})
+	s, err := spec.LoadFile(path, spec.LoadOptions{Types: reconcile.Schemas(ks), AllowUnsetInputs: true, LookupEnv: func(string) (string, bool) { return "", false }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,29 +109,29 @@ func TestMatchRepositorySpec(t *testing.T) {
 func TestMatchFindings(t *testing.T) {
 	ks := kinds.All(aws.Config{})
 	set := &Set{Region: "us-east-2", AccountID: "123456789012"}
-	add := func(addr, typ, id string, props reconcile.Props, attrs map[string]string) {
+	add := func(addr, typ, id string, props spec.Props, attrs map[string]string) {
 		key, ok := ks[typ].(tfstate.Importer).ImportKey(props)
 		if !ok {
 			t.Fatalf("%s: no key", addr)
 		}
 		set.Resources = append(set.Resources, &Resource{Address: addr, Type: typ, Key: key, Imported: tfstate.Imported{ID: id, Props: props, Attrs: attrs}})
 	}
-	add("aws_apigatewayv2_api.a", "apigw.api", "api1", reconcile.Props{"name": "p-dev"}, map[string]string{"id": "api1"})
-	add("aws_apigatewayv2_route.r", "apigw.route", "api1/r1", reconcile.Props{"api_id": "api1", "route_key": "GET /x"}, nil)
-	add("aws_cloudwatch_log_group.a", "logs.log_group", "/dup", reconcile.Props{"name": "/dup"}, nil)
-	add("aws_cloudwatch_log_group.b", "logs.log_group", "/dup", reconcile.Props{"name": "/dup"}, nil)
-	add("aws_cloudwatch_log_group.extra", "logs.log_group", "/extra", reconcile.Props{"name": "/extra"}, nil)
+	add("aws_apigatewayv2_api.a", "apigw.api", "api1", spec.Props{"name": "p-dev"}, map[string]string{"id": "api1"})
+	add("aws_apigatewayv2_route.r", "apigw.route", "api1/r1", spec.Props{"api_id": "api1", "route_key": "GET /x"}, nil)
+	add("aws_cloudwatch_log_group.a", "logs.log_group", "/dup", spec.Props{"name": "/dup"}, nil)
+	add("aws_cloudwatch_log_group.b", "logs.log_group", "/dup", spec.Props{"name": "/dup"}, nil)
+	add("aws_cloudwatch_log_group.extra", "logs.log_group", "/extra", spec.Props{"name": "/extra"}, nil)
 	set.Skipped = []Skipped{{"aws_sqs_queue.q", "no kind manages aws_sqs_queue: left to Terraform"}}
-	spec := specView{Project: "p", Environment: "dev", Region: "us-east-2", Resources: []specResource{
-		{Name: "api", Type: "apigw.api", Props: reconcile.Props{"name": "${project}-${environment}"}},
-		{Name: "route_x", Type: "apigw.route", Props: reconcile.Props{"api_id": "${api.id}", "route_key": "GET /x"}, Deps: []string{"api"}},
-		{Name: "route_y", Type: "apigw.route", Props: reconcile.Props{"api_id": "${api.id}", "route_key": "GET /y"}, Deps: []string{"api"}},
-		{Name: "other_api", Type: "apigw.api", Props: reconcile.Props{"name": "other"}},
-		{Name: "other_route", Type: "apigw.route", Props: reconcile.Props{"api_id": "${other_api.id}", "route_key": "GET /x"}, Deps: []string{"other_api"}},
-		{Name: "dup", Type: "logs.log_group", Props: reconcile.Props{"name": "/dup"}},
-		{Name: "same_x", Type: "apigw.route", Props: reconcile.Props{"api_id": "${api.id}", "route_key": "GET /x"}, Deps: []string{"api"}},
+	sv := specView{Project: "p", Environment: "dev", Region: "us-east-2", Resources: []specResource{
+		{Name: "api", Type: "apigw.api", Props: spec.Props{"name": "${project}-${environment}"}},
+		{Name: "route_x", Type: "apigw.route", Props: spec.Props{"api_id": "${api.id}", "route_key": "GET /x"}, Deps: []string{"api"}},
+		{Name: "route_y", Type: "apigw.route", Props: spec.Props{"api_id": "${api.id}", "route_key": "GET /y"}, Deps: []string{"api"}},
+		{Name: "other_api", Type: "apigw.api", Props: spec.Props{"name": "other"}},
+		{Name: "other_route", Type: "apigw.route", Props: spec.Props{"api_id": "${other_api.id}", "route_key": "GET /x"}, Deps: []string{"other_api"}},
+		{Name: "dup", Type: "logs.log_group", Props: spec.Props{"name": "/dup"}},
+		{Name: "same_x", Type: "apigw.route", Props: spec.Props{"api_id": "${api.id}", "route_key": "GET /x"}, Deps: []string{"api"}},
 	}}
-	res, err := match(set, spec, ks)
+	res, err := match(set, sv, ks)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,8 +166,8 @@ func TestMatchFindings(t *testing.T) {
 		t.Errorf("unmatched instances (-want +got):\n%s", diff)
 	}
 
-	spec.Region = "eu-west-1"
-	if _, err := match(set, spec, ks); err == nil || !strings.Contains(err.Error(), "in us-east-2 and the spec's region is eu-west-1") {
+	sv.Region = "eu-west-1"
+	if _, err := match(set, sv, ks); err == nil || !strings.Contains(err.Error(), "in us-east-2 and the spec's region is eu-west-1") {
 		t.Errorf("region mismatch: error = %v", err)
 	}
 }

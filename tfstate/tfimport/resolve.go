@@ -3,12 +3,12 @@ package tfimport
 import (
 	"strings"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 // resolve expands the ${...} expressions of a spec value as far as lookup
 // knows them: a string with an expression lookup cannot tell becomes
-// reconcile.Unknown, which ImportKey reports as not known. It follows the
+// spec.Unknown, which ImportKey reports as not known. It follows the
 // spec's template syntax (reconcile/interp.go, not exported): "$${" is a
 // literal "${".
 func resolve(v any, lookup func(expr string) (string, bool)) any {
@@ -27,8 +27,8 @@ func resolve(v any, lookup func(expr string) (string, bool)) any {
 			out[k] = resolve(e, lookup)
 		}
 		return out
-	case reconcile.Props:
-		out := make(reconcile.Props, len(x))
+	case spec.Props:
+		out := make(spec.Props, len(x))
 		for k, e := range x {
 			out[k] = resolve(e, lookup)
 		}
@@ -51,11 +51,11 @@ func resolveString(s string, lookup func(string) (string, bool)) any {
 		}
 		end := strings.IndexByte(s[i:], '}')
 		if end < 0 {
-			return reconcile.Unknown{Ref: s}
+			return spec.Unknown{Ref: s}
 		}
 		v, ok := lookup(strings.TrimSpace(s[i+2 : i+end]))
 		if !ok {
-			return reconcile.Unknown{Ref: s}
+			return spec.Unknown{Ref: s}
 		}
 		b.WriteString(v)
 		i += end

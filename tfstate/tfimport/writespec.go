@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/tfstate"
 )
 
@@ -144,7 +145,7 @@ func (w *writer) write(source string) (*Written, error) {
 	out := &Written{Names: map[string]string{}}
 	// Weak references prefer resources a value already refers to: the
 	// strong references of every resource are found first.
-	props := make([]reconcile.Props, len(w.set.Resources))
+	props := make([]spec.Props, len(w.set.Resources))
 	for i := range w.set.Resources {
 		props[i] = w.pruned(i)
 		w.scan(i, props[i], "")
@@ -196,10 +197,10 @@ func (w *writer) write(source string) (*Written, error) {
 // pruned returns the props of resource i without the values its kind
 // would fill in anyway (defaults), and with each secret turned into a
 // sensitive input, or left out where the field cannot keep it secret.
-func (w *writer) pruned(i int) reconcile.Props {
+func (w *writer) pruned(i int) spec.Props {
 	r := w.set.Resources[i]
 	schema := w.kinds[r.Type].Schema()
-	out := reconcile.Props{}
+	out := spec.Props{}
 	for k, v := range r.Props {
 		f := schema[k]
 		if isEmpty(v) && f.Default == nil && v != nil {
@@ -210,7 +211,7 @@ func (w *writer) pruned(i int) reconcile.Props {
 		if f.Default != nil && reflect.DeepEqual(normal(v), normal(f.Default)) {
 			continue
 		}
-		if f.Type == reconcile.Object {
+		if f.Type == spec.Object {
 			if o, ok := v.(map[string]any); ok {
 				v = pruneObject(f.Fields, o)
 			}
@@ -232,7 +233,7 @@ func (w *writer) pruned(i int) reconcile.Props {
 	return out
 }
 
-func pruneObject(s reconcile.Schema, o map[string]any) map[string]any {
+func pruneObject(s spec.Schema, o map[string]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range o {
 		if f, ok := s[k]; ok && f.Default != nil && reflect.DeepEqual(normal(v), normal(f.Default)) {
@@ -321,7 +322,7 @@ func walkStrings(v any, path string, fn func(path, s string)) {
 		for k, e := range x {
 			walkStrings(e, join(path, k), fn)
 		}
-	case reconcile.Props:
+	case spec.Props:
 		for k, e := range x {
 			walkStrings(e, join(path, k), fn)
 		}
@@ -336,11 +337,11 @@ func join(path, k string) string {
 }
 
 // rewrite turns the values of resource i into templates.
-func (w *writer) rewrite(i int, p reconcile.Props) map[string]any {
+func (w *writer) rewrite(i int, p spec.Props) map[string]any {
 	schema := w.kinds[w.set.Resources[i].Type].Schema()
 	out := map[string]any{}
 	for _, k := range fieldOrder(p) {
-		out[k] = w.rewriteValue(i, k, p[k], schema[k].Type == reconcile.Document)
+		out[k] = w.rewriteValue(i, k, p[k], schema[k].Type == spec.Document)
 	}
 	return out
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/tfstate"
 )
 
@@ -59,8 +59,8 @@ func TestWriteSpecRoundTrip(t *testing.T) {
 	if err := os.WriteFile(path, w.YAML, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	spec := loadSpec(t, path, ks)
-	res, err := Match(set, spec, ks)
+	sp := loadSpec(t, path, ks)
+	res, err := Match(set, sp, ks)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestWriteSpecRoundTrip(t *testing.T) {
 			t.Errorf("%s matched %s; written for %s", m.Name, m.Address, w.Names[m.Name])
 		}
 	}
-	view := viewOf(spec)
+	view := viewOf(sp)
 	lookup := func(expr string) (string, bool) {
 		switch expr {
 		case "project":
@@ -100,8 +100,8 @@ func TestWriteSpecRoundTrip(t *testing.T) {
 	for _, sr := range view.Resources {
 		r := matched[sr.Name]
 		schema := ks[sr.Type].Schema()
-		want := reconcile.WithDefaults(schema, r.Props)
-		got := reconcile.WithDefaults(schema, resolve(sr.Props, lookup).(reconcile.Props))
+		want := spec.WithDefaults(schema, r.Props)
+		got := spec.WithDefaults(schema, resolve(sr.Props, lookup).(spec.Props))
 		for k, v := range want {
 			if _, secret := v.(tfstate.Secret); secret {
 				if s, _ := sr.Props[k].(string); !strings.HasPrefix(s, "${input.") || !view.Inputs[strings.TrimSuffix(strings.TrimPrefix(s, "${input."), "}")].Sensitive {
@@ -111,7 +111,7 @@ func TestWriteSpecRoundTrip(t *testing.T) {
 				delete(got, k)
 			}
 		}
-		if diff := cmp.Diff(want, got, cmp.Transformer("props", func(p reconcile.Props) map[string]any { return p })); diff != "" {
+		if diff := cmp.Diff(want, got, cmp.Transformer("props", func(p spec.Props) map[string]any { return p })); diff != "" {
 			t.Errorf("%s: resolved spec differs from Terraform's values (-terraform +spec):\n%s", sr.Name, diff)
 		}
 	}
