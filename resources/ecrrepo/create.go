@@ -12,6 +12,7 @@ import (
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/internal/kindkit"
+	"github.com/trip-assistant/stack/resources/internal/policydoc"
 )
 
 // Create makes the repository with its mutability, scan setting and tags,
@@ -38,9 +39,16 @@ func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observ
 		}
 	case err != nil:
 		return reconcile.Observation{}, fmt.Errorf("cannot create ecr repository %q: %w", name, err)
-	case !emptyPolicy(desired["lifecycle_policy"]):
-		if err := k.putPolicy(ctx, name, desired["lifecycle_policy"]); err != nil {
-			return reconcile.Observation{}, err
+	default:
+		if !emptyPolicy(desired["lifecycle_policy"]) {
+			if err := k.putPolicy(ctx, name, desired["lifecycle_policy"]); err != nil {
+				return reconcile.Observation{}, err
+			}
+		}
+		if !emptyPolicy(desired["policy"]) {
+			if err := k.setRepositoryPolicy(ctx, name, desired["policy"]); err != nil {
+				return reconcile.Observation{}, err
+			}
 		}
 	}
 	return k.observeAfterWrite(ctx, id)
@@ -57,6 +65,11 @@ func differs(desired, live spec.Props) func(string) bool {
 			return desired.Bool(field) != live.Bool(field)
 		case "lifecycle_policy":
 			return !LifecyclePolicyEqual(desired[field], live[field])
+		case "policy":
+			if emptyPolicy(desired[field]) || emptyPolicy(live[field]) {
+				return emptyPolicy(desired[field]) != emptyPolicy(live[field])
+			}
+			return !policydoc.Equal(desired[field], live[field])
 		case "tags":
 			set, remove := reconcile.TagChanges(desired.StringMap(field), live.StringMap(field))
 			return len(set) > 0 || len(remove) > 0

@@ -28,6 +28,7 @@ type fakeECR struct {
 	tagResource                   func(*ecr.TagResourceInput) (*ecr.TagResourceOutput, error)
 	untagResource                 func(*ecr.UntagResourceInput) (*ecr.UntagResourceOutput, error)
 	deleteRepository              func(*ecr.DeleteRepositoryInput) (*ecr.DeleteRepositoryOutput, error)
+	repoPolicies                  map[string]string // repository policies by name, kept by the fake itself
 }
 
 var _ API = (*fakeECR)(nil)
@@ -226,4 +227,30 @@ func (f *fakeECR) record(call string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, call)
+}
+
+func (f *fakeECR) GetRepositoryPolicy(_ context.Context, in *ecr.GetRepositoryPolicyInput, _ ...func(*ecr.Options)) (*ecr.GetRepositoryPolicyOutput, error) {
+	f.record("GetRepositoryPolicy")
+	if f.repoPolicies == nil || f.repoPolicies[aws.ToString(in.RepositoryName)] == "" {
+		return nil, &types.RepositoryPolicyNotFoundException{}
+	}
+	return &ecr.GetRepositoryPolicyOutput{PolicyText: aws.String(f.repoPolicies[aws.ToString(in.RepositoryName)])}, nil
+}
+
+func (f *fakeECR) SetRepositoryPolicy(_ context.Context, in *ecr.SetRepositoryPolicyInput, _ ...func(*ecr.Options)) (*ecr.SetRepositoryPolicyOutput, error) {
+	f.record("SetRepositoryPolicy")
+	if f.repoPolicies == nil {
+		f.repoPolicies = map[string]string{}
+	}
+	f.repoPolicies[aws.ToString(in.RepositoryName)] = aws.ToString(in.PolicyText)
+	return &ecr.SetRepositoryPolicyOutput{}, nil
+}
+
+func (f *fakeECR) DeleteRepositoryPolicy(_ context.Context, in *ecr.DeleteRepositoryPolicyInput, _ ...func(*ecr.Options)) (*ecr.DeleteRepositoryPolicyOutput, error) {
+	f.record("DeleteRepositoryPolicy")
+	if f.repoPolicies == nil || f.repoPolicies[aws.ToString(in.RepositoryName)] == "" {
+		return nil, &types.RepositoryPolicyNotFoundException{}
+	}
+	delete(f.repoPolicies, aws.ToString(in.RepositoryName))
+	return &ecr.DeleteRepositoryPolicyOutput{}, nil
 }

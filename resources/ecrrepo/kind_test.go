@@ -227,7 +227,7 @@ func TestUpdateCallsOnlyWhatChanged(t *testing.T) {
 }
 
 func writes(calls []string) []string {
-	return kindtesting.Writes(calls, "DescribeRepositories", "GetLifecyclePolicy", "ListTagsForResource")
+	return kindtesting.Writes(calls, "DescribeRepositories", "GetLifecyclePolicy", "GetRepositoryPolicy", "ListTagsForResource")
 }
 
 func TestDelete(t *testing.T) {

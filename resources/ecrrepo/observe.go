@@ -13,6 +13,7 @@ import (
 	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/internal/batch"
 	"github.com/trip-assistant/stack/resources/internal/fanout"
+	"github.com/trip-assistant/stack/resources/internal/policydoc"
 )
 
 // DescribeRepositories takes at most 100 names.
@@ -158,7 +159,7 @@ func (k *Kind) describe(ctx context.Context, names []string) (map[string]types.R
 	return out, nil
 }
 
-// readDetails reads the lifecycle policy and the tags of repo; the tags
+// readDetails reads the lifecycle policy, the repository policy and the tags of repo; the tags
 // come from the tag index when it confirms them.
 func (k *Kind) readDetails(ctx context.Context, repo types.Repository, desired []spec.Props) (spec.Props, error) {
 	name := aws.ToString(repo.RepositoryName)
@@ -178,6 +179,22 @@ func (k *Kind) readDetails(ctx context.Context, repo types.Repository, desired [
 			return nil, fmt.Errorf("cannot parse the lifecycle policy of ecr repository %q: %w", name, err)
 		}
 		props["lifecycle_policy"] = doc
+	}
+	repoPolicy, err := k.api.GetRepositoryPolicy(ctx, &ecr.GetRepositoryPolicyInput{
+		RepositoryName: repo.RepositoryName,
+		RegistryId:     repo.RegistryId,
+	})
+	var noRepoPolicy *types.RepositoryPolicyNotFoundException
+	switch {
+	case errors.As(err, &noRepoPolicy):
+	case err != nil:
+		return nil, fmt.Errorf("cannot read the repository policy of ecr repository %q: %w", name, err)
+	default:
+		doc, err := policydoc.Decode(aws.ToString(repoPolicy.PolicyText))
+		if err != nil {
+			return nil, fmt.Errorf("cannot parse the repository policy of ecr repository %q: %w", name, err)
+		}
+		props["policy"] = doc
 	}
 	if k.tagIndex != nil {
 		if tags, ok := k.tagIndex.Confirm(ctx, aws.ToString(repo.RepositoryArn), desired...); ok {

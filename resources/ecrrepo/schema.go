@@ -6,7 +6,13 @@ import (
 	"regexp"
 
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/policydoc"
 )
+
+func checkPolicy(v any) error {
+	_, err := policydoc.Marshal(v)
+	return err
+}
 
 const mutable = "MUTABLE"
 
@@ -28,6 +34,10 @@ func (k *Kind) Schema() spec.Schema {
 		// without a Default alone) and Update deletes the policy.
 		"lifecycle_policy": {Type: spec.Document, Default: map[string]any{}, Check: CheckLifecyclePolicy, Equal: LifecyclePolicyEqual,
 			Doc: "ECR lifecycle policy, {rules: [...]} as in ECR's JSON; empty or unset means none."},
+		// Default "none" again: a policy set by hand (SetRepositoryPolicy)
+		// that the spec does not declare is drift, and apply deletes it.
+		"policy": {Type: spec.Document, Default: map[string]any{}, Equal: policydoc.Equal, Check: checkPolicy,
+			Doc: "Repository policy (who may pull or push), owned exclusively: unset means none, and a policy set by hand is drift and is deleted."},
 		"tags": {Type: spec.StringMap, Doc: "Tags on the repository."},
 	}
 }

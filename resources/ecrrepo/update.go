@@ -11,6 +11,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/policydoc"
 )
 
 // Update calls only the APIs of the fields in the diff. A change of
@@ -72,6 +73,11 @@ func (k *Kind) converge(ctx context.Context, desired spec.Props, live reconcile.
 			}
 		}
 	}
+	if changed("policy") {
+		if err := k.setRepositoryPolicy(ctx, name, desired["policy"]); err != nil {
+			return err
+		}
+	}
 	if changed("tags") {
 		arn := live.Attrs["arn"]
 		set, remove := reconcile.TagChanges(desired.StringMap("tags"), live.Props.StringMap("tags"))
@@ -100,6 +106,27 @@ func (k *Kind) putPolicy(ctx context.Context, name string, policy any) error {
 	})
 	if err != nil {
 		return fmt.Errorf("cannot set the lifecycle policy of ecr repository %q: %w", name, err)
+	}
+	return nil
+}
+
+// setRepositoryPolicy sets the repository policy, or deletes it when
+// policy is empty (none is declared).
+func (k *Kind) setRepositoryPolicy(ctx context.Context, name string, policy any) error {
+	if emptyPolicy(policy) {
+		_, err := k.api.DeleteRepositoryPolicy(ctx, &ecr.DeleteRepositoryPolicyInput{RepositoryName: aws.String(name)})
+		var none *types.RepositoryPolicyNotFoundException
+		if err != nil && !errors.As(err, &none) {
+			return fmt.Errorf("cannot delete the repository policy of ecr repository %q: %w", name, err)
+		}
+		return nil
+	}
+	text, err := policydoc.Marshal(policy)
+	if err == nil {
+		_, err = k.api.SetRepositoryPolicy(ctx, &ecr.SetRepositoryPolicyInput{RepositoryName: aws.String(name), PolicyText: aws.String(text)})
+	}
+	if err != nil {
+		return fmt.Errorf("cannot set the repository policy of ecr repository %q: %w", name, err)
 	}
 	return nil
 }

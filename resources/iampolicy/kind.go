@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
@@ -24,6 +25,7 @@ var (
 	_ reconcile.Kind          = (*Kind)(nil)
 	_ reconcile.BatchObserver = (*Kind)(nil)
 	_ reconcile.PlanScoped    = (*Kind)(nil)
+	_ reconcile.Attachment    = (*Kind)(nil)
 )
 
 // Option adjusts a Kind.
@@ -72,3 +74,18 @@ func parseID(id string) (role, name string, err error) {
 
 // notFound: IAM's not-found.
 var notFound = kindkit.Is[*types.NoSuchEntityException]
+
+// AttachmentKey implements reconcile.Attachment: a policy is a member of
+// its role's inline_policies by its name, from the recorded id or the
+// desired name.
+func (k *Kind) AttachmentKey(id string, desired spec.Props) (string, bool) {
+	if id != "" {
+		if _, name, err := parseID(id); err == nil {
+			return name, true
+		}
+	}
+	if name, ok := desired["name"].(string); ok && name != "" {
+		return name, true
+	}
+	return "", false
+}

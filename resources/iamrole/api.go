@@ -19,6 +19,7 @@ type API interface {
 	ListAttachedRolePolicies(ctx context.Context, params *iam.ListAttachedRolePoliciesInput, optFns ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error)
 	AttachRolePolicy(ctx context.Context, params *iam.AttachRolePolicyInput, optFns ...func(*iam.Options)) (*iam.AttachRolePolicyOutput, error)
 	DetachRolePolicy(ctx context.Context, params *iam.DetachRolePolicyInput, optFns ...func(*iam.Options)) (*iam.DetachRolePolicyOutput, error)
+	ListRoleTags(ctx context.Context, params *iam.ListRoleTagsInput, optFns ...func(*iam.Options)) (*iam.ListRoleTagsOutput, error)
 	ListRolePolicies(ctx context.Context, params *iam.ListRolePoliciesInput, optFns ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error)
 	DeleteRolePolicy(ctx context.Context, params *iam.DeleteRolePolicyInput, optFns ...func(*iam.Options)) (*iam.DeleteRolePolicyOutput, error)
 
@@ -35,6 +36,13 @@ type Index interface {
 	// attached managed policies, ok false when the listings did not see
 	// it. maxPages bounds the listings when this call starts them.
 	Role(ctx context.Context, name string, maxPages int) (role types.Role, attached []string, ok bool)
+	// InlinePolicyNames returns the names of role's inline policies, ok
+	// false when the listing did not see the role.
+	InlinePolicyNames(ctx context.Context, role string, maxPages int) (names []string, ok bool)
+	// RoleTags returns the tags of every role in the account by name,
+	// listing all pages if no call has listed yet; ok false when the
+	// listing was cut short or failed.
+	RoleTags(ctx context.Context) (tags map[string]map[string]string, ok bool)
 	// RoleNames returns the name of every role in the account, listing
 	// all pages if no call has listed yet; ok false when the listing was
 	// cut short or failed.

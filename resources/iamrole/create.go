@@ -73,7 +73,7 @@ func (k *Kind) adopt(ctx context.Context, name string, desired spec.Props) (reco
 	if err := k.apply(ctx, name, desired, live.Props, func(f string) bool { return changed[f] }); err != nil {
 		return reconcile.Observation{}, err
 	}
-	return kindkit.Merged(live, desired, func(f string) bool { return changed[f] }), nil
+	return merged(live, desired, func(f string) bool { return changed[f] }), nil
 }
 
 // differing compares the fields Update can change, as the engine would.
@@ -90,6 +90,9 @@ func differing(desired, live spec.Props) map[string]bool {
 	}
 	if !sameSet(desired.StringList("managed_policy_arns"), live.StringList("managed_policy_arns")) {
 		changed["managed_policy_arns"] = true
+	}
+	if len(kindkit.Minus(live.StringList("inline_policies"), desired.StringList("inline_policies"))) > 0 {
+		changed["inline_policies"] = true
 	}
 	set, remove := reconcile.TagChanges(desired.StringMap("tags"), live.StringMap("tags"))
 	if len(set) > 0 || len(remove) > 0 {
@@ -113,6 +116,7 @@ func applied(desired spec.Props, role *types.Role) reconcile.Observation {
 	arns := append([]string(nil), desired.StringList("managed_policy_arns")...)
 	sort.Strings(arns)
 	props["managed_policy_arns"] = spec.StringListValue(arns)
+	props["inline_policies"] = []any{} // a new role has none yet
 	name := aws.ToString(role.RoleName)
 	return reconcile.Observation{
 		Exists: true,

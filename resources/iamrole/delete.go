@@ -34,9 +34,8 @@ func (k *Kind) Delete(ctx context.Context, id string) error {
 		return err
 	}
 	for _, p := range inline {
-		_, err := k.api.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(id), PolicyName: aws.String(p)})
-		if err != nil && !notFound(err) {
-			return fmt.Errorf("cannot delete IAM role %q: cannot delete its inline policy %q: %w", id, p, err)
+		if err := k.deleteInline(ctx, id, p); err != nil {
+			return fmt.Errorf("cannot delete IAM role %q: %w", id, err)
 		}
 	}
 	_, err = k.api.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(id)})

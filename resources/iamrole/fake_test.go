@@ -23,6 +23,7 @@ type fakeIAM struct {
 	deleteRole               func(*iam.DeleteRoleInput) (*iam.DeleteRoleOutput, error)
 	listRoles                func(*iam.ListRolesInput) (*iam.ListRolesOutput, error)
 	listAttachedRolePolicies func(*iam.ListAttachedRolePoliciesInput) (*iam.ListAttachedRolePoliciesOutput, error)
+	listRoleTags             func(*iam.ListRoleTagsInput) (*iam.ListRoleTagsOutput, error)
 	listRolePolicies         func(*iam.ListRolePoliciesInput) (*iam.ListRolePoliciesOutput, error)
 	detachRolePolicy         func(*iam.DetachRolePolicyInput) (*iam.DetachRolePolicyOutput, error)
 	deleteRolePolicy         func(*iam.DeleteRolePolicyInput) (*iam.DeleteRolePolicyOutput, error)
@@ -112,4 +113,8 @@ func (f *fakeIAM) GetRolePolicy(_ context.Context, in *iam.GetRolePolicyInput, _
 
 func (f *fakeIAM) PutRolePolicy(_ context.Context, in *iam.PutRolePolicyInput, _ ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error) {
 	return call[*iam.PutRolePolicyInput, iam.PutRolePolicyOutput](f, "PutRolePolicy", nil, in)
+}
+
+func (f *fakeIAM) ListRoleTags(_ context.Context, in *iam.ListRoleTagsInput, _ ...func(*iam.Options)) (*iam.ListRoleTagsOutput, error) {
+	return call(f, "ListRoleTags", f.listRoleTags, in)
 }

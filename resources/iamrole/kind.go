@@ -21,6 +21,7 @@ type Kind struct {
 var (
 	_ reconcile.Kind          = (*Kind)(nil)
 	_ reconcile.Lister        = (*Kind)(nil)
+	_ reconcile.StackLister   = (*Kind)(nil)
 	_ reconcile.BatchObserver = (*Kind)(nil)
 	_ reconcile.PlanScoped    = (*Kind)(nil)
 )

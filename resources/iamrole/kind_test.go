@@ -40,6 +40,12 @@ func attached(arns ...string) func(*iam.ListAttachedRolePoliciesInput) (*iam.Lis
 	}
 }
 
+func inline(names ...string) func(*iam.ListRolePoliciesInput) (*iam.ListRolePoliciesOutput, error) {
+	return func(*iam.ListRolePoliciesInput) (*iam.ListRolePoliciesOutput, error) {
+		return &iam.ListRolePoliciesOutput{PolicyNames: names}, nil
+	}
+}
+
 func noSuchEntity() error { return &types.NoSuchEntityException{Message: aws.String("gone")} }
 
 func TestObserve(t *testing.T) {
@@ -48,6 +54,7 @@ func TestObserve(t *testing.T) {
 			return &iam.GetRoleOutput{Role: liveRole()}, nil
 		},
 		listAttachedRolePolicies: attached("arn:aws:iam::aws:policy/b", "arn:aws:iam::aws:policy/a"),
+		listRolePolicies:         inline("z", "agent"),
 	}
 	got, err := NewWithAPI(f).Observe(context.Background(), reconcile.ObserveRequest{Name: "agent_role", ID: "agent"})
 	if err != nil {
@@ -62,6 +69,7 @@ func TestObserve(t *testing.T) {
 			"description":          "old",
 			"max_session_duration": int64(7200),
 			"managed_policy_arns":  []any{"arn:aws:iam::aws:policy/a", "arn:aws:iam::aws:policy/b"},
+			"inline_policies":      []any{"agent", "z"},
 			"tags":                 map[string]any{"team": "a"},
 			"assume_role_policy": map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
 				"Effect": "Allow", "Principal": map[string]any{"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}}},
@@ -236,7 +244,7 @@ func TestCreateAdoptsExistingRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Same trust (written differently), description and session: untouched.
-	want := []string{"CreateRole", "GetRole", "ListAttachedRolePolicies", "AttachRolePolicy arn:aws:iam::aws:policy/a", "TagRole"}
+	want := []string{"CreateRole", "GetRole", "ListAttachedRolePolicies", "ListRolePolicies", "AttachRolePolicy arn:aws:iam::aws:policy/a", "TagRole"}
 	if d := cmp.Diff(want, f.calls); d != "" {
 		t.Errorf("calls (-want +got):\n%s", d)
 	}

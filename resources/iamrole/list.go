@@ -7,6 +7,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/trip-assistant/stack/reconcile"
 )
 
 // List implements reconcile.Lister: the names of the roles starting with
@@ -48,4 +51,46 @@ func (k *Kind) roleNames(ctx context.Context) ([]string, error) {
 		}
 	}
 	return names, nil
+}
+
+// ListStacks implements reconcile.StackLister: the roles List finds, each
+// with the stack its reconcile:stack tag names. The tags come from the
+// plan's GetAccountAuthorizationDetails listing when it saw every role
+// (ListRoles leaves tags out); otherwise each listed role's tags are read
+// with ListRoleTags, one call per role with the prefix.
+func (k *Kind) ListStacks(ctx context.Context, prefix string) ([]reconcile.Listed, error) {
+	names, err := k.List(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	var tags map[string]map[string]string
+	if k.index != nil {
+		tags, _ = k.index.RoleTags(ctx)
+	}
+	out := make([]reconcile.Listed, 0, len(names))
+	for _, n := range names {
+		t, ok := tags[n]
+		if !ok {
+			if t, err = k.roleTags(ctx, n); notFound(err) {
+				continue // deleted since the listing
+			} else if err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, reconcile.Listed{ID: n, Stack: t[reconcile.TagStack]})
+	}
+	return out, nil
+}
+
+func (k *Kind) roleTags(ctx context.Context, name string) (map[string]string, error) {
+	var tags []types.Tag
+	p := iam.NewListRoleTagsPaginator(k.api, &iam.ListRoleTagsInput{RoleName: aws.String(name)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("cannot list the tags of IAM role %q: %w", name, err)
+		}
+		tags = append(tags, page.Tags...)
+	}
+	return tagMap(tags), nil
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // Observe implements reconcile.Kind. The role is read with GetRole (which
-// carries its tags) and ListAttachedRolePolicies.
+// carries its tags), ListAttachedRolePolicies and ListRolePolicies.
 func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
 	name := requestName(req)
 	if name == "" {
@@ -36,7 +36,14 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 	if err != nil {
 		return reconcile.Observation{}, err
 	}
-	return observation(out.Role, arns)
+	inline, err := k.inlinePolicies(ctx, name)
+	if notFound(err) {
+		return reconcile.Observation{}, nil
+	}
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	return observation(out.Role, arns, inline)
 }
 
 // requestName is the role's name: the recorded ID, else the desired name,
@@ -49,13 +56,16 @@ func requestName(req reconcile.ObserveRequest) string {
 }
 
 // observation turns what AWS reports into the kind's props and attributes.
-func observation(role *types.Role, managedPolicyARNs []string) (reconcile.Observation, error) {
+func observation(role *types.Role, managedPolicyARNs, inlinePolicies []string) (reconcile.Observation, error) {
+	inline := append([]string(nil), inlinePolicies...)
+	sort.Strings(inline)
 	name := aws.ToString(role.RoleName)
 	props := spec.Props{
 		"name":                 name,
 		"path":                 aws.ToString(role.Path),
 		"max_session_duration": int64(aws.ToInt32(role.MaxSessionDuration)),
 		"managed_policy_arns":  spec.StringListValue(managedPolicyARNs),
+		"inline_policies":      spec.StringListValue(inline),
 		"tags":                 spec.StringMapValue(tagMap(role.Tags)),
 	}
 	if d := aws.ToString(role.Description); d != "" {

@@ -24,10 +24,13 @@ func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest
 	useIndex := k.index != nil
 	err := fanout.Each(len(reqs), fanout.Limit, func(i int) error {
 		if name := requestName(reqs[i]); useIndex && name != "" {
-			if role, attached, ok := k.index.Role(ctx, name, iamindex.MaxPages(len(reqs))); ok {
-				obs, err := observation(&role, attached)
-				out[i] = obs
-				return err
+			pages := iamindex.MaxPages(len(reqs))
+			if role, attached, ok := k.index.Role(ctx, name, pages); ok {
+				if inline, ok := k.index.InlinePolicyNames(ctx, name, pages); ok {
+					obs, err := observation(&role, attached, inline)
+					out[i] = obs
+					return err
+				}
 			}
 		}
 		obs, err := k.Observe(ctx, reqs[i])

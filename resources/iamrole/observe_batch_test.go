@@ -26,6 +26,12 @@ func (f *fakeIndex) RoleNames(context.Context) ([]string, bool) { return nil, fa
 
 func (f *fakeIndex) Reset() {}
 
+func (f *fakeIndex) InlinePolicyNames(_ context.Context, name string, _ int) ([]string, bool) {
+	return []string{"inline"}, f.listed[name]
+}
+
+func (f *fakeIndex) RoleTags(context.Context) (map[string]map[string]string, bool) { return nil, false }
+
 var _ Index = (*fakeIndex)(nil)
 
 func (f *fakeIndex) Role(_ context.Context, name string, maxPages int) (types.Role, []string, bool) {
@@ -59,20 +65,20 @@ func TestObserveBatchReadsListedRolesFromTheIndex(t *testing.T) {
 		reqs  []reconcile.ObserveRequest
 		calls map[string]int
 	}{
-		"batch served by the index": {reqs, map[string]int{"GetRole": 2, "ListAttachedRolePolicies": 1}},
+		"batch served by the index": {reqs, map[string]int{"GetRole": 2, "ListAttachedRolePolicies": 1, "ListRolePolicies": 1}},
 		"batch of two":              {reqs[1:3], map[string]int{}},
 		"lone role":                 {reqs[:1], map[string]int{}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			f := &fakeIAM{getRole: getRole, listAttachedRolePolicies: attached("arn:aws:iam::aws:policy/b", "arn:aws:iam::aws:policy/a")}
+			f := &fakeIAM{getRole: getRole, listAttachedRolePolicies: attached("arn:aws:iam::aws:policy/b", "arn:aws:iam::aws:policy/a"), listRolePolicies: inline("inline")}
 			idx := &fakeIndex{listed: map[string]bool{"r0": true, "r1": true, "r2": true}}
 			got, err := NewWithAPI(f, WithIndex(idx)).ObserveBatch(context.Background(), tc.reqs)
 			if err != nil {
 				t.Fatal(err)
 			}
 			// Every observation is what Observe alone reports.
-			plain := NewWithAPI(&fakeIAM{getRole: getRole, listAttachedRolePolicies: attached("arn:aws:iam::aws:policy/b", "arn:aws:iam::aws:policy/a")})
+			plain := NewWithAPI(&fakeIAM{getRole: getRole, listAttachedRolePolicies: attached("arn:aws:iam::aws:policy/b", "arn:aws:iam::aws:policy/a"), listRolePolicies: inline("inline")})
 			for i, r := range tc.reqs {
 				want, err := plain.Observe(context.Background(), r)
 				if err != nil {
@@ -108,7 +114,7 @@ func TestObserveBatchWithoutIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(obs) != 5 || len(f.calls) != 10 {
-		t.Errorf("%d observations, calls %v; want 5 and a GetRole and ListAttachedRolePolicies each", len(obs), f.calls)
+	if len(obs) != 5 || len(f.calls) != 15 {
+		t.Errorf("%d observations, calls %v; want 5 and a GetRole, ListAttachedRolePolicies and ListRolePolicies each", len(obs), f.calls)
 	}
 }

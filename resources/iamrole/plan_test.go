@@ -128,9 +128,9 @@ func TestPlanReadsIAMThroughTheIndex(t *testing.T) {
 		// MaxPages(3) is 2 pages: trip-c is read on its own, and List,
 		// which must see every role, lists all four pages itself.
 		"role listing cut short by the batch's page bound": {1, false, map[string]int{
-			"ListRoles": 2 + 4, "GetAccountAuthorizationDetails": 1, "GetRole": 1, "ListAttachedRolePolicies": 1}},
+			"ListRoles": 2 + 4, "GetAccountAuthorizationDetails": 1, "GetRole": 1, "ListAttachedRolePolicies": 1, "ListRolePolicies": 1}},
 		"role listing failed": {1000, true, map[string]int{
-			"ListRoles": 1 + 1, "GetAccountAuthorizationDetails": 1, "GetRole": 3, "ListAttachedRolePolicies": 3}},
+			"ListRoles": 1 + 1, "GetAccountAuthorizationDetails": 1, "GetRole": 3, "ListAttachedRolePolicies": 3, "ListRolePolicies": 3}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

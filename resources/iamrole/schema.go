@@ -38,8 +38,12 @@ func (k *Kind) Schema() spec.Schema {
 			Doc: "Longest session, in seconds, 3600 to 43200.",
 		},
 		"managed_policy_arns": {
-			Type: spec.StringList, Unordered: true, Check: checkPolicyARNs,
-			Doc: "ARNs of managed policies attached to the role; others are detached.",
+			Type: spec.StringList, Unordered: true, Default: []any{}, Check: checkPolicyARNs,
+			Doc: "ARNs of the managed policies attached to the role, owned exclusively: any other attached policy is drift and is detached (unset: none).",
+		},
+		"inline_policies": {
+			Type: spec.StringList, Unordered: true, DeclaredBy: "iam.role_policy",
+			Doc: "Names of the role's inline policies, owned exclusively: set by the iam.role_policy resources of the role; any other inline policy is drift and is deleted.",
 		},
 		"tags": {
 			Type: spec.StringMap,

@@ -3,6 +3,7 @@ package iamrole
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -19,7 +20,7 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 	if err := k.apply(ctx, req.ID, req.Desired, req.Live.Props, req.Diff.Has); err != nil {
 		return reconcile.Observation{}, err
 	}
-	return kindkit.Merged(req.Live, req.Desired, req.Diff.Has), nil
+	return merged(req.Live, req.Desired, req.Diff.Has), nil
 }
 
 // apply changes the fields for which changed is true from live to desired.
@@ -69,6 +70,15 @@ func (k *Kind) apply(ctx context.Context, name string, desired, live spec.Props,
 			}
 		}
 	}
+	if changed("inline_policies") {
+		// The engine filled desired with the policies the stack declares;
+		// the others were put there by hand.
+		for _, p := range kindkit.Minus(live.StringList("inline_policies"), desired.StringList("inline_policies")) {
+			if err := k.deleteInline(ctx, name, p); err != nil {
+				return err
+			}
+		}
+	}
 	if changed("tags") {
 		set, remove := reconcile.TagChanges(desired.StringMap("tags"), live.StringMap("tags"))
 		if len(set) > 0 {
@@ -98,4 +108,31 @@ func (k *Kind) detach(ctx context.Context, name, arn string) error {
 		return fmt.Errorf("cannot detach policy %q from IAM role %q: %w", arn, name, err)
 	}
 	return nil
+}
+
+// deleteInline succeeds when the policy is gone already.
+func (k *Kind) deleteInline(ctx context.Context, name, policy string) error {
+	_, err := k.api.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(policy)})
+	if err != nil && !notFound(err) {
+		return fmt.Errorf("cannot delete inline policy %q of IAM role %q: %w", policy, name, err)
+	}
+	return nil
+}
+
+// merged is kindkit.Merged, but inline_policies after an update holds only
+// the declared policies that were live: undeclared ones were deleted, and
+// declared ones not made yet are not there.
+func merged(live reconcile.Observation, desired spec.Props, changed func(string) bool) reconcile.Observation {
+	out := kindkit.Merged(live, desired, changed)
+	if changed("inline_policies") {
+		var kept []string
+		want := desired.StringList("inline_policies")
+		for _, p := range live.Props.StringList("inline_policies") {
+			if slices.Contains(want, p) {
+				kept = append(kept, p)
+			}
+		}
+		out.Props["inline_policies"] = spec.StringListValue(kept)
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package loggroup
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,6 +27,28 @@ type fakeLogs struct {
 	tagResource           func(*cloudwatchlogs.TagResourceInput) (*cloudwatchlogs.TagResourceOutput, error)
 	untagResource         func(*cloudwatchlogs.UntagResourceInput) (*cloudwatchlogs.UntagResourceOutput, error)
 	deleteLogGroup        func(*cloudwatchlogs.DeleteLogGroupInput) (*cloudwatchlogs.DeleteLogGroupOutput, error)
+	// filters holds subscription filter names by group, kept by the fake.
+	filters map[string][]string
+}
+
+func (f *fakeLogs) DescribeSubscriptionFilters(_ context.Context, in *cloudwatchlogs.DescribeSubscriptionFiltersInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeSubscriptionFiltersOutput, error) {
+	f.record("DescribeSubscriptionFilters")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := &cloudwatchlogs.DescribeSubscriptionFiltersOutput{}
+	for _, n := range f.filters[aws.ToString(in.LogGroupName)] {
+		out.SubscriptionFilters = append(out.SubscriptionFilters, types.SubscriptionFilter{FilterName: aws.String(n)})
+	}
+	return out, nil
+}
+
+func (f *fakeLogs) DeleteSubscriptionFilter(_ context.Context, in *cloudwatchlogs.DeleteSubscriptionFilterInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DeleteSubscriptionFilterOutput, error) {
+	f.record("DeleteSubscriptionFilter " + aws.ToString(in.FilterName))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	g := aws.ToString(in.LogGroupName)
+	f.filters[g] = slices.DeleteFunc(f.filters[g], func(n string) bool { return n == aws.ToString(in.FilterName) })
+	return &cloudwatchlogs.DeleteSubscriptionFilterOutput{}, nil
 }
 
 var _ API = (*fakeLogs)(nil)

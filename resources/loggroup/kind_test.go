@@ -120,7 +120,7 @@ func TestRetentionSetInSpecButNotLiveIsADiff(t *testing.T) {
 }
 
 func writes(calls []string) []string {
-	return kindtesting.Writes(calls, "DescribeLogGroups", "ListTagsForResource")
+	return kindtesting.Writes(calls, "DescribeLogGroups", "ListTagsForResource", "DescribeSubscriptionFilters")
 }
 
 func TestDeleteTreatsNotFoundAsDone(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -65,17 +66,27 @@ func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest
 		}
 	}
 	tagsOf := make([]map[string]string, len(existing))
+	filtersOf := make([][]string, len(existing))
 	gone := make([]bool, len(existing))
 	err := fanout.Each(len(existing), fanout.Limit, func(i int) error {
 		n := existing[i]
+		var notFound *types.ResourceNotFoundException
+		f, err := k.subscriptionFilters(ctx, n)
+		if errors.As(err, &notFound) {
+			gone[i] = true // deleted between the reads: absent
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		filtersOf[i] = f
 		if t, ok := k.indexedTags(ctx, arnOf(groups[n]), desired[n]); ok {
 			tagsOf[i] = t
 			return nil
 		}
 		t, err := k.listTags(ctx, n, arnOf(groups[n]))
-		var notFound *types.ResourceNotFoundException
 		if errors.As(err, &notFound) {
-			gone[i] = true // deleted between the two reads: absent
+			gone[i] = true
 			return nil
 		}
 		tagsOf[i] = t
@@ -85,9 +96,10 @@ func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest
 		return nil, err
 	}
 	tags := make(map[string]map[string]string, len(existing))
+	filters := make(map[string][]string, len(existing))
 	for i, n := range existing {
 		if !gone[i] {
-			tags[n] = tagsOf[i]
+			tags[n], filters[n] = tagsOf[i], filtersOf[i]
 		}
 	}
 	out := make([]reconcile.Observation, len(reqs))
@@ -97,6 +109,7 @@ func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest
 			continue // absent
 		}
 		out[i] = observation(groups[names[i]], t)
+		out[i].Props["subscription_filters"] = spec.StringListValue(filters[names[i]])
 	}
 	return out, nil
 }
@@ -192,4 +205,22 @@ func commonPrefix(names []string) string {
 		p = p[:i]
 	}
 	return p
+}
+
+// subscriptionFilters lists the names of the group's subscription filters,
+// sorted (AWS allows two per group: one call).
+func (k *Kind) subscriptionFilters(ctx context.Context, name string) ([]string, error) {
+	var names []string
+	p := cloudwatchlogs.NewDescribeSubscriptionFiltersPaginator(k.api, &cloudwatchlogs.DescribeSubscriptionFiltersInput{LogGroupName: aws.String(name)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("cannot list the subscription filters of log group %q: %w", name, err)
+		}
+		for _, f := range page.SubscriptionFilters {
+			names = append(names, aws.ToString(f.FilterName))
+		}
+	}
+	sort.Strings(names)
+	return names, nil
 }

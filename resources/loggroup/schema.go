@@ -25,6 +25,11 @@ func (k *Kind) Schema() spec.Schema {
 			Doc: "Days to keep events (1, 3, 5, 7, 14, 30, ...); unset or 0 keeps them forever."},
 		"kms_key_id": {Type: spec.String, Default: "", Doc: "ARN of the KMS key encrypting the log data."},
 		"tags":       {Type: spec.StringMap, Doc: "Tags on the log group."},
+		// No kind declares a subscription filter yet, so the stack owns
+		// the set as empty: a filter added by hand (which ships every
+		// event elsewhere) is drift, and apply deletes it.
+		"subscription_filters": {Type: spec.StringList, Unordered: true, Default: []any{}, Check: checkNoFilters,
+			Doc: "Names of the group's subscription filters, owned exclusively: none can be declared yet, so any filter is drift and is deleted (ignore: [subscription_filters] to keep them)."},
 	}
 }
 
@@ -78,4 +83,11 @@ func toInt64(v any) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+func checkNoFilters(v any) error {
+	if l := spec.ToStringList(v); len(l) > 0 {
+		return fmt.Errorf("subscription filters cannot be declared yet: leave the field unset (none), or ignore: [subscription_filters] to leave them alone; got %v", l)
+	}
+	return nil
 }

@@ -2,10 +2,13 @@ package loggroup
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
@@ -57,6 +60,19 @@ func (k *Kind) converge(ctx context.Context, desired spec.Props, live reconcile.
 			_, err := k.api.DisassociateKmsKey(ctx, &cloudwatchlogs.DisassociateKmsKeyInput{LogGroupName: aws.String(name)})
 			if err != nil {
 				return fmt.Errorf("cannot remove the kms key of log group %q: %w", name, err)
+			}
+		}
+	}
+	if changed("subscription_filters") {
+		want := desired.StringList("subscription_filters")
+		for _, f := range live.Props.StringList("subscription_filters") {
+			if slices.Contains(want, f) {
+				continue
+			}
+			_, err := k.api.DeleteSubscriptionFilter(ctx, &cloudwatchlogs.DeleteSubscriptionFilterInput{LogGroupName: aws.String(name), FilterName: aws.String(f)})
+			var gone *types.ResourceNotFoundException
+			if err != nil && !errors.As(err, &gone) {
+				return fmt.Errorf("cannot delete subscription filter %q of log group %q: %w", f, name, err)
 			}
 		}
 	}

@@ -130,6 +130,47 @@ func (x *Index) RoleNames(ctx context.Context) (names []string, ok bool) {
 	return names, true
 }
 
+// InlinePolicyNames returns the names of role's inline policies, ok false
+// unless the listing saw the role: the caller then lists them with
+// ListRolePolicies.
+func (x *Index) InlinePolicyNames(ctx context.Context, role string, maxPages int) (names []string, ok bool) {
+	if x == nil {
+		return nil, false
+	}
+	d, ok := x.detailListing(ctx, maxPages).byName[role]
+	if !ok {
+		return nil, false
+	}
+	names = []string{}
+	for _, p := range d.RolePolicyList {
+		names = append(names, aws.ToString(p.PolicyName))
+	}
+	sort.Strings(names)
+	return names, true
+}
+
+// RoleTags returns the tags of every role in the account by name, from
+// the GetAccountAuthorizationDetails listing. Not yet listed, it lists
+// every page; ok is false when the listing is incomplete, as in RoleNames.
+func (x *Index) RoleTags(ctx context.Context) (tags map[string]map[string]string, ok bool) {
+	if x == nil {
+		return nil, false
+	}
+	details := x.detailListing(ctx, math.MaxInt)
+	if !details.complete {
+		return nil, false
+	}
+	tags = make(map[string]map[string]string, len(details.byName))
+	for n, d := range details.byName {
+		m := make(map[string]string, len(d.Tags))
+		for _, t := range d.Tags {
+			m[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		}
+		tags[n] = m
+	}
+	return tags, true
+}
+
 // InlinePolicy returns the document (URL-encoded on AWS) of role's inline
 // policy named policy, ok false unless the listing saw the role with that
 // policy: the caller then reads it with GetRolePolicy.

@@ -127,7 +127,7 @@ func TestIntegrationBatchesEqualPerResourceReads(t *testing.T) {
 	for op, n := range stats.Report().ByOperation {
 		count[op[strings.Index(op, ":")+1:]] += n
 	}
-	want := map[string]int{"ListRoles": 1, "GetAccountAuthorizationDetails": 1, "GetRole": 1, "ListAttachedRolePolicies": 1, "GetRolePolicy": 1}
+	want := map[string]int{"ListRoles": 1, "GetAccountAuthorizationDetails": 1, "GetRole": 1, "ListAttachedRolePolicies": 1, "ListRolePolicies": 1, "GetRolePolicy": 1}
 	if diff := cmp.Diff(want, count); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
 	}
