@@ -346,7 +346,6 @@ func kindIndex(k Kind) int {
 	return -1
 }
 
-
 // ParseRates reads "lost-answer=0.1,close-after=0.05" (the kinds' names).
 func ParseRates(s string) (Rates, error) {
 	r := Rates{}

@@ -59,8 +59,10 @@ func call(t *testing.T, endpoint, protocol string) error {
 	t.Helper()
 	os.Unsetenv("AWS_CA_BUNDLE")
 	cfg := aws.Config{
-		Region:       "us-east-1",
-		Credentials:  aws.NewCredentialsCache(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, nil })),
+		Region: "us-east-1",
+		Credentials: aws.NewCredentialsCache(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, nil
+		})),
 		BaseEndpoint: aws.String(endpoint),
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
 	}
