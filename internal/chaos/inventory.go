@@ -138,6 +138,7 @@ func lambdaInventory(ctx context.Context, lc *lambda.Client, owned func(string) 
 				return fmt.Errorf("cannot list the aliases of lambda function %s: %w", name, err)
 			}
 			qualifiers := []string{""}
+			seen := map[string]bool{}
 			for _, a := range aliases.Aliases {
 				add("lambda.alias", name+":"+aws.ToString(a.Name), "")
 				qualifiers = append(qualifiers, aws.ToString(a.Name))
@@ -155,12 +156,24 @@ func lambdaInventory(ctx context.Context, lc *lambda.Client, owned func(string) 
 				if err != nil {
 					return fmt.Errorf("cannot read the policy of lambda function %s:%s: %w", name, q, err)
 				}
-				var doc struct{ Statement []struct{ Sid string } }
+				var doc struct {
+					Statement []struct{ Sid, Resource string }
+				}
 				if err := json.Unmarshal([]byte(aws.ToString(pol.Policy)), &doc); err != nil {
 					return fmt.Errorf("cannot parse the policy of lambda function %s:%s: %w", name, q, err)
 				}
 				for _, st := range doc.Statement {
-					add("lambda.permission", name+":"+q+":"+st.Sid, "")
+					// The statement's resource says what it covers: moto
+					// answers an alias's statements for the function too.
+					qual := ""
+					if _, after, ok := strings.Cut(st.Resource, ":function:"+name+":"); ok {
+						qual = after
+					}
+					id := name + ":" + qual + ":" + st.Sid
+					if !seen[id] {
+						seen[id] = true
+						add("lambda.permission", id, "")
+					}
 				}
 			}
 		}
