@@ -7,8 +7,8 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"strings"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/trip-assistant/stack/internal/chaos"

@@ -49,4 +49,3 @@ func (g *guard[T]) HandleFinalize(ctx context.Context, in middleware.FinalizeInp
 	}
 	return next.HandleFinalize(ctx, in)
 }
-

@@ -52,8 +52,10 @@ func newWorld(t *testing.T, first faultproxy.Kind) *world {
 	}
 	t.Cleanup(func() { _ = p.Close() })
 	w.client = apigatewayv2.NewFromConfig(aws.Config{
-		Region:       "us-east-1",
-		Credentials:  aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, nil }),
+		Region: "us-east-1",
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, nil
+		}),
 		BaseEndpoint: aws.String(p.URL()),
 		Retryer: func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
