@@ -12,7 +12,7 @@ unexport AWS_CA_BUNDLE
 IMAGE_ARCH ?= amd64
 IMAGE_TAG ?= local
 
-.PHONY: build deps test unit integration lint up images bench fuzz docs clean
+.PHONY: build deps test unit integration lint up images bench fuzz docs chaos clean
 
 build: ## build the reconcile CLI into bin/
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/reconcile ./cmd/reconcile
@@ -50,6 +50,10 @@ bench: ## measure plan/apply on the emulator and the pure parts
 
 docs: ## rewrite README.md's generated sections (the kind reference) from the kinds' schemas
 	$(GO) run ./cmd/docgen
+
+CHAOS_RUNS ?= 100
+chaos: build deps ## kill reconcile CHAOS_RUNS times under injected faults on moto and print the figures against their goals
+	$(GO) run ./cmd/chaos --reconcile $(BIN)/reconcile --runs $(CHAOS_RUNS)
 
 clean:
 	rm -rf $(BIN)

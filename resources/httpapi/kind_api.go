@@ -201,7 +201,19 @@ func (k *apiKind) Create(ctx context.Context, desired spec.Props) (reconcile.Obs
 	if c := desired.Object("cors"); len(c) > 0 {
 		in.CorsConfiguration = expandCors(c)
 	}
-	out, err := k.api.CreateApi(ctx, in)
+	// Names are not unique: a retry after an attempt whose answer was lost
+	// would make a second API. Before each retry the SDK makes, look for
+	// the one the lost attempt made, by name and ownership tag.
+	out, err := k.api.CreateApi(ctx, in, retrySafe(func(ctx context.Context) (*apigatewayv2.CreateApiOutput, error) {
+		a, err := k.find(ctx, desired, k.listAPIs)
+		if err != nil || a == nil {
+			return nil, err
+		}
+		return &apigatewayv2.CreateApiOutput{
+			ApiId: a.ApiId, ApiEndpoint: a.ApiEndpoint, Name: a.Name, ProtocolType: a.ProtocolType,
+			Description: a.Description, CorsConfiguration: a.CorsConfiguration, Tags: a.Tags,
+		}, nil
+	}))
 	if err != nil {
 		return reconcile.Observation{}, fmt.Errorf("cannot create http api %q: %w", name, err)
 	}

@@ -146,7 +146,21 @@ func (k *integrationKind) Create(ctx context.Context, desired spec.Props) (recon
 	if d := desired.String("description"); d != "" {
 		in.Description = aws.String(d)
 	}
-	out, err := k.api.CreateIntegration(ctx, in)
+	// Integrations have no name and no tags: a retry after an attempt whose
+	// answer was lost would make a second one. Before each retry the SDK
+	// makes, look for the one the lost attempt made, by target URI (one
+	// API integrates each alias once).
+	out, err := k.api.CreateIntegration(ctx, in, retrySafe(func(ctx context.Context) (*apigatewayv2.CreateIntegrationOutput, error) {
+		i, err := k.find(ctx, apiID, uri)
+		if err != nil || i == nil {
+			return nil, err
+		}
+		return &apigatewayv2.CreateIntegrationOutput{
+			IntegrationId: i.IntegrationId, IntegrationType: i.IntegrationType, IntegrationUri: i.IntegrationUri,
+			IntegrationMethod: i.IntegrationMethod, PayloadFormatVersion: i.PayloadFormatVersion,
+			TimeoutInMillis: i.TimeoutInMillis, Description: i.Description,
+		}, nil
+	}))
 	if err != nil {
 		return reconcile.Observation{}, fmt.Errorf("cannot create the integration of http api %s with %s: %w", apiID, uri, err)
 	}

@@ -128,7 +128,18 @@ func (k *routeKind) Create(ctx context.Context, desired spec.Props) (reconcile.O
 	if t := desired.String("target"); t != "" {
 		in.Target = aws.String(t)
 	}
-	out, err := k.api.CreateRoute(ctx, in)
+	// AWS refuses a second route with the same key, but emulators keep
+	// both: before each retry the SDK makes, look for the route a lost
+	// attempt made, by key.
+	out, err := k.api.CreateRoute(ctx, in, retrySafe(func(ctx context.Context) (*apigatewayv2.CreateRouteOutput, error) {
+		r, err := k.find(ctx, apiID, key)
+		if err != nil || r == nil {
+			return nil, err
+		}
+		return &apigatewayv2.CreateRouteOutput{
+			RouteId: r.RouteId, RouteKey: r.RouteKey, Target: r.Target, AuthorizationType: r.AuthorizationType,
+		}, nil
+	}))
 	if err != nil {
 		return reconcile.Observation{}, fmt.Errorf("cannot create route %q of http api %s: %w", key, apiID, err)
 	}
