@@ -81,8 +81,12 @@ func (c *stateCommand) Run(ctx context.Context, args []string) error {
 // property, so its recorded digest is not shown.
 func (s *stack) holdsSecret(name string) bool {
 	r, ok := s.spec.Resources[name]
+	if !ok {
+		// Not in the spec (any more): its schema is unknown, assume the worst.
+		return true
+	}
 	k, known := s.kinds[r.Type]
-	if !ok || !known {
+	if !known {
 		// Not in the spec (any more): its schema is unknown, assume the worst.
 		return true
 	}
