@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trip-assistant/stack/deploy"
 	"github.com/trip-assistant/stack/internal/fakeapi"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
@@ -40,7 +41,7 @@ type fakeLambda struct {
 	invoke                   func(*lambda.InvokeInput) (*lambda.InvokeOutput, error)
 }
 
-var _ deployAPI = (*fakeLambda)(nil)
+var _ deploy.API = (*fakeLambda)(nil)
 
 func (f *fakeLambda) GetFunction(_ context.Context, in *lambda.GetFunctionInput, _ ...func(*lambda.Options)) (*lambda.GetFunctionOutput, error) {
 	return fakeapi.Call(&f.calls, "GetFunction "+aws.ToString(in.Qualifier), f.getFunction, in)

@@ -72,20 +72,12 @@ func (c *planCommand) Run(ctx context.Context, args []string) error {
 	eng := &reconcile.Engine{Kinds: st.kinds, Store: st.store, Parallelism: c.flags.parallelism}
 
 	if !c.dryRun {
-		info, err := st.lock(ctx, c.operation())
+		info, release, err := st.acquire(ctx, c.operation(), c.flags.spec, c.stderr)
 		if err != nil {
-			var held *reconcile.LockedError
-			if errors.As(err, &held) {
-				return fmt.Errorf("%w\nIf that run is gone, clear the lock with:  reconcile unlock --spec %s %s", err, c.flags.spec, held.Holder.ID)
-			}
 			return err
 		}
 		c.progress("Lock acquired (run %s, held by %s).\n", info.ID, info.Who)
-		defer func() {
-			if uerr := st.unlock(ctx, info); uerr != nil {
-				fmt.Fprintln(c.stderr, "Error:", uerr)
-			}
-		}()
+		defer release()
 	}
 
 	state, err := st.store.Load(ctx)

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/user"
 	"time"
@@ -102,6 +104,27 @@ func (s *stack) lock(ctx context.Context, operation string) (reconcile.LockInfo,
 		return info, err
 	}
 	return info, nil
+}
+
+// acquire takes the stack's lock for an operation and returns what
+// releases it, which reports a failed release on stderr. When another run
+// holds the lock, the error says how to clear it (specFile as the user
+// named it).
+func (s *stack) acquire(ctx context.Context, operation, specFile string, stderr io.Writer) (reconcile.LockInfo, func(), error) {
+	info, err := s.lock(ctx, operation)
+	if err != nil {
+		var held *reconcile.LockedError
+		if errors.As(err, &held) {
+			return info, nil, fmt.Errorf("%w\nIf that run is gone, clear the lock with:  reconcile unlock --spec %s %s", err, specFile, held.Holder.ID)
+		}
+		return info, nil, err
+	}
+	release := func() {
+		if uerr := s.unlock(ctx, info); uerr != nil {
+			fmt.Fprintln(stderr, "Error:", uerr)
+		}
+	}
+	return info, release, nil
 }
 
 // unlock releases the lock even when ctx was cancelled by a signal.

@@ -11,7 +11,7 @@ import (
 // Delete implements reconcile.Kind. An alias of a function already gone is
 // gone too.
 func (k *Kind) Delete(ctx context.Context, id string) error {
-	function, alias, err := parseID(id)
+	function, alias, err := ParseID(id)
 	if err != nil {
 		return err
 	}

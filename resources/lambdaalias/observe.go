@@ -18,7 +18,7 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 	var function, alias string
 	if req.ID != "" {
 		var err error
-		if function, alias, err = parseID(req.ID); err != nil {
+		if function, alias, err = ParseID(req.ID); err != nil {
 			return reconcile.Observation{}, err
 		}
 	} else {

@@ -17,7 +17,7 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 	function, alias := req.Desired.String("function_name"), req.Desired.String("name")
 	if req.ID != "" {
 		var err error
-		if function, alias, err = parseID(req.ID); err != nil {
+		if function, alias, err = ParseID(req.ID); err != nil {
 			return reconcile.Observation{}, err
 		}
 	}

@@ -68,8 +68,11 @@ func NewWithAPI(api API, opts ...Option) *Kind {
 	return k
 }
 
+// Type is the type name of the kind in a spec.
+const Type = "lambda.function"
+
 // Type implements reconcile.Kind.
-func (k *Kind) Type() string { return "lambda.function" }
+func (k *Kind) Type() string { return Type }
 
 // Attributes implements reconcile.Kind.
 func (k *Kind) Attributes() []string { return []string{"arn", "name", "version"} }
