@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -39,28 +38,8 @@ type deployCommand struct {
 	lambdaOpts []lambdafn.Option
 }
 
-func (c *deployCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("reconcile deploy", flag.ContinueOnError)
-	c.flags.register(fs)
-	fs.StringVar(&c.function, "function", "", "the lambda.function resource of the spec to deploy (its logical name, e.g. api)")
-	fs.StringVar(&c.image, "image", "", "the container image URI to deploy")
-	fs.StringVar(&c.smokeURL, "smoke-url", "", "after moving the alias, GET this URL and require a 2xx answer (default: invoke the alias with {} and require no function error)")
-	fs.IntVar(&c.smokeAttempts, "smoke-attempts", 3, "smoke test attempts before the deploy counts as failed")
-	fs.DurationVar(&c.smokeInterval, "smoke-interval", 10*time.Second, "pause between two smoke test attempts")
-	fs.BoolVar(&c.dryRun, "dry-run", false, "print what the deploy would do and change nothing (takes no lock)")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: reconcile deploy --spec FILE --function NAME --image URI [--smoke-url URL] [--dry-run]\n\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return exitCode(1)
-	}
+func (c *deployCommand) validate() error {
 	switch {
-	case fs.NArg() > 0:
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	case c.function == "":
 		return errors.New("--function is required: the logical name of the lambda.function to deploy")
 	case c.image == "":
@@ -68,6 +47,10 @@ func (c *deployCommand) Run(ctx context.Context, args []string) error {
 	case c.smokeAttempts < 1:
 		return fmt.Errorf("--smoke-attempts must be at least 1, got %d", c.smokeAttempts)
 	}
+	return nil
+}
+
+func (c *deployCommand) Run(ctx context.Context) error {
 	c.flags.allowUnsetInputs = true
 	st, err := c.flags.load(ctx)
 	if err != nil {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/trip-assistant/stack/reconcile/spec"
@@ -27,38 +29,38 @@ func main() {
 	// and SIGTERM stop a run.
 	signal.Ignore(syscall.SIGPIPE)
 	ctx, stop := signalContext()
-	defer stop()
-	err := run(ctx, os.Args[1:])
-	var code exitCode
-	var specErrs spec.Errors
-	switch {
-	case err == nil:
-	case errors.As(err, &code):
-		os.Exit(int(code))
-	case errors.As(err, &specErrs):
-		fmt.Fprintln(os.Stderr, specErrs.Error())
-		os.Exit(1)
-	default:
-		fmt.Fprintln(os.Stderr, "Error:", err)
-		os.Exit(1)
-	}
+	code := report(os.Stderr, run(ctx, os.Args[1:]))
+	stop()
+	os.Exit(code)
 }
 
 func run(ctx context.Context, args []string) error {
-	if len(args) > 0 {
-		switch args[0] {
-		case "unlock":
-			return (&unlockCommand{}).Run(ctx, args[1:])
-		case "deploy":
-			return (&deployCommand{}).Run(ctx, args[1:])
-		case "outputs":
-			return (&outputsCommand{}).Run(ctx, args[1:])
-		case "version", "--version":
-			fmt.Println("reconcile", Version)
-			return nil
-		}
+	root := newRoot(ctx, func(ctx context.Context, r runner) error { return r.Run(ctx) })
+	root.SetArgs(longDashes(root, args))
+	return root.ExecuteContext(ctx)
+}
+
+// report prints err for a person, its last line ended by a newline, and
+// returns the exit code.
+func report(stderr io.Writer, err error) int {
+	var code exitCode
+	var specErrs spec.Errors
+	var msg string
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &code):
+		return int(code)
+	case errors.As(err, &specErrs):
+		msg = specErrs.Error()
+	default:
+		msg = "Error: " + err.Error()
 	}
-	return (&planCommand{}).Run(ctx, args)
+	if !strings.HasSuffix(msg, "\n") {
+		msg += "\n"
+	}
+	fmt.Fprint(stderr, msg)
+	return 1
 }
 
 // signalContext is cancelled by the first SIGINT or SIGTERM: no new

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,23 +14,18 @@ import (
 type outputsCommand struct {
 	flags  stackFlags
 	output string
+	name   string // one output to print alone; empty: all
 	stdout io.Writer
 }
 
-func (c *outputsCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("reconcile outputs", flag.ContinueOnError)
-	c.flags.register(fs)
-	fs.StringVar(&c.output, "output", "text", "text or json")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: reconcile outputs --spec FILE [--output json] [NAME]\n\nWith NAME, prints that output's value alone.\n\n")
-		fs.PrintDefaults()
+func (c *outputsCommand) validate() error {
+	if c.output != "text" && c.output != "json" {
+		return fmt.Errorf("--output must be text or json for outputs, got %q", c.output)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return exitCode(1)
-	}
+	return nil
+}
+
+func (c *outputsCommand) Run(ctx context.Context) error {
 	if c.stdout == nil {
 		c.stdout = os.Stdout
 	}
@@ -48,7 +41,7 @@ func (c *outputsCommand) Run(ctx context.Context, args []string) error {
 	if values == nil {
 		return fmt.Errorf("no outputs recorded for %s: apply the spec first", st.name())
 	}
-	if name := fs.Arg(0); name != "" {
+	if name := c.name; name != "" {
 		v, ok := values[name]
 		if !ok {
 			return fmt.Errorf("no output %q recorded for %s", name, st.name())

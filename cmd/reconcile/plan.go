@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,44 +15,37 @@ import (
 	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
-// planCommand plans, and unless --dry-run, applies (or destroys) a stack.
+// planCommand plans, and unless dry-run, applies (or destroys) a stack.
 type planCommand struct {
 	flags            stackFlags
 	dryRun           bool
 	destroy          bool
 	detailedExitcode bool
 	output           string
+	noColor          bool
 	stats            bool
 	counts           *awsclient.Stats
 	stdout, stderr   io.Writer
 }
 
-func (c *planCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
-	c.flags.register(fs)
-	fs.BoolVar(&c.dryRun, "dry-run", false, "print the plan and change nothing (takes no lock)")
-	fs.BoolVar(&c.destroy, "destroy", false, "remove everything the stack owns")
-	fs.BoolVar(&c.detailedExitcode, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when none, 1 on error")
-	fs.StringVar(&c.output, "output", "text", "plan format: text, json or markdown")
-	fs.BoolVar(&c.stats, "stats", false, "print API calls and phase timings at the end")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: reconcile [flags]\n       reconcile unlock --spec FILE LOCK_ID\n       reconcile deploy --spec FILE --function NAME --image URI [--smoke-url URL]\n\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return exitCode(1)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (commands: unlock, deploy, version)", fs.Arg(0))
-	}
+func (c *planCommand) validate() error {
 	switch c.output {
 	case "text", "json", "markdown":
+		return nil
 	default:
 		return fmt.Errorf("--output must be text, json or markdown, got %q", c.output)
 	}
+}
+
+// style is how text for f is coloured: never with --no-color.
+func (c *planCommand) style(f *os.File) render.Style {
+	if c.noColor {
+		return render.Style{}
+	}
+	return render.StyleFor(f)
+}
+
+func (c *planCommand) Run(ctx context.Context) error {
 	if c.stdout == nil {
 		c.stdout, c.stderr = os.Stdout, os.Stderr
 	}
@@ -116,11 +107,11 @@ func (c *planCommand) Run(ctx context.Context, args []string) error {
 	}
 
 	if c.output == "text" {
-		render.Text(c.stdout, plan, render.StyleFor(os.Stdout))
+		render.Text(c.stdout, plan, c.style(os.Stdout))
 		fmt.Fprintln(c.stdout)
 	}
 	var mu sync.Mutex
-	style := render.StyleFor(os.Stderr)
+	style := c.style(os.Stderr)
 	eng.Events = func(ev reconcile.Event) {
 		if line := render.Progress(ev, style); line != "" {
 			mu.Lock()
@@ -195,7 +186,7 @@ func (c *planCommand) render(p *reconcile.Plan, r *reconcile.Result) error {
 	case "markdown":
 		render.Markdown(c.stdout, p)
 	default:
-		render.Text(c.stdout, p, render.StyleFor(os.Stdout))
+		render.Text(c.stdout, p, c.style(os.Stdout))
 	}
 	return nil
 }

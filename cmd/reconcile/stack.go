@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/spf13/pflag"
 
 	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/reconcile"
@@ -35,13 +35,13 @@ type stackFlags struct {
 	allowUnsetInputs bool
 }
 
-func (f *stackFlags) register(fs *flag.FlagSet) {
+// register adds the flags every command takes, before or after its name.
+func (f *stackFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.spec, "spec", "spec.yaml", "the stack's spec file")
 	fs.StringVar(&f.env, "env", "", "environment to use (default: the spec's environment)")
 	fs.StringVar(&f.region, "region", "", "AWS region (default: the spec's region)")
 	fs.StringVar(&f.profile, "profile", "", "AWS shared config profile")
 	fs.StringVar(&f.endpoint, "endpoint", "", "send every AWS call to this endpoint (an emulator); default $AWS_ENDPOINT_URL")
-	fs.IntVar(&f.parallelism, "parallelism", 10, "AWS operations run at once")
 }
 
 // stack is a loaded spec with the clients to reconcile it.

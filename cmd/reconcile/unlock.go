@@ -3,30 +3,24 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 
 	"github.com/trip-assistant/stack/reconcile"
 )
 
 // unlockCommand clears a stale lock left by a run that is gone.
-type unlockCommand struct{ flags stackFlags }
+type unlockCommand struct {
+	flags stackFlags
+	id    string // the lock to clear, as the error naming its holder gave it
+}
 
-func (c *unlockCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("reconcile unlock", flag.ContinueOnError)
-	c.flags.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return exitCode(1)
-	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: reconcile unlock --spec FILE LOCK_ID (the id is in the error that named the lock's holder)")
-	}
+func (c *unlockCommand) Run(ctx context.Context) error {
 	c.flags.allowUnsetInputs = true
 	st, err := c.flags.load(ctx)
 	if err != nil {
 		return err
 	}
-	id := fs.Arg(0)
+	id := c.id
 	if err := st.store.Unlock(ctx, id); err != nil {
 		if errors.Is(err, reconcile.ErrNoLock) {
 			return fmt.Errorf("cannot unlock %s: %w", st.name(), err)

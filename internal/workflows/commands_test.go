@@ -18,18 +18,26 @@ import (
 // makeTargets are the targets the README, .ci/run and the workflows rely on.
 var makeTargets = []string{"build", "test", "unit", "integration", "lint", "up", "images", "bench"}
 
-// reconcileFlags is the documented command line, per subcommand ("" is the
-// plan/apply command). Workflows may use only these; TestDocumentedFlagsExist
+// globalFlags are the flags every reconcile command takes, before or after
+// the subcommand's name.
+var globalFlags = []string{"spec", "env", "endpoint", "region", "profile", "output", "no-color"}
+
+// reconcileFlags is the documented command line: each subcommand's own
+// flags ("" is the command without a subcommand, which plans and applies).
+// Workflows may use only these and globalFlags; TestDocumentedFlagsExist
 // checks each is registered in cmd/reconcile.
 var reconcileFlags = map[string][]string{
-	"":        {"spec", "env", "dry-run", "destroy", "detailed-exitcode", "output", "endpoint", "region", "parallelism", "stats", "profile"},
-	"unlock":  {"spec", "env", "endpoint", "region", "profile"},
-	"outputs": {"spec", "env", "output", "endpoint", "region", "profile"},
-	"deploy":  {"spec", "env", "function", "image", "smoke-url", "smoke-attempts", "smoke-interval", "dry-run", "endpoint", "region", "profile"},
+	"":        {"dry-run", "destroy", "detailed-exitcode", "parallelism", "stats"},
+	"plan":    {"destroy", "detailed-exitcode", "parallelism", "stats"},
+	"apply":   {"detailed-exitcode", "parallelism", "stats"},
+	"destroy": {"dry-run", "detailed-exitcode", "parallelism", "stats"},
+	"unlock":  {},
+	"outputs": {},
+	"deploy":  {"function", "image", "smoke-url", "smoke-attempts", "smoke-interval", "dry-run"},
 }
 
 // reconcileArgs is how many positional arguments each subcommand takes.
-var reconcileArgs = map[string]int{"": 0, "unlock": 1, "deploy": 0, "outputs": 0}
+var reconcileArgs = map[string]int{"": 0, "plan": 0, "apply": 0, "destroy": 0, "unlock": 1, "deploy": 0, "outputs": 0}
 
 // reconcileBinary is where `make build` puts the CLI; workflows call it there.
 const reconcileBinary = "./bin/reconcile"
@@ -107,6 +115,11 @@ func TestWorkflowBuildsReconcileFirst(t *testing.T) {
 // allows must be registered by cmd/reconcile.
 func TestDocumentedFlagsExist(t *testing.T) {
 	registered := cliFlags(t, filepath.Join(root, "cmd", "reconcile"))
+	for _, f := range globalFlags {
+		if !registered[f] {
+			t.Errorf("reconcile --%s is documented but cmd/reconcile registers no such flag", f)
+		}
+	}
 	for sub, flags := range reconcileFlags {
 		for _, f := range flags {
 			if !registered[f] {
@@ -128,7 +141,12 @@ func TestCheckReconcileCall(t *testing.T) {
 		"unknown flag":      {args: []string{"--dryrun"}, want: []string{"reconcile has no flag --dryrun"}},
 		"wrong subcommand":  {args: []string{"deploy", "--destroy"}, want: []string{"reconcile deploy has no flag --destroy"}},
 		"missing lock id":   {args: []string{"unlock", "--spec", "spec.yaml"}, want: []string{"reconcile unlock takes 1 argument(s), got 0"}},
-		"unknown command":   {args: []string{"apply", "--spec", "x"}, want: []string{"reconcile takes 0 argument(s), got 1 (unknown subcommand?)"}},
+		"unknown command":   {args: []string{"aply", "--spec", "x"}, want: []string{"reconcile takes 0 argument(s), got 1 (unknown subcommand?)"}},
+		"plan subcommand":   {args: []string{"plan", "--spec", "spec.yaml", "--detailed-exitcode"}},
+		"globals before":    {args: []string{"--spec", "spec.yaml", "--env", "dev", "outputs", "--output", "json"}},
+		"global bool first": {args: []string{"--no-color", "apply", "--stats"}},
+		"apply --dry-run":   {args: []string{"apply", "--dry-run"}, want: []string{"reconcile apply has no flag --dry-run"}},
+		"unlock after flag": {args: []string{"--spec", "spec.yaml", "unlock"}, want: []string{"reconcile unlock takes 1 argument(s), got 0"}},
 		"value looks alike": {args: []string{"--output", "json", "--dry-run"}},
 	}
 	for name, tc := range cases {
@@ -166,14 +184,31 @@ echo "reconcile exited $rc"; make images IMAGE_ARCH=arm64 IMAGE_TAG="$IMAGE_TAG"
 
 // checkReconcileCall returns what is wrong with one call's arguments.
 func checkReconcileCall(args []string) []string {
-	sub := ""
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		if _, ok := reconcileFlags[args[0]]; ok {
-			sub, args = args[0], args[1:]
+	// The subcommand is the first word that is neither a flag nor a
+	// global flag's value.
+	sub, at := "", -1
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
 		}
+		if strings.HasPrefix(a, "-") {
+			name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if slices.Contains(globalFlags, name) && !hasValue && !boolFlags[name] {
+				i++
+			}
+			continue
+		}
+		if _, ok := reconcileFlags[a]; ok {
+			sub, at = a, i
+		}
+		break
+	}
+	if at >= 0 {
+		args = append(slices.Clone(args[:at]), args[at+1:]...)
 	}
 	allowed := map[string]bool{}
-	for _, f := range reconcileFlags[sub] {
+	for _, f := range append(slices.Clone(globalFlags), reconcileFlags[sub]...) {
 		allowed[f] = true
 	}
 	var problems []string
@@ -193,7 +228,7 @@ func checkReconcileCall(args []string) []string {
 			problems = append(problems, "reconcile "+subcommandLabel(sub)+"has no flag --"+name)
 			continue
 		}
-		// Go's flag package: booleans take no separate value; others do.
+		// Booleans take no separate value; others do.
 		if !hasValue && !boolFlags[name] {
 			i++
 		}
@@ -208,7 +243,7 @@ func checkReconcileCall(args []string) []string {
 	return problems
 }
 
-var boolFlags = map[string]bool{"dry-run": true, "destroy": true, "detailed-exitcode": true, "stats": true}
+var boolFlags = map[string]bool{"dry-run": true, "destroy": true, "detailed-exitcode": true, "stats": true, "no-color": true}
 
 func subcommandLabel(sub string) string {
 	if sub == "" {
