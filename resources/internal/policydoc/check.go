@@ -16,11 +16,13 @@ const (
 
 // CheckGitHubTrust refuses a trust policy that lets GitHub Actions assume
 // the role without pinning the audience to STS and the subject to exactly
-// one repository: without them any workflow of any repository on GitHub can
+// one repository and one branch or environment: without them any workflow
+// of any repository on GitHub, or of any branch of the repository, can
 // assume it. A statement is GitHub's when its Federated principal is an ARN
 // ending in the GitHub issuer, or a ${...} reference (the stack's only
 // federated provider is GitHub's, and a reference is not known yet).
-// Values holding unresolved references are not judged.
+// Values holding unresolved references are judged only by what is written
+// around the references.
 func CheckGitHubTrust(doc any) error {
 	d, err := object(doc)
 	if err != nil {
@@ -86,11 +88,16 @@ func checkGitHubConditions(cond any) error {
 		}
 	}
 	if len(sub) == 0 {
-		return fmt.Errorf("add the condition StringLike %q: \"repo:OWNER/NAME:*\" naming the one repository that may assume the role", subKey)
+		return fmt.Errorf("add the condition StringEquals %q: \"repo:OWNER/NAME:ref:refs/heads/BRANCH\" or \"repo:OWNER/NAME:environment:NAME\", naming the one repository, and the branch or environment, that may assume the role", subKey)
 	}
 	repos := map[string]bool{}
 	for _, s := range sub {
 		if unresolved(s) {
+			// A reference is not known yet, but a wildcard written around
+			// it is: "repo:${input.repo}:*" trusts every branch.
+			if strings.ContainsAny(withoutRefs(s), "*?") {
+				return wildcardSubject(s)
+			}
 			continue
 		}
 		repo, err := subjectRepository(s)
@@ -118,7 +125,36 @@ func subjectRepository(sub string) (string, error) {
 	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
 		return "", fmt.Errorf("condition %q is %q; it must name one repository as OWNER/NAME", subKey, sub)
 	}
+	if parts[2] == "" || strings.ContainsAny(parts[2], "*?") {
+		return "", wildcardSubject(sub)
+	}
 	return parts[1], nil
+}
+
+// wildcardSubject is the refusal of a subject that is not one exact
+// context: a role GitHub Actions assumes deploys, and "repo:OWNER/NAME:*"
+// lets a workflow on any branch of the repository (any pull request's
+// branch pushed there) deploy.
+func wildcardSubject(sub string) error {
+	return fmt.Errorf("condition %q is %q; a deploy role trusts exactly the subject that deploys it, such as \"repo:OWNER/NAME:ref:refs/heads/main\" or \"repo:OWNER/NAME:environment:prod\", never a wildcard, which lets any branch of the repository deploy", subKey, sub)
+}
+
+// withoutRefs is s with its ${...} references removed.
+func withoutRefs(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		j := strings.Index(s[i:], "}")
+		if j < 0 {
+			return b.String()
+		}
+		s = s[i+j+1:]
+	}
 }
 
 // unscopedActions lists actions AWS authorizes only on "*": they have no
