@@ -174,6 +174,7 @@ func (e *Engine) Plan(ctx context.Context, sp *spec.Spec, state *State, o PlanOp
 				req.ID = n.state.ID
 			}
 			if n.res != nil {
+				req.Ignore = n.res.Ignore
 				d, err := n.res.Resolve(n.kind.Schema(), resourceLookup)
 				if err != nil {
 					return nil, err
@@ -475,14 +476,17 @@ func (e *Engine) unmanaged(ctx context.Context, sp *spec.Spec, changes []*Change
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			if sl, ok := kinds[l.typ].(StackLister); ok {
-				l.listed, l.err = sl.ListStacks(ctx, l.prefix)
-				return
-			}
 			var ids []string
 			ids, l.err = kinds[l.typ].(Lister).List(ctx, l.prefix)
+			strangers := false
 			for _, id := range ids {
 				l.listed = append(l.listed, Listed{ID: id})
+				strangers = strangers || !known[l.typ+"\x00"+id]
+			}
+			// Owners are asked only of a listing that holds resources the
+			// plan does not know: reading them can cost a call each.
+			if sl, ok := kinds[l.typ].(StackLister); ok && l.err == nil && strangers {
+				l.listed, l.err = sl.ListStacks(ctx, l.prefix)
 			}
 		})
 	}

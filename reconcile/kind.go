@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"slices"
 
 	"github.com/trip-assistant/stack/reconcile/spec"
 )
@@ -39,7 +40,13 @@ type ObserveRequest struct {
 	Name    string     // logical name in the spec
 	ID      string     // physical id from the state, "" if none
 	Desired spec.Props // nil when the resource was removed from the spec
+	// Ignore lists the fields the spec ignores: a kind may skip reading
+	// them (an emulator that lacks the call, a read the plan can save).
+	Ignore []string
 }
+
+// Ignores reports whether the request's spec ignores field.
+func (r ObserveRequest) Ignores(field string) bool { return slices.Contains(r.Ignore, field) }
 
 // Observation is what a kind read (or made).
 type Observation struct {

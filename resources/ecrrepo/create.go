@@ -30,7 +30,7 @@ func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observ
 	var exists *types.RepositoryAlreadyExistsException
 	switch {
 	case errors.As(err, &exists):
-		live, err := k.observeAfterWrite(ctx, id)
+		live, err := k.observeAfterWrite(ctx, id, nil)
 		if err != nil {
 			return reconcile.Observation{}, err
 		}
@@ -51,7 +51,7 @@ func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observ
 			}
 		}
 	}
-	return k.observeAfterWrite(ctx, id)
+	return k.observeAfterWrite(ctx, id, desired)
 }
 
 // differs reports, for an adopted repository, which fields differ from
@@ -78,14 +78,26 @@ func differs(desired, live spec.Props) func(string) bool {
 	}
 }
 
-func (k *Kind) observeAfterWrite(ctx context.Context, id string) (reconcile.Observation, error) {
-	obs, err := k.Observe(ctx, reconcile.ObserveRequest{ID: id})
+//
+// What the write just set need not be read back: written, when not nil,
+// is what was written, and policy is taken from it instead of read.
+func (k *Kind) observeAfterWrite(ctx context.Context, id string, written spec.Props) (reconcile.Observation, error) {
+	req := reconcile.ObserveRequest{ID: id}
+	if written != nil {
+		req.Ignore = []string{"policy"}
+	}
+	obs, err := k.Observe(ctx, req)
 	if err != nil {
 		return reconcile.Observation{}, err
 	}
 	if !obs.Exists {
 		name, _ := parseID(id)
 		return reconcile.Observation{}, fmt.Errorf("ecr repository %q is missing right after it was written", name)
+	}
+	if written != nil {
+		if v, ok := spec.WithDefaults(k.Schema(), written)["policy"]; ok {
+			obs.Props["policy"] = v
+		}
 	}
 	return obs, nil
 }

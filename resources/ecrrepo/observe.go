@@ -86,9 +86,16 @@ func (k *Kind) read(ctx context.Context, reqs []reconcile.ObserveRequest, listed
 			existing = append(existing, n)
 		}
 	}
+	// A repository whose every request ignores its policy is not asked for it.
+	readPolicy := map[string]bool{}
+	for i, r := range reqs {
+		if !r.Ignores("policy") {
+			readPolicy[names[i]] = true
+		}
+	}
 	detailsOf := make([]spec.Props, len(existing))
 	err := fanout.Each(len(existing), fanout.Limit, func(i int) error {
-		props, err := k.readDetails(ctx, repos[existing[i]], desired[existing[i]])
+		props, err := k.readDetails(ctx, repos[existing[i]], desired[existing[i]], readPolicy[existing[i]])
 		var notFound *types.RepositoryNotFoundException
 		if errors.As(err, &notFound) {
 			return nil // deleted between the reads: absent
@@ -161,7 +168,7 @@ func (k *Kind) describe(ctx context.Context, names []string) (map[string]types.R
 
 // readDetails reads the lifecycle policy, the repository policy and the tags of repo; the tags
 // come from the tag index when it confirms them.
-func (k *Kind) readDetails(ctx context.Context, repo types.Repository, desired []spec.Props) (spec.Props, error) {
+func (k *Kind) readDetails(ctx context.Context, repo types.Repository, desired []spec.Props, readPolicy bool) (spec.Props, error) {
 	name := aws.ToString(repo.RepositoryName)
 	props := spec.Props{}
 	pol, err := k.api.GetLifecyclePolicy(ctx, &ecr.GetLifecyclePolicyInput{
@@ -180,12 +187,16 @@ func (k *Kind) readDetails(ctx context.Context, repo types.Repository, desired [
 		}
 		props["lifecycle_policy"] = doc
 	}
-	repoPolicy, err := k.api.GetRepositoryPolicy(ctx, &ecr.GetRepositoryPolicyInput{
-		RepositoryName: repo.RepositoryName,
-		RegistryId:     repo.RegistryId,
-	})
+	var repoPolicy *ecr.GetRepositoryPolicyOutput
+	if readPolicy {
+		repoPolicy, err = k.api.GetRepositoryPolicy(ctx, &ecr.GetRepositoryPolicyInput{
+			RepositoryName: repo.RepositoryName,
+			RegistryId:     repo.RegistryId,
+		})
+	}
 	var noRepoPolicy *types.RepositoryPolicyNotFoundException
 	switch {
+	case !readPolicy:
 	case errors.As(err, &noRepoPolicy):
 	case err != nil:
 		return nil, fmt.Errorf("cannot read the repository policy of ecr repository %q: %w", name, err)

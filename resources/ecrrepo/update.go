@@ -27,7 +27,7 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 	live := req.Live
 	if live.Attrs["arn"] == "" && req.Diff.Has("tags") {
 		var err error
-		if live, err = k.observeAfterWrite(ctx, idFor(name, force)); err != nil {
+		if live, err = k.observeAfterWrite(ctx, idFor(name, force), nil); err != nil {
 			return reconcile.Observation{}, err
 		}
 	}
@@ -35,7 +35,7 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 	if err := k.converge(ctx, req.Desired, live, req.Diff.Has); err != nil {
 		return reconcile.Observation{}, err
 	}
-	return k.observeAfterWrite(ctx, idFor(name, force))
+	return k.observeAfterWrite(ctx, idFor(name, force), req.Desired)
 }
 
 // converge calls the API of each changed field to make live match desired.

@@ -30,7 +30,7 @@ func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observ
 	var exists *types.ResourceAlreadyExistsException
 	switch {
 	case errors.As(err, &exists):
-		live, err := k.observeAfterWrite(ctx, name)
+		live, err := k.observeAfterWrite(ctx, name, nil)
 		if err != nil {
 			return reconcile.Observation{}, err
 		}
@@ -46,7 +46,7 @@ func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observ
 			}
 		}
 	}
-	return k.observeAfterWrite(ctx, name)
+	return k.observeAfterWrite(ctx, name, desired)
 }
 
 // differs reports, for an adopted group, which fields differ from desired.
@@ -64,13 +64,25 @@ func differs(desired, live spec.Props) func(string) bool {
 	}
 }
 
-func (k *Kind) observeAfterWrite(ctx context.Context, name string) (reconcile.Observation, error) {
-	obs, err := k.Observe(ctx, reconcile.ObserveRequest{ID: name})
+//
+// What the write just set need not be read back: written, when not nil,
+// is what was written, and subscription_filters is taken from it instead of read.
+func (k *Kind) observeAfterWrite(ctx context.Context, name string, written spec.Props) (reconcile.Observation, error) {
+	req := reconcile.ObserveRequest{ID: name}
+	if written != nil {
+		req.Ignore = []string{"subscription_filters"}
+	}
+	obs, err := k.Observe(ctx, req)
 	if err != nil {
 		return reconcile.Observation{}, err
 	}
 	if !obs.Exists {
 		return reconcile.Observation{}, fmt.Errorf("log group %q is missing right after it was written", name)
+	}
+	if written != nil {
+		if v, ok := spec.WithDefaults(k.Schema(), written)["subscription_filters"]; ok {
+			obs.Props["subscription_filters"] = v
+		}
 	}
 	return obs, nil
 }

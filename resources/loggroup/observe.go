@@ -65,21 +65,30 @@ func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest
 			existing = append(existing, n)
 		}
 	}
+	// A group whose every request ignores its filters is not asked for them.
+	readFilters := map[string]bool{}
+	for i, r := range reqs {
+		if !r.Ignores("subscription_filters") {
+			readFilters[names[i]] = true
+		}
+	}
 	tagsOf := make([]map[string]string, len(existing))
 	filtersOf := make([][]string, len(existing))
 	gone := make([]bool, len(existing))
 	err := fanout.Each(len(existing), fanout.Limit, func(i int) error {
 		n := existing[i]
 		var notFound *types.ResourceNotFoundException
-		f, err := k.subscriptionFilters(ctx, n)
-		if errors.As(err, &notFound) {
-			gone[i] = true // deleted between the reads: absent
-			return nil
+		if readFilters[n] {
+			f, err := k.subscriptionFilters(ctx, n)
+			if errors.As(err, &notFound) {
+				gone[i] = true // deleted between the reads: absent
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			filtersOf[i] = f
 		}
-		if err != nil {
-			return err
-		}
-		filtersOf[i] = f
 		if t, ok := k.indexedTags(ctx, arnOf(groups[n]), desired[n]); ok {
 			tagsOf[i] = t
 			return nil
@@ -109,7 +118,9 @@ func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest
 			continue // absent
 		}
 		out[i] = observation(groups[names[i]], t)
-		out[i].Props["subscription_filters"] = spec.StringListValue(filters[names[i]])
+		if readFilters[names[i]] {
+			out[i].Props["subscription_filters"] = spec.StringListValue(filters[names[i]])
+		}
 	}
 	return out, nil
 }

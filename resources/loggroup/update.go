@@ -23,7 +23,7 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 	live := req.Live
 	if live.Attrs["arn"] == "" && req.Diff.Has("tags") {
 		var err error
-		if live, err = k.observeAfterWrite(ctx, name); err != nil {
+		if live, err = k.observeAfterWrite(ctx, name, nil); err != nil {
 			return reconcile.Observation{}, err
 		}
 	}
@@ -31,7 +31,7 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 	if err := k.converge(ctx, req.Desired, live, req.Diff.Has); err != nil {
 		return reconcile.Observation{}, err
 	}
-	return k.observeAfterWrite(ctx, name)
+	return k.observeAfterWrite(ctx, name, req.Desired)
 }
 
 // converge calls the API of each changed field to make live match desired.
