@@ -78,7 +78,6 @@ func differs(desired, live spec.Props) func(string) bool {
 	}
 }
 
-//
 // What the write just set need not be read back: written, when not nil,
 // is what was written, and policy is taken from it instead of read.
 func (k *Kind) observeAfterWrite(ctx context.Context, id string, written spec.Props) (reconcile.Observation, error) {

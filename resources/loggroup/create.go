@@ -64,7 +64,6 @@ func differs(desired, live spec.Props) func(string) bool {
 	}
 }
 
-//
 // What the write just set need not be read back: written, when not nil,
 // is what was written, and subscription_filters is taken from it instead of read.
 func (k *Kind) observeAfterWrite(ctx context.Context, name string, written spec.Props) (reconcile.Observation, error) {
