@@ -16,13 +16,39 @@ type Document struct {
 	Destroy       bool                  `json:"destroy,omitempty"`
 	HasChanges    bool                  `json:"has_changes"`
 	Summary       reconcile.Summary     `json:"summary"`
-	Changes       []*reconcile.Change   `json:"changes"`
+	Changes       []ChangeDocument      `json:"changes"`
 	Unmanaged     []reconcile.Unmanaged `json:"unmanaged"`
 	Neighbours    map[string]int        `json:"neighbours,omitempty"`
 	Outputs       map[string]any        `json:"outputs"`
 	Errors        []string              `json:"errors"`
 	Apply         *ApplyDocument        `json:"apply,omitempty"`
 	Stats         any                   `json:"stats,omitempty"`
+}
+
+// ChangeDocument is one change of the JSON plan: the plan's Change and,
+// for a resource apply creates, updates, replaces or adopts, After: every
+// field the spec gives it, in the spec's names (format 1, added in 1.1).
+// A secret is "(sensitive)"; a value only known after apply is
+// {"unknown": true, "ref": "${agent_role.arn}"}.
+type ChangeDocument struct {
+	*reconcile.Change
+	After map[string]any `json:"after,omitempty"`
+}
+
+func changeDocuments(changes []*reconcile.Change) []ChangeDocument {
+	out := make([]ChangeDocument, 0, len(changes))
+	for _, c := range changes {
+		d := ChangeDocument{Change: c}
+		switch c.Action {
+		case reconcile.Create, reconcile.Update, reconcile.Replace, reconcile.Import:
+			if c.Desired != nil {
+				// Secret and Unknown marshal as the plan shows them.
+				d.After = map[string]any(c.Desired)
+			}
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // ApplyDocument reports what an apply did.
@@ -37,11 +63,8 @@ type ApplyDocument struct {
 func NewDocument(p *reconcile.Plan, r *reconcile.Result, stats any) Document {
 	d := Document{
 		FormatVersion: reconcile.FormatVersion, Stack: p.Stack, Region: p.Region, Destroy: p.Destroy,
-		HasChanges: p.HasChanges(), Summary: p.Summary(), Changes: p.Changes,
+		HasChanges: p.HasChanges(), Summary: p.Summary(), Changes: changeDocuments(p.Changes),
 		Unmanaged: p.Unmanaged, Neighbours: p.Neighbours, Outputs: p.Outputs, Errors: p.Errors, Stats: stats,
-	}
-	if d.Changes == nil {
-		d.Changes = []*reconcile.Change{}
 	}
 	if d.Unmanaged == nil {
 		d.Unmanaged = []reconcile.Unmanaged{}

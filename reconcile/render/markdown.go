@@ -42,11 +42,13 @@ func Markdown(w io.Writer, p *reconcile.Plan) {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "```diff")
 		for _, c := range rows {
-			fmt.Fprintf(w, "%s %s %s  # %s\n", diffMark(c.Action), c.Type, c.Name, c.Class.Describe())
-			for _, d := range c.Diff {
-				for _, line := range fieldLines(c, d) {
-					fmt.Fprintf(w, "    %s\n", line)
-				}
+			why := c.Class.Describe()
+			if f := forcingFields(c); c.Action == reconcile.Replace && len(f) > 0 {
+				why += " (" + strings.Join(f, ", ") + " forces replacement)"
+			}
+			fmt.Fprintf(w, "%s %s %s  # %s\n", diffMark(c.Action), c.Type, c.Name, why)
+			for _, line := range changeLines(c) {
+				fmt.Fprintf(w, "    %s\n", line)
 			}
 		}
 		fmt.Fprintln(w, "```")

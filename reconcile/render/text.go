@@ -55,7 +55,9 @@ func Value(v any) string {
 	case nil:
 		return "(none)"
 	case spec.Unknown:
-		return "(known after apply)"
+		return knownAfterApply(t)
+	case reconcile.Secret:
+		return reconcile.Sensitive
 	case string:
 		if t == reconcile.Sensitive {
 			return t
@@ -64,7 +66,7 @@ func Value(v any) string {
 	case int64, int, bool, float64:
 		return fmt.Sprint(t)
 	}
-	s := jsonLine(v)
+	s := jsonLine(display(v))
 	if len(s) > 160 {
 		s = s[:157] + "..."
 	}
@@ -88,12 +90,10 @@ func Text(w io.Writer, p *reconcile.Plan, st Style) {
 		plain := fmt.Sprintf("  %s %s %s%s", c.Action.Symbol(), c.Type, c.Name, name)
 		pad := strings.Repeat(" ", max(1, 73-utf8.RuneCountInString(plain)))
 		fmt.Fprintf(w, "  %s %s %s%s%s%s\n", st.action(c.Action), c.Type, c.Name, name, pad, st.paint("2", describe(c)))
-		for _, d := range c.Diff {
-			sensitive = sensitive || d.Sensitive
-			for _, line := range fieldLines(c, d) {
-				fmt.Fprintf(w, "      %s\n", line)
-			}
+		for _, line := range changeLines(c) {
+			fmt.Fprintf(w, "      %s\n", line)
 		}
+		sensitive = sensitive || hasSecret(c)
 	}
 	if unchanged > 0 {
 		fmt.Fprintf(w, "  = %d resources unchanged\n", unchanged)
@@ -118,13 +118,48 @@ func describe(c *reconcile.Change) string {
 	d := c.Class.Describe()
 	switch c.Action {
 	case reconcile.Replace:
-		d += " (forces replacement)"
+		if f := forcingFields(c); len(f) > 0 {
+			d += " (" + strings.Join(f, ", ") + " forces replacement)"
+		} else {
+			d += " (forces replacement)"
+		}
 	case reconcile.Create:
 		if c.Class == reconcile.DeletedOutOfBand {
 			d += " ⇒ will be re-created"
 		}
 	}
 	return d
+}
+
+// changeLines are the lines under a change's headline: every field a
+// create sets, or the fields that differ.
+func changeLines(c *reconcile.Change) []string {
+	if c.Action == reconcile.Create {
+		return createLines(c)
+	}
+	var lines []string
+	for _, d := range c.Diff {
+		lines = append(lines, fieldLines(c, d)...)
+	}
+	return lines
+}
+
+// hasSecret reports whether a change's lines show a sensitive value.
+func hasSecret(c *reconcile.Change) bool {
+	if c.Action == reconcile.Create {
+		for _, v := range c.Desired {
+			if strings.Contains(jsonLine(v), `"`+reconcile.Sensitive+`"`) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, d := range c.Diff {
+		if d.Sensitive {
+			return true
+		}
+	}
+	return false
 }
 
 // fieldLines renders one field's change; a map of strings (tags,
@@ -138,6 +173,10 @@ func fieldLines(c *reconcile.Change, d reconcile.FieldDiff) []string {
 	if !bok || !aok {
 		if lines := documentLines(c, d); lines != nil {
 			return lines
+		}
+		if isBlock(d.Before) || isBlock(d.After) {
+			live, sp := sideLabels(c)
+			return blockLines(d.Path, d.Before, d.After, live, sp)
 		}
 		return []string{fieldLine(c, d)}
 	}
@@ -183,10 +222,7 @@ func documentLines(c *reconcile.Change, d reconcile.FieldDiff) []string {
 	for k := range after {
 		keys[k] = true
 	}
-	live, sp := "only in AWS", "only in the spec"
-	if c.Class != reconcile.OutOfBand {
-		live, sp = "removed", "added"
-	}
+	live, sp := sideLabels(c)
 	var lines []string
 	for _, k := range sortedKeys(keys) {
 		b, a := before[k], after[k]
@@ -196,24 +232,43 @@ func documentLines(c *reconcile.Change, d reconcile.FieldDiff) []string {
 		bl, bIsList := b.([]any)
 		al, aIsList := a.([]any)
 		if !bIsList || !aIsList {
+			if isBlock(b) || isBlock(a) {
+				lines = append(lines, blockLines(d.Path+"."+k, b, a, live, sp)...)
+				continue
+			}
 			lines = append(lines, fieldLine(c, reconcile.FieldDiff{Path: d.Path + "." + k, Before: b, After: a}))
 			continue
 		}
+		// Only the elements (statements, rules) that change are shown.
+		var els []string
 		for _, e := range bl {
 			if !containsJSON(al, e) {
-				lines = append(lines, fmt.Sprintf("%s.%s: - %s (%s)", d.Path, k, jsonLine(e), live))
+				els = append(els, elementLines("-", e, live)...)
 			}
 		}
 		for _, e := range al {
 			if !containsJSON(bl, e) {
-				lines = append(lines, fmt.Sprintf("%s.%s: + %s (%s)", d.Path, k, jsonLine(e), sp))
+				els = append(els, elementLines("+", e, sp)...)
 			}
+		}
+		if len(els) > 0 {
+			lines = append(lines, d.Path+"."+k+":")
+			lines = append(lines, els...)
 		}
 	}
 	if len(lines) == 0 {
 		return nil // equal as JSON but not to the kind's comparison: show it whole
 	}
 	return lines
+}
+
+// sideLabels name the two sides of a change: drift is what AWS holds
+// against what the spec says, a spec change what it removes and adds.
+func sideLabels(c *reconcile.Change) (live, sp string) {
+	if c.Class == reconcile.OutOfBand {
+		return "only in AWS", "only in the spec"
+	}
+	return "removed", "added"
 }
 
 func containsJSON(list []any, v any) bool {
