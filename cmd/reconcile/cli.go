@@ -65,6 +65,7 @@ destroy).`,
 		deployRunner(ctx, g, exec),
 		outputsRunner(ctx, g, exec),
 		unlockRunner(ctx, g, exec),
+		graphRunner(ctx, g, exec),
 		&cobra.Command{
 			Use:                "state COMMAND",
 			Short:              "List, show, forget, list the history of or restore the state's records",

@@ -55,6 +55,15 @@ func Markdown(w io.Writer, p *reconcile.Plan) {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "</details>")
 		fmt.Fprintln(w)
+		// The part of the graph the changes reach, which GitHub draws.
+		if g := ChangedGraph(p); len(g.Nodes) > 0 {
+			fmt.Fprintln(w, "What the changes reach (an arrow points to what a resource depends on):")
+			fmt.Fprintln(w)
+			fmt.Fprintln(w, "```mermaid")
+			Mermaid(w, g)
+			fmt.Fprintln(w, "```")
+			fmt.Fprintln(w)
+		}
 	}
 	if s.Unchanged > 0 {
 		fmt.Fprintf(w, "%d resource(s) unchanged.\n\n", s.Unchanged)
