@@ -48,7 +48,7 @@ images: ## build the agent and api images (IMAGE_ARCH=arm64 for Lambda)
 bench: ## measure plan/apply on the emulator and the pure parts
 	$(GO) run ./cmd/bench
 
-docs: ## rewrite README.md's generated sections (the kind reference) from the kinds' schemas
+docs: ## rewrite README.md's generated sections (the kind reference) and spec.schema.json from the kinds' schemas
 	$(GO) run ./cmd/docgen
 
 CHAOS_RUNS ?= 100

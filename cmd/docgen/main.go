@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"os"
@@ -9,13 +10,19 @@ import (
 
 	"github.com/trip-assistant/stack/internal/docgen"
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec/jsonschema"
 	"github.com/trip-assistant/stack/resources/kinds"
 )
 
 func main() {
 	readme := flag.String("readme", "README.md", "the Markdown file whose generated sections to rewrite")
+	schema := flag.String("schema", "spec.schema.json", "the JSON Schema of spec.yaml to rewrite")
 	flag.Parse()
 	if err := run(*readme); err != nil {
+		fmt.Fprintln(os.Stderr, "Error:", err)
+		os.Exit(1)
+	}
+	if err := writeSchema(*schema); err != nil {
 		fmt.Fprintln(os.Stderr, "Error:", err)
 		os.Exit(1)
 	}
@@ -37,5 +44,23 @@ func run(readme string) error {
 	} else {
 		fmt.Printf("%s: kind reference up to date\n", readme)
 	}
+	return nil
+}
+
+// writeSchema rewrites the JSON Schema editors check spec.yaml with.
+func writeSchema(path string) error {
+	body, err := jsonschema.Generate(reconcile.Schemas(kinds.All(aws.Config{})))
+	if err != nil {
+		return err
+	}
+	old, err := os.ReadFile(path)
+	if err == nil && bytes.Equal(old, body) {
+		fmt.Printf("%s: up to date\n", path)
+		return nil
+	}
+	if err := os.WriteFile(path, body, 0o644); err != nil {
+		return fmt.Errorf("cannot write the spec's JSON schema: %w", err)
+	}
+	fmt.Printf("%s: rewritten\n", path)
 	return nil
 }

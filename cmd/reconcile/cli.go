@@ -66,6 +66,7 @@ destroy).`,
 		outputsRunner(ctx, g, exec),
 		unlockRunner(ctx, g, exec),
 		graphRunner(ctx, g, exec),
+		schemaRunner(ctx, g, exec),
 		&cobra.Command{
 			Use:                "state COMMAND",
 			Short:              "List, show, forget, list the history of or restore the state's records",
