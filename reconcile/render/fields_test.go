@@ -82,8 +82,10 @@ func TestGoldenFields(t *testing.T) {
 			var b bytes.Buffer
 			tc.render(&b)
 			golden(t, tc.file, b.Bytes())
-			if strings.Contains(b.String(), secretValue) {
-				t.Errorf("%s shows the secret", name)
+			for _, secret := range []string{secretValue, reconcile.SecretDigest(secretValue)} {
+				if strings.Contains(b.String(), secret) {
+					t.Errorf("%s shows %q", name, secret)
+				}
 			}
 		})
 	}
