@@ -152,11 +152,17 @@ func plan(t *testing.T, dir string, args ...string) (planJSON, result) {
 	if r.Code == 1 {
 		t.Fatalf("plan failed: %s", r)
 	}
+	return planFromJSON(t, r), r
+}
+
+// planFromJSON reads a JSON plan a run printed.
+func planFromJSON(t *testing.T, r result) planJSON {
+	t.Helper()
 	var p planJSON
 	if err := json.Unmarshal([]byte(r.Stdout), &p); err != nil {
 		t.Fatalf("plan output is not JSON: %v\n%s", err, r)
 	}
-	return p, r
+	return p
 }
 
 // changed returns the non-no-op changes as "name:action:class".
