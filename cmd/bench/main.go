@@ -13,12 +13,12 @@ import (
 )
 
 func main() {
-	sizes := flag.String("sizes", "50,200,500", "generated stack sizes, comma-separated")
+	sizes := flag.String("sizes", "50,200,500", "generated stack sizes, comma-separated (\"\" for none)")
 	skipGo := flag.Bool("skip-go-bench", false, "do not run the Go benchmarks")
 	skipLambdas := flag.Bool("skip-lambdas", false, "do not build and time the Lambda binaries")
 	flag.Parse()
 	var ns []int
-	for _, s := range strings.Split(*sizes, ",") {
+	for _, s := range strings.FieldsFunc(*sizes, func(r rune) bool { return r == ',' }) {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n <= 0 {
 			fmt.Fprintf(os.Stderr, "bench: bad size %q\n", s)
