@@ -78,7 +78,7 @@ func (b *bench) startup(ctx context.Context, t *table, dir string) error {
 		return err
 	}
 	defer p.close()
-	var outside, inside []float64
+	var outside, inside, cpu []float64
 	for range startupRuns {
 		p.arm()
 		r, err := b.runAt(ctx, p.url, dir, "--dry-run")
@@ -91,6 +91,7 @@ func (b *bench) startup(ctx context.Context, t *table, dir string) error {
 		}
 		outside = append(outside, ms(first.Sub(r.started)))
 		inside = append(inside, r.stats.FirstCallMS)
+		cpu = append(cpu, r.stats.FirstCallCPUMS)
 	}
 	lo, med, hi := spread(outside)
 	t.add(row{
@@ -105,8 +106,17 @@ func (b *bench) startup(ctx context.Context, t *table, dir string) error {
 		Wall:  fmt.Sprintf("%.1f / %.1f / %.1f ms", lo, med, hi),
 		Notes: "the same runs, as the CLI reports it (--stats first_call_ms, from internal/awsclient's init: exec, runtime start and earlier inits not included)",
 	})
+	lo, med, hi = spread(cpu)
+	t.add(row{
+		Case: "start-up: CPU used before the first AWS call",
+		Wall: fmt.Sprintf("%.1f / %.1f / %.1f ms", lo, med, hi),
+		Notes: fmt.Sprintf("the same runs (first_call_cpu_ms: user + system, every thread, since exec); wall / CPU at the median %.1fx says how much of the wall other processes took",
+			spread1(outside)/spread1(cpu)),
+	})
 	return nil
 }
+
+func spread1(vs []float64) float64 { _, med, _ := spread(vs); return med }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
