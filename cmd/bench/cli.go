@@ -242,7 +242,10 @@ func (b *bench) repoSpec(ctx context.Context, t *table, specFile string) error {
 		return err
 	}
 	t.add(b.row("spec.yaml no-change plan", n, plan, b.planNotes(n, plan)...))
-	return b.startup(ctx, t, dir)
+	if err := b.startup(ctx, t, dir); err != nil {
+		return err
+	}
+	return b.criticalPath(ctx, t, "spec.yaml", dir)
 }
 
 // generated applies, plans and destroys stacks of each size.
@@ -275,6 +278,9 @@ func (b *bench) generated(ctx context.Context, t *table, sizes []int) error {
 			return err
 		}
 		t.add(b.row(fmt.Sprintf("gen %d destroy", n), n, tr.destroy, memNotes(n, tr.destroy)...))
+		if err := b.criticalPath(ctx, t, fmt.Sprintf("gen %d", n), dir); err != nil {
+			return err
+		}
 		runs[n] = tr
 	}
 	if len(sizes) < 2 {
