@@ -64,6 +64,7 @@ func (b *bench) stop() { b.emu.Stop() }
 
 // runResult is one run of the CLI.
 type runResult struct {
+	started time.Time // just before exec
 	wall    time.Duration
 	rssKB   int64
 	stats   awsclient.Report
@@ -83,12 +84,17 @@ type document struct {
 // figures: wall time from exec to exit, and the peak RSS the kernel
 // reports for the process.
 func (b *bench) run(ctx context.Context, dir string, args ...string) (runResult, error) {
+	return b.runAt(ctx, b.emu.Endpoint, dir, args...)
+}
+
+// runAt is run with the AWS calls sent to endpoint.
+func (b *bench) runAt(ctx context.Context, endpoint, dir string, args ...string) (runResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	args = append([]string{"--spec", "spec.yaml", "--output", "json", "--stats"}, args...)
 	cmd := exec.CommandContext(ctx, b.cli, args...)
 	cmd.Dir = dir
-	cmd.Env = b.env()
+	cmd.Env = b.env(endpoint)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
@@ -101,7 +107,7 @@ func (b *bench) run(ctx context.Context, dir string, args ...string) (runResult,
 	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil || doc.Stats == nil {
 		return runResult{}, fmt.Errorf("reconcile %s printed no JSON stats: %v\n%s", strings.Join(args, " "), err, tail(stdout.String()))
 	}
-	r := runResult{wall: wall, stats: *doc.Stats, changes: len(doc.Changes), actions: map[string]int{}}
+	r := runResult{started: start, wall: wall, stats: *doc.Stats, changes: len(doc.Changes), actions: map[string]int{}}
 	for _, c := range doc.Changes {
 		r.actions[c.Action]++
 	}
@@ -114,7 +120,7 @@ func (b *bench) run(ctx context.Context, dir string, args ...string) (runResult,
 	return r, nil
 }
 
-func (b *bench) env() []string {
+func (b *bench) env(endpoint string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "AWS_") {
@@ -123,7 +129,7 @@ func (b *bench) env() []string {
 		env = append(env, kv)
 	}
 	return append(env,
-		"AWS_ENDPOINT_URL="+b.emu.Endpoint,
+		"AWS_ENDPOINT_URL="+endpoint,
 		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
 		"OPENAI_API_KEY=sk-bench-0123456789", "NO_COLOR=1",
 	)
@@ -236,7 +242,10 @@ func (b *bench) repoSpec(ctx context.Context, t *table, specFile string) error {
 		return err
 	}
 	t.add(b.row("spec.yaml no-change plan", n, plan, b.planNotes(n, plan)...))
-	return nil
+	if err := b.startup(ctx, t, dir); err != nil {
+		return err
+	}
+	return b.criticalPath(ctx, t, "spec.yaml", dir)
 }
 
 // generated applies, plans and destroys stacks of each size.
@@ -269,6 +278,9 @@ func (b *bench) generated(ctx context.Context, t *table, sizes []int) error {
 			return err
 		}
 		t.add(b.row(fmt.Sprintf("gen %d destroy", n), n, tr.destroy, memNotes(n, tr.destroy)...))
+		if err := b.criticalPath(ctx, t, fmt.Sprintf("gen %d", n), dir); err != nil {
+			return err
+		}
 		runs[n] = tr
 	}
 	if len(sizes) < 2 {

@@ -7,5 +7,11 @@
 // pure parts. Budgets are reported, never asserted: `make bench` is run by
 // hand on whatever machine is at hand.
 //
-// Usage: go run ./cmd/bench [-sizes 50,200,500] [-skip-go-bench]
+// The same stacks are then planned in a busy account: one that also holds
+// another team's N resources (-busy, default 0,1000,5000), made by the
+// bench itself; filling 5,000 takes minutes on the emulator, so CI passes
+// a smaller -busy (or "" to skip it). Every apply from empty is also run
+// in process once, for the critical path of its walk.
+//
+// Usage: go run ./cmd/bench [-sizes 50,200,500] [-busy 0,1000,5000] [-skip-go-bench] [-skip-lambdas]
 package main

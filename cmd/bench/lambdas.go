@@ -1,6 +1,7 @@
 package main
 
 import (
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -16,6 +17,10 @@ import (
 )
 
 const caBundle = "/etc/ssl/certs/ca-certificates.crt"
+
+// lambdaBuildFlags are those of scripts/build-images.sh, so the sizes are
+// the images' (the script says why lambda.norpc).
+var lambdaBuildFlags = []string{"-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w"}
 
 // lambdaRows measures the two function binaries: image size, cold init
 // and the api's health path.
@@ -39,6 +44,9 @@ func lambdaRows(ctx context.Context, t *table, root, tmp string) error {
 		}
 		if s, ok := dockerImageSize(ctx, fn); ok {
 			size, how = s, "docker image inspect"
+		}
+		if gz, err := gzipSize(image); err == nil {
+			how += fmt.Sprintf("; gzipped binary %.1f MB (about what a registry stores and Lambda pulls)", float64(gz)/(1<<20))
 		}
 		t.add(row{Case: fn + " image size (linux/arm64)", Wall: fmt.Sprintf("%.1f MB", float64(size)/(1<<20)), Notes: how})
 	}
@@ -71,7 +79,8 @@ func lambdaRows(ctx context.Context, t *table, root, tmp string) error {
 }
 
 func goBuild(ctx context.Context, root, out, pkg, arch string) error {
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
+	args := append(append([]string{"build"}, lambdaBuildFlags...), "-o", out, pkg)
+	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if arch != "" {
@@ -81,6 +90,31 @@ func goBuild(ctx context.Context, root, out, pkg, arch string) error {
 		return fmt.Errorf("cannot build %s: %w\n%s", pkg, err, b)
 	}
 	return nil
+}
+
+// gzipSize is the size of the file compressed as a registry's layer is.
+func gzipSize(path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	var n countingWriter
+	zw := gzip.NewWriter(&n)
+	if _, err := io.Copy(zw, f); err != nil {
+		return 0, err
+	}
+	if err := zw.Close(); err != nil {
+		return 0, err
+	}
+	return int64(n), nil
+}
+
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }
 
 // dockerImageSize reads the size of a built image, if docker answers and

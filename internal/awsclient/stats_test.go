@@ -84,6 +84,9 @@ func TestStatsCountsEveryAttempt(t *testing.T) {
 	if r.FirstCallMS <= 0 {
 		t.Errorf("first call time not recorded: %v", r.FirstCallMS)
 	}
+	if r.FirstCallCPUMS <= 0 {
+		t.Errorf("CPU used before the first call not recorded: %v", r.FirstCallCPUMS)
+	}
 }
 
 // TestPhaseOverlap: overlapping runs of one phase count its wall time
