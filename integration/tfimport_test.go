@@ -518,3 +518,34 @@ func TestImportWriteSpec(t *testing.T) {
 		t.Errorf("ids and ARNs changed (-before +after):\n%s", diff)
 	}
 }
+
+// A resource renamed in the spec with moved: is renamed in the state
+// only: its apply calls nothing but the state's SSM parameters.
+func TestMovedRenamesInStateOnly(t *testing.T) {
+	dir := workdir(t, tfSpec)
+	cfg := awsConfig(t, "us-east-2")
+	mustApply(t, dir)
+	before := liveIDs(t, cfg)
+
+	writeSpec(t, dir, strings.ReplaceAll(tfSpec, "agent_logs", "function_logs")+"\nmoved:\n  - from: agent_logs\n    to: function_logs\n")
+	p, r := plan(t, dir)
+	if diff := cmp.Diff([]string{"function_logs:move:moved"}, p.changed()); diff != "" || r.Code != 2 {
+		t.Errorf("plan of the rename (-want +got):\n%s\n%s", diff, r)
+	}
+	if tr := reconcile(t, dir, "--spec", "spec.yaml", "--dry-run"); !strings.Contains(tr.Stdout, "moved from agent_logs") {
+		t.Errorf("the text plan does not show the move:\n%s", tr)
+	}
+	ar := mustApply(t, dir, "--stats")
+	if w := onlyStateWrites(writeCalls(t, ar.Stderr)); len(w) != 0 {
+		t.Errorf("the move made AWS writes: %v\n%s", w, ar)
+	}
+	if p, r := plan(t, dir); r.Code != 0 {
+		t.Errorf("plan after the move: %v\n%s", p.changed(), r)
+	}
+	if st := reconcile(t, dir, "state", "list", "--spec", "spec.yaml"); !strings.Contains(st.Stdout, "function_logs") || strings.Contains(st.Stdout, "agent_logs") {
+		t.Errorf("state list after the move:\n%s", st)
+	}
+	if diff := cmp.Diff(before, liveIDs(t, cfg)); diff != "" {
+		t.Errorf("ids changed (-before +after):\n%s", diff)
+	}
+}
