@@ -93,4 +93,3 @@ func (c *absorbCommand) Run(ctx context.Context) error {
 	fmt.Fprintf(c.stdout, "\nWrote %d values into %s.\n", len(res.Edits), c.flags.spec)
 	return nil
 }
-
