@@ -166,7 +166,7 @@ type Summary struct {
 	Change    int `json:"change"`
 	Destroy   int `json:"destroy"`
 	Import    int `json:"import"`
-	Move      int `json:"move"`
+	Move      int `json:"move,omitempty"` // omitted when 0: plans of format 1 before moved: had none
 	Unchanged int `json:"unchanged"`
 	Drift     int `json:"drift"`
 }
