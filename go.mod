@@ -21,6 +21,7 @@ require (
 	github.com/hashicorp/awspolicyequivalence v1.7.0
 	github.com/moby/moby/api v1.56.1
 	github.com/openai/openai-go/v3 v3.98.0
+	github.com/pmezard/go-difflib v1.0.0
 	github.com/rhysd/actionlint v1.7.12
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/sivchari/kumo v0.33.1

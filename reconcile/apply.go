@@ -52,6 +52,8 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, sp *spec.Spec, st *State) (
 	if sp.Digest != p.SpecDigest || st.Serial != p.StateSerial {
 		return nil, fmt.Errorf("the plan was made from spec %s and state serial %d, not from spec %s and state serial %d: plan again", p.SpecDigest, p.StateSerial, sp.Digest, st.Serial)
 	}
+	// The records the plan moves are recorded under their new names.
+	st = p.movedRecords(st)
 	opCtx := context.WithoutCancel(ctx)
 	state := st.Clone()
 	state.SpecDigest = sp.Digest
@@ -249,7 +251,7 @@ func (e *Engine) applyOne(ctx context.Context, sp *spec.Spec, c *Change, lookup 
 		desired = d
 		// Values a dependency produced during this apply can turn a no-op
 		// into an update (a function's new version moves its alias).
-		if action == NoOp || action == Update || action == Import {
+		if action == NoOp || action == Update || action == Import || action == Move {
 			diff := computeDiff(k.Schema(), desired, c.Live.Props, diffOptions{Ignore: r.Ignore, Manage: r.Manage, SpecChanged: true})
 			c.Diff = diff
 			switch {
@@ -265,7 +267,7 @@ func (e *Engine) applyOne(ctx context.Context, sp *spec.Spec, c *Change, lookup 
 			}
 		}
 	}
-	if action == NoOp || action == Import {
+	if action == NoOp || action == Import || action == Move {
 		return action, c.Live, desired, nil
 	}
 	start := time.Now()

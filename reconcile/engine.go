@@ -94,6 +94,8 @@ type PlanOptions struct {
 func (e *Engine) Plan(ctx context.Context, sp *spec.Spec, state *State, o PlanOptions) (*Plan, error) {
 	p := &Plan{FormatVersion: FormatVersion, Stack: sp.Project + "/" + sp.Environment, Region: sp.Region, Destroy: o.Destroy, Outputs: map[string]any{}, SpecDigest: sp.Digest, StateSerial: state.Serial}
 	e.beginPlan()
+	// Records renamed by the spec's moved: are planned under their new name.
+	state, moved := movedState(sp, state, p)
 	nodes := map[string]*node{}
 	for _, name := range sp.Order {
 		r := sp.Resources[name]
@@ -198,6 +200,7 @@ func (e *Engine) Plan(ctx context.Context, sp *spec.Spec, state *State, o PlanOp
 			n := nodes[name]
 			ob := obs[logicalName(name)+"\x00"+n.kind.Type()]
 			c := planChange(n, desired[name], ob, o.Destroy)
+			markMoved(c, moved)
 			if err := checkOwner(c, p.Stack); err != "" {
 				p.Errors = append(p.Errors, err)
 			}
@@ -360,8 +363,9 @@ func planChange(n *node, desired spec.Props, live Observation, destroy bool) *Ch
 		return c
 	}
 	schema := n.kind.Schema()
-	specChanged := n.state != nil && !sameSpec(n.state.Digest, n.digest, schema, desired)
-	c.Diff = computeDiff(schema, desired, live.Props, diffOptions{Ignore: n.res.Ignore, Manage: n.res.Manage, SpecChanged: specChanged || n.state == nil})
+	adopting := n.state == nil || imported(n.state)
+	specChanged := !adopting && !sameSpec(n.state.Digest, n.digest, schema, desired)
+	c.Diff = computeDiff(schema, desired, live.Props, diffOptions{Ignore: n.res.Ignore, Manage: n.res.Manage, SpecChanged: specChanged || adopting})
 	if len(c.Diff) == 0 {
 		c.Action = NoOp
 		if n.state == nil {
@@ -376,7 +380,7 @@ func planChange(n *node, desired spec.Props, live Observation, destroy bool) *Ch
 		}
 	}
 	switch {
-	case n.state == nil:
+	case adopting:
 		c.Class = Adopted
 	case specChanged:
 		c.Class = SpecChanged
@@ -424,7 +428,7 @@ func injectTags(schema spec.Schema, desired spec.Props, sp *spec.Spec, name stri
 		tags[k] = v
 	}
 	tags[TagStack] = sp.Project + "/" + sp.Environment
-	tags[TagName] = logicalName(name)
+	tags[TagName] = tagName(sp, logicalName(name))
 	desired["tags"] = tags
 }
 

@@ -20,6 +20,8 @@ const (
 	Replace Action = "replace" // delete, then create
 	Delete  Action = "delete"
 	Import  Action = "import" // exists and matches the spec, not yet in the state
+	// Move renames a record in the state (the spec's moved:), AWS untouched.
+	Move Action = "move"
 )
 
 // Symbol is the terraform-like mark of an action.
@@ -35,6 +37,8 @@ func (a Action) Symbol() string {
 		return "-"
 	case Import:
 		return "<="
+	case Move:
+		return "->"
 	}
 	return "="
 }
@@ -52,6 +56,7 @@ const (
 	Adopted           Class = "adopted" // existed in AWS, not in the state
 	DependencyChanged Class = "dependency_changed"
 	Destroying        Class = "destroy"
+	Moved             Class = "moved" // renamed in the spec by moved:
 )
 
 // Describe is the class as a plan shows it.
@@ -68,11 +73,13 @@ func (c Class) Describe() string {
 	case RemovedFromSpec:
 		return "removed from spec"
 	case Adopted:
-		return "exists, not in state: adopting"
+		return "exists, never applied by this stack: adopting"
 	case DependencyChanged:
 		return "a dependency changes"
 	case Destroying:
 		return "destroy"
+	case Moved:
+		return "moved"
 	}
 	return ""
 }
@@ -92,6 +99,9 @@ type Change struct {
 	Protect bool     `json:"protect,omitempty"`
 	// Data marks a read-only reference (the spec's data: section).
 	Data bool `json:"data,omitempty"`
+	// MovedFrom is the name the state records the resource under, which
+	// the spec's moved: renames to Name.
+	MovedFrom string `json:"moved_from,omitempty"`
 
 	// The rest is what apply needs beyond the JSON plan of format 1. It is
 	// data, safe to keep: secrets appear only as Secret digests.
@@ -156,6 +166,7 @@ type Summary struct {
 	Change    int `json:"change"`
 	Destroy   int `json:"destroy"`
 	Import    int `json:"import"`
+	Move      int `json:"move,omitempty"` // omitted when 0: plans of format 1 before moved: had none
 	Unchanged int `json:"unchanged"`
 	Drift     int `json:"drift"`
 }
@@ -176,6 +187,8 @@ func (p *Plan) Summary() Summary {
 			s.Destroy++
 		case Import:
 			s.Import++
+		case Move:
+			s.Move++
 		default:
 			s.Unchanged++
 		}

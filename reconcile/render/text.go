@@ -116,6 +116,12 @@ func Text(w io.Writer, p *reconcile.Plan, st Style) {
 
 func describe(c *reconcile.Change) string {
 	d := c.Class.Describe()
+	switch {
+	case c.Action == reconcile.Move:
+		d = "moved from " + c.MovedFrom + ": renamed in the state, AWS untouched"
+	case c.MovedFrom != "":
+		d += " (moved from " + c.MovedFrom + ")"
+	}
 	switch c.Action {
 	case reconcile.Replace:
 		if f := forcingFields(c); len(f) > 0 {
@@ -334,6 +340,9 @@ func SummaryLine(p *reconcile.Plan) string {
 	fmt.Fprintf(&b, "Plan: %d to add, %d to change, %d to destroy", s.Add, s.Change, s.Destroy)
 	if s.Import > 0 {
 		fmt.Fprintf(&b, ", %d to adopt", s.Import)
+	}
+	if s.Move > 0 {
+		fmt.Fprintf(&b, ", %d to move", s.Move)
 	}
 	b.WriteString(".")
 	if s.Drift > 0 {

@@ -223,10 +223,10 @@ func (l *loader) load(root *yaml.Node) {
 	top := map[string]*yaml.Node{}
 	for i, k := range keys {
 		switch k.Value {
-		case "project", "environment", "region", "inputs", "resources", "data", "outputs", "environments":
+		case "project", "environment", "region", "inputs", "resources", "data", "moved", "outputs", "environments":
 			top[k.Value] = vals[i]
 		default:
-			l.errf(k, k.Value, "unknown field (expected project, environment, region, inputs, resources, data, outputs, environments)")
+			l.errf(k, k.Value, "unknown field (expected project, environment, region, inputs, resources, data, moved, outputs, environments)")
 		}
 	}
 	s := l.s
@@ -273,6 +273,9 @@ func (l *loader) load(root *yaml.Node) {
 	}
 	if n := top["data"]; n != nil {
 		l.loadResources(n, "data")
+	}
+	if n := top["moved"]; n != nil {
+		l.loadMoved(n, top["resources"], top["data"])
 	}
 	if n := top["outputs"]; n != nil {
 		keys, vals, _ := l.mapping(n, "outputs")

@@ -16,6 +16,8 @@ type Spec struct {
 	Resources map[string]*Resource
 	Order     []string
 	Outputs   map[string]Output
+	// Moves are the moved: section's renames, in file order.
+	Moves []Move
 	// AccountID is filled by the caller (from STS) when NeedsAccountID.
 	AccountID      string
 	NeedsAccountID bool
