@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -58,16 +59,37 @@ func (k *Kind) statements(ctx context.Context, name string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the resource policy of lambda function %q: %w", name, err)
 	}
-	var doc struct{ Statement []struct{ Sid string } }
+	var doc struct {
+		Statement []struct {
+			Sid      string
+			Resource any
+		}
+	}
 	if err := json.Unmarshal([]byte(aws.ToString(out.Policy)), &doc); err != nil {
 		return nil, fmt.Errorf("cannot parse the resource policy of lambda function %q: %w", name, err)
 	}
 	sids := []string{}
 	for _, st := range doc.Statement {
+		if qualified(st.Resource, name) {
+			continue
+		}
 		sids = append(sids, st.Sid)
 	}
 	slices.Sort(sids)
 	return sids, nil
+}
+
+// qualified tells a statement granting a version or alias
+// ("arn:...:function:NAME:live"), which is the alias's to own. AWS keeps
+// those in the qualifier's own policy; moto 5 also answers them in the
+// unqualified one.
+func qualified(resource any, name string) bool {
+	r, ok := resource.(string)
+	if !ok {
+		return false
+	}
+	_, after, found := strings.Cut(r, ":function:"+name+":")
+	return found && after != ""
 }
 
 // functionURL describes the function's unqualified URL, noURL if none.

@@ -82,3 +82,21 @@ func TestFunctionURLCannotBeDeclared(t *testing.T) {
 		t.Error("a URL was accepted")
 	}
 }
+
+// TestQualifiedStatementsAreTheAliases: a statement granting an alias is
+// not the function's (moto answers them in the unqualified policy too).
+func TestQualifiedStatementsAreTheAliases(t *testing.T) {
+	f := &fakeLambda{getPolicy: func(*lambda.GetPolicyInput) (*lambda.GetPolicyOutput, error) {
+		return &lambda.GetPolicyOutput{Policy: aws.String(`{"Statement":[
+			{"Sid":"fn","Resource":"arn:aws:lambda:us-east-2:123456789012:function:fn"},
+			{"Sid":"alias","Resource":"arn:aws:lambda:us-east-2:123456789012:function:fn:live"},
+			{"Sid":"other","Resource":"arn:aws:lambda:us-east-2:123456789012:function:fnx:live"}]}`)}, nil
+	}}
+	got, err := NewWithAPI(f).statements(context.Background(), "fn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"fn", "other"}, got); d != "" {
+		t.Errorf("statements (-want +got):\n%s", d)
+	}
+}
