@@ -138,7 +138,8 @@ type planJSON struct {
 		Action string `json:"action"`
 		Class  string `json:"class"`
 		Diff   []struct {
-			Path string `json:"path"`
+			Path   string `json:"path"`
+			Before any    `json:"before"`
 		} `json:"diff"`
 	} `json:"changes"`
 	Unmanaged []struct{ Type, ID string } `json:"unmanaged"`
