@@ -63,13 +63,13 @@ func TestWholeStackOwnsWhatHangsOffItsResources(t *testing.T) {
 	if r.Code != 2 {
 		t.Fatalf("drift check: want exit 2, got %s", r)
 	}
-	want := []string{"agent_logs:update:out_of_band_change", "agent_repo:update:out_of_band_change", "agent_role:update:out_of_band_change", "github_oidc:update:out_of_band_change"}
+	want := []string{"agent_logs:update:out_of_band_change", "agent_repo:update:out_of_band_change", "agent_role:update:out_of_band_change"}
 	if d := cmp.Diff(want, sorted(p.changed())); d != "" {
 		t.Fatalf("classified changes (-want +got):\n%s\n%s", d, r)
 	}
 	wantPaths := map[string][]string{
 		"agent_logs": {"subscription_filters"}, "agent_repo": {"policy"},
-		"agent_role": {"inline_policies", "managed_policy_arns"}, "github_oidc": {"tags"},
+		"agent_role": {"inline_policies", "managed_policy_arns"},
 	}
 	for _, c := range p.Changes {
 		if w, ok := wantPaths[c.Name]; ok {
@@ -86,6 +86,14 @@ func TestWholeStackOwnsWhatHangsOffItsResources(t *testing.T) {
 		t.Errorf("summary drift = %d, want %d", p.Summary.Drift, len(want))
 	}
 
+	// The provider is account.yaml's: its plan sees the tag, dev's does not.
+	acct, r := plan(t, dir, "--spec", "account.yaml")
+	if d := cmp.Diff([]string{"github_oidc:update:out_of_band_change"}, acct.changed()); r.Code != 2 || d != "" {
+		t.Fatalf("account.yaml's drift check (-want +got):\n%s\n%s", d, r)
+	}
+	if r := reconcile(t, dir, "--spec", "account.yaml"); r.Code != 0 {
+		t.Fatalf("apply account.yaml: %s", r)
+	}
 	mustApply(t, dir)
 
 	inline, err := ic.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(agentFn)})

@@ -138,7 +138,8 @@ type planJSON struct {
 		Action string `json:"action"`
 		Class  string `json:"class"`
 		Diff   []struct {
-			Path string `json:"path"`
+			Path   string `json:"path"`
+			Before any    `json:"before"`
 		} `json:"diff"`
 	} `json:"changes"`
 	Unmanaged []struct{ Type, ID string } `json:"unmanaged"`
@@ -198,7 +199,23 @@ func workdir(t *testing.T, spec string) string {
 	}
 	dir := t.TempDir()
 	writeSpec(t, dir, spec)
+	if strings.Contains(spec, "\ndata:\n  github_oidc:") {
+		applyAccount(t, dir)
+	}
 	return dir
+}
+
+// applyAccount applies the repository's account.yaml in dir, as an
+// operator does once per account: a spec reading the account's OIDC
+// provider under data: needs it to exist.
+func applyAccount(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "account.yaml"), []byte(readFile(t, filepath.Join(root, "account.yaml"))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := reconcile(t, dir, "--spec", "account.yaml"); r.Code != 0 {
+		t.Fatalf("apply account.yaml failed: %s", r)
+	}
 }
 
 func writeSpec(t *testing.T, dir, spec string) {

@@ -187,8 +187,9 @@ func TestWholeStack(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("destroy: %s", r)
 	}
+	// The account's OIDC provider is account.yaml's: dev only read it.
 	left := stackLeftovers(t, cfg)
-	if diff := cmp.Diff([]string{"ecr:trip-assistant-debug-dev"}, left); diff != "" {
+	if diff := cmp.Diff([]string{"ecr:trip-assistant-debug-dev", "oidc:arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}, left); diff != "" {
 		t.Errorf("after destroy, what the SDK still lists (-want +got):\n%s", diff)
 	}
 }

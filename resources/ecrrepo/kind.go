@@ -37,6 +37,7 @@ var (
 	_ reconcile.Kind          = (*Kind)(nil)
 	_ reconcile.BatchObserver = (*Kind)(nil)
 	_ reconcile.Lister        = (*Kind)(nil)
+	_ reconcile.StackLister   = (*Kind)(nil)
 	_ reconcile.PlanScoped    = (*Kind)(nil)
 )
 

@@ -36,6 +36,7 @@ type fakeAPI struct {
 	DeleteRouteFn             func(*apigatewayv2.DeleteRouteInput) (*apigatewayv2.DeleteRouteOutput, error)
 	CreateStageFn             func(*apigatewayv2.CreateStageInput) (*apigatewayv2.CreateStageOutput, error)
 	GetStageFn                func(*apigatewayv2.GetStageInput) (*apigatewayv2.GetStageOutput, error)
+	GetStagesFn               func(*apigatewayv2.GetStagesInput) (*apigatewayv2.GetStagesOutput, error)
 	UpdateStageFn             func(*apigatewayv2.UpdateStageInput) (*apigatewayv2.UpdateStageOutput, error)
 	DeleteStageFn             func(*apigatewayv2.DeleteStageInput) (*apigatewayv2.DeleteStageOutput, error)
 }
@@ -130,7 +131,7 @@ func (f *fakeAPI) GetIntegration(_ context.Context, in *apigatewayv2.GetIntegrat
 func (f *fakeAPI) GetIntegrations(_ context.Context, in *apigatewayv2.GetIntegrationsInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.GetIntegrationsOutput, error) {
 	f.calls = append(f.calls, "GetIntegrations")
 	if f.GetIntegrationsFn == nil {
-		return nil, unexpected("GetIntegrations")
+		return &apigatewayv2.GetIntegrationsOutput{}, nil // none: an API's members are listed by every read of it
 	}
 	return f.GetIntegrationsFn(in)
 }
@@ -170,7 +171,7 @@ func (f *fakeAPI) GetRoute(_ context.Context, in *apigatewayv2.GetRouteInput, _ 
 func (f *fakeAPI) GetRoutes(_ context.Context, in *apigatewayv2.GetRoutesInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.GetRoutesOutput, error) {
 	f.calls = append(f.calls, "GetRoutes")
 	if f.GetRoutesFn == nil {
-		return nil, unexpected("GetRoutes")
+		return &apigatewayv2.GetRoutesOutput{}, nil // none: an API's members are listed by every read of it
 	}
 	return f.GetRoutesFn(in)
 }
@@ -197,6 +198,14 @@ func (f *fakeAPI) CreateStage(_ context.Context, in *apigatewayv2.CreateStageInp
 		return nil, unexpected("CreateStage")
 	}
 	return f.CreateStageFn(in)
+}
+
+func (f *fakeAPI) GetStages(_ context.Context, in *apigatewayv2.GetStagesInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.GetStagesOutput, error) {
+	f.calls = append(f.calls, "GetStages")
+	if f.GetStagesFn == nil {
+		return &apigatewayv2.GetStagesOutput{}, nil // none: an API's members are listed by every read of it
+	}
+	return f.GetStagesFn(in)
 }
 
 func (f *fakeAPI) GetStage(_ context.Context, in *apigatewayv2.GetStageInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.GetStageOutput, error) {

@@ -41,6 +41,7 @@ func NewAPIWithAPI(api API, stsAPI STSAPI, region string, opts ...Option) reconc
 var (
 	_ reconcile.Kind          = (*apiKind)(nil)
 	_ reconcile.Lister        = (*apiKind)(nil)
+	_ reconcile.StackLister   = (*apiKind)(nil)
 	_ reconcile.BatchObserver = (*apiKind)(nil)
 	_ reconcile.PlanScoped    = (*apiKind)(nil)
 )
@@ -48,13 +49,17 @@ var (
 func (k *apiKind) Type() string { return "apigw.api" }
 
 func (k *apiKind) Schema() spec.Schema {
-	return spec.Schema{
+	s := memberFields()
+	for f, v := range map[string]spec.Field{
 		"name":          {Type: spec.String, Required: true, Check: checkAPIName, Doc: "Name of the API (not unique in AWS: the stack's tag tells ours apart)."},
 		"protocol_type": {Type: spec.String, Enum: []string{string(types.ProtocolTypeHttp)}, Default: string(types.ProtocolTypeHttp), ForceNew: true, Doc: "HTTP (WebSocket APIs are not supported)."},
 		"description":   {Type: spec.String, Default: "", Doc: "Description of the API."},
 		"cors":          {Type: spec.Object, Fields: corsFields, Default: map[string]any{}, Doc: "CORS configuration API Gateway answers preflights from; unset means none."},
 		"tags":          {Type: spec.StringMap, Doc: "Tags of the API."},
+	} {
+		s[f] = v
 	}
+	return s
 }
 
 func (k *apiKind) Attributes() []string { return []string{"id", "endpoint", "execution_arn"} }
@@ -106,17 +111,26 @@ func (k *apiKind) observeListed(ctx context.Context, req reconcile.ObserveReques
 }
 
 func (k *apiKind) observeID(ctx context.Context, id string) (reconcile.Observation, error) {
+	a, err := k.getAPI(ctx, id)
+	if err != nil || a == nil {
+		return reconcile.Observation{}, err
+	}
+	return k.observation(ctx, a)
+}
+
+// getAPI reads the API with GetApi; nil when it does not exist.
+func (k *apiKind) getAPI(ctx context.Context, id string) (*types.Api, error) {
 	out, err := k.api.GetApi(ctx, &apigatewayv2.GetApiInput{ApiId: aws.String(id)})
 	if isNotFound(err) {
-		return reconcile.Observation{}, nil
+		return nil, nil
 	}
 	if err != nil {
-		return reconcile.Observation{}, fmt.Errorf("cannot read http api %s: %w", id, err)
+		return nil, fmt.Errorf("cannot read http api %s: %w", id, err)
 	}
-	return k.observation(ctx, &types.Api{
+	return &types.Api{
 		ApiId: out.ApiId, ApiEndpoint: out.ApiEndpoint, Name: out.Name, ProtocolType: out.ProtocolType,
 		Description: out.Description, CorsConfiguration: out.CorsConfiguration, Tags: out.Tags,
-	})
+	}, nil
 }
 
 // find looks for the API a previous run made but did not record: API names
@@ -147,7 +161,20 @@ func (k *apiKind) find(ctx context.Context, desired spec.Props, list func(contex
 // listAPIs lists the account's APIs afresh, for Observe and Create.
 func (k *apiKind) listAPIs(ctx context.Context) ([]types.Api, error) { return listAPIs(ctx, k.api) }
 
+// observation is what the API holds: its own fields and its members.
 func (k *apiKind) observation(ctx context.Context, a *types.Api) (reconcile.Observation, error) {
+	obs, err := k.apiObservation(ctx, a)
+	if err != nil {
+		return obs, err
+	}
+	if err := k.withMembers(ctx, obs.ID, obs.Props); err != nil {
+		return reconcile.Observation{}, err
+	}
+	return obs, nil
+}
+
+// apiObservation is the API's own fields, from what GetApi or GetApis said.
+func (k *apiKind) apiObservation(ctx context.Context, a *types.Api) (reconcile.Observation, error) {
 	id := aws.ToString(a.ApiId)
 	execARN, err := k.id.executionARN(ctx, id)
 	if err != nil {
@@ -187,7 +214,13 @@ func (k *apiKind) Create(ctx context.Context, desired spec.Props) (reconcile.Obs
 		if err != nil {
 			return reconcile.Observation{}, err
 		}
-		return k.update(ctx, live.ID, desired, live.Props, everything)
+		// Its members are left as they are: those a killed run made are
+		// being adopted by their own resources, not yet recorded as
+		// declared. The next plan shows any other as drift.
+		return k.update(ctx, live.ID, desired, live.Props, func(f string) bool {
+			_, member := memberFields()[f]
+			return !member
+		})
 	}
 	name := desired.String("name")
 	in := &apigatewayv2.CreateApiInput{
@@ -217,10 +250,14 @@ func (k *apiKind) Create(ctx context.Context, desired spec.Props) (reconcile.Obs
 	if err != nil {
 		return reconcile.Observation{}, fmt.Errorf("cannot create http api %q: %w", name, err)
 	}
-	return k.observation(ctx, &types.Api{
+	obs, err := k.apiObservation(ctx, &types.Api{
 		ApiId: out.ApiId, ApiEndpoint: out.ApiEndpoint, Name: out.Name, ProtocolType: out.ProtocolType,
 		Description: out.Description, CorsConfiguration: out.CorsConfiguration, Tags: out.Tags,
 	})
+	if err == nil {
+		noMembers(obs.Props) // a new API holds none
+	}
+	return obs, err
 }
 
 func (k *apiKind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconcile.Observation, error) {
@@ -231,6 +268,10 @@ func (k *apiKind) update(ctx context.Context, id string, desired, live spec.Prop
 	cors := desired.Object("cors")
 	if len(cors) == 0 {
 		cors = nil // the empty default means no CORS configuration
+	}
+	// What the stack does not declare goes first: it widens access.
+	if err := k.removeMembers(ctx, id, desired, changed); err != nil {
+		return reconcile.Observation{}, err
 	}
 	in := &apigatewayv2.UpdateApiInput{ApiId: aws.String(id)}
 	send := false
@@ -265,11 +306,29 @@ func (k *apiKind) update(ctx context.Context, id string, desired, live spec.Prop
 			return reconcile.Observation{}, fmt.Errorf("cannot update the tags of http api %s: %w", id, err)
 		}
 	}
-	obs, err := k.observeID(ctx, id)
-	if err == nil && !obs.Exists {
+	a, err := k.getAPI(ctx, id)
+	if err == nil && a == nil {
 		err = fmt.Errorf("http api %s vanished while being updated", id)
 	}
-	return obs, err
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	obs, err := k.apiObservation(ctx, a)
+	if err != nil {
+		return obs, err
+	}
+	// The members are what the stack declares once the undeclared ones
+	// are gone, or what they were when the update did not touch them.
+	for f := range memberFields() {
+		if v, ok := desired[f]; ok && changed(f) {
+			obs.Props[f] = v
+		} else if v, ok := live[f]; ok {
+			obs.Props[f] = v
+		} else {
+			obs.Props[f] = []any{}
+		}
+	}
+	return obs, nil
 }
 
 func (k *apiKind) Delete(ctx context.Context, id string) error {
@@ -294,4 +353,20 @@ func (k *apiKind) List(ctx context.Context, prefix string) ([]string, error) {
 		}
 	}
 	return ids, nil
+}
+
+// ListStacks implements reconcile.StackLister: the APIs List finds, each
+// with the stack its reconcile:stack tag names (GetApis carries the tags).
+func (k *apiKind) ListStacks(ctx context.Context, prefix string) ([]reconcile.Listed, error) {
+	apis, err := k.apis.all(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []reconcile.Listed
+	for _, a := range apis {
+		if strings.HasPrefix(aws.ToString(a.Name), prefix) {
+			out = append(out, reconcile.Listed{ID: aws.ToString(a.ApiId), Stack: a.Tags[reconcile.TagStack]})
+		}
+	}
+	return out, nil
 }

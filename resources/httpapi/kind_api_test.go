@@ -146,7 +146,8 @@ func TestAPIObserveByID(t *testing.T) {
 				"allow_headers": []any{"authorization", "content-type"}, "expose_headers": []any{},
 				"max_age": int64(300), "allow_credentials": false,
 			},
-			"tags": spec.StringMapValue(ownedTags("http_api")),
+			"tags":   spec.StringMapValue(ownedTags("http_api")),
+			"routes": []any{}, "integrations": []any{}, "stages": []any{},
 		},
 		Attrs: map[string]string{
 			"id":            "abc123",
@@ -307,7 +308,8 @@ func TestAPICreateAdoptsWhatAKilledRunMade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff([]string{"GetApis", "UpdateApi", "GetApi"}, f.calls); d != "" {
+	// The members are read with the API, and left alone by adoption.
+	if d := cmp.Diff([]string{"GetApis", "GetRoutes", "GetIntegrations", "GetStages", "UpdateApi", "GetApi"}, f.calls); d != "" {
 		t.Errorf("calls (-want +got):\n%s", d)
 	}
 	if obs.ID != "old1" {

@@ -158,7 +158,7 @@ func TestPlanReadsWhatTheListingLacksWithGetApi(t *testing.T) {
 	if got := stages[0].Attrs["invoke_url"]; got != "https://new1.execute-api.us-east-2.amazonaws.com" {
 		t.Errorf("invoke_url of a stage of an unlisted API = %q", got)
 	}
-	want := []string{"GetApis", "GetApi", "GetApi", "GetStage", "GetApi", "GetStage"}
+	want := []string{"GetApis", "GetApi", "GetRoutes", "GetIntegrations", "GetStages", "GetApi", "GetStage", "GetApi", "GetStage"}
 	if d := cmp.Diff(want, f.calls); d != "" {
 		t.Errorf("calls (-want +got):\n%s", d)
 	}
@@ -216,7 +216,9 @@ func TestObserveReadsAWSNotTheListing(t *testing.T) {
 	if _, err := stageKind.Observe(ctx, reconcile.ObserveRequest{ID: "a1/$default"}); err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff([]string{"GetApi", "GetApis", "GetStage", "GetApi"}, f.calls); d != "" {
+	members := []string{"GetRoutes", "GetIntegrations", "GetStages"}
+	want := append(append(append(append([]string{"GetApi"}, members...), "GetApis"), members...), "GetStage", "GetApi")
+	if d := cmp.Diff(want, f.calls); d != "" {
 		t.Errorf("calls (-want +got):\n%s", d)
 	}
 }

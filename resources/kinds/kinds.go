@@ -59,7 +59,7 @@ func All(cfg aws.Config, opts ...Option) map[string]reconcile.Kind {
 		iamrole.New(cfg, iamrole.WithIndex(roles)),
 		iampolicy.New(cfg, iampolicy.WithIndex(roles)),
 		oidcprovider.New(cfg),
-		lambdafn.New(cfg),
+		lambdafn.New(cfg, lambdafn.WithTagIndex(tags)),
 		lambdaalias.New(cfg),
 		lambdaperm.New(cfg),
 		httpapi.NewAPI(cfg, httpapi.WithAPIListing(apis), httpapi.WithIdentity(o.identity)),

@@ -3,6 +3,7 @@ package lambdafn
 import (
 	"context"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
@@ -26,6 +27,34 @@ type fakeLambda struct {
 	tagResource                 func(*lambda.TagResourceInput) (*lambda.TagResourceOutput, error)
 	untagResource               func(*lambda.UntagResourceInput) (*lambda.UntagResourceOutput, error)
 	deleteFunction              func(*lambda.DeleteFunctionInput) (*lambda.DeleteFunctionOutput, error)
+	// A nil getPolicy or getFunctionURLConfig answers "none" (not found)
+	// without recording a call, so tests about other calls need not set them.
+	getPolicy               func(*lambda.GetPolicyInput) (*lambda.GetPolicyOutput, error)
+	removePermission        func(*lambda.RemovePermissionInput) (*lambda.RemovePermissionOutput, error)
+	getFunctionURLConfig    func(*lambda.GetFunctionUrlConfigInput) (*lambda.GetFunctionUrlConfigOutput, error)
+	deleteFunctionURLConfig func(*lambda.DeleteFunctionUrlConfigInput) (*lambda.DeleteFunctionUrlConfigOutput, error)
+}
+
+func (f *fakeLambda) GetPolicy(_ context.Context, in *lambda.GetPolicyInput, _ ...func(*lambda.Options)) (*lambda.GetPolicyOutput, error) {
+	if f.getPolicy == nil {
+		return nil, &types.ResourceNotFoundException{Message: aws.String("no policy")}
+	}
+	return fakeapi.Call(&f.calls, "GetPolicy", f.getPolicy, in)
+}
+
+func (f *fakeLambda) RemovePermission(_ context.Context, in *lambda.RemovePermissionInput, _ ...func(*lambda.Options)) (*lambda.RemovePermissionOutput, error) {
+	return fakeapi.Call(&f.calls, "RemovePermission", f.removePermission, in)
+}
+
+func (f *fakeLambda) GetFunctionUrlConfig(_ context.Context, in *lambda.GetFunctionUrlConfigInput, _ ...func(*lambda.Options)) (*lambda.GetFunctionUrlConfigOutput, error) {
+	if f.getFunctionURLConfig == nil {
+		return nil, &types.ResourceNotFoundException{Message: aws.String("no url")}
+	}
+	return fakeapi.Call(&f.calls, "GetFunctionUrlConfig", f.getFunctionURLConfig, in)
+}
+
+func (f *fakeLambda) DeleteFunctionUrlConfig(_ context.Context, in *lambda.DeleteFunctionUrlConfigInput, _ ...func(*lambda.Options)) (*lambda.DeleteFunctionUrlConfigOutput, error) {
+	return fakeapi.Call(&f.calls, "DeleteFunctionUrlConfig", f.deleteFunctionURLConfig, in)
 }
 
 var _ API = (*fakeLambda)(nil)

@@ -1,6 +1,7 @@
 package lambdafn
 
 import (
+	"context"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -24,11 +25,24 @@ type Kind struct {
 	// plan is what the current plan listed, shared by ObserveBatch and
 	// List; BeginPlan drops it, and before the first plan there is none.
 	plan kindkit.PlanListing[planListing]
+	// tagIndex, when set, names the owners of the functions ListStacks
+	// lists without a GetFunction each.
+	tagIndex TagIndex
 }
 
+// TagIndex names the stack a resource's ownership tag names, from one
+// listing shared by the run's kinds (tagindex.Index).
+type TagIndex interface {
+	Owner(ctx context.Context, arn string) (stack string, ok bool)
+}
+
+// WithTagIndex makes ListStacks take owners from x.
+func WithTagIndex(x TagIndex) Option { return func(k *Kind) { k.tagIndex = x } }
+
 var (
-	_ reconcile.Kind   = (*Kind)(nil)
-	_ reconcile.Lister = (*Kind)(nil)
+	_ reconcile.Kind        = (*Kind)(nil)
+	_ reconcile.Lister      = (*Kind)(nil)
+	_ reconcile.StackLister = (*Kind)(nil)
 )
 
 // Option adjusts a Kind, mostly for tests that cannot wait minutes.

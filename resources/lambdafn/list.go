@@ -3,6 +3,8 @@ package lambdafn
 import (
 	"context"
 	"strings"
+
+	"github.com/trip-assistant/stack/reconcile"
 )
 
 // List implements reconcile.Lister: the names of the functions starting
@@ -21,4 +23,35 @@ func (k *Kind) List(ctx context.Context, prefix string) ([]string, error) {
 		}
 	}
 	return ids, nil
+}
+
+// ListStacks implements reconcile.StackLister: the functions List finds,
+// each with the stack its reconcile:stack tag names, from the tag index's
+// listing of every stack's resources when it holds the function, else
+// read with GetFunction (an untagged function, or one the index has not
+// caught up with).
+func (k *Kind) ListStacks(ctx context.Context, prefix string) ([]reconcile.Listed, error) {
+	names, err := k.List(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]reconcile.Listed, 0, len(names))
+	for _, name := range names {
+		stack, ok := "", false
+		if k.tagIndex != nil {
+			stack, ok = k.tagIndex.Owner(ctx, k.listing().arn(name))
+		}
+		if !ok {
+			fn, err := k.getFunction(ctx, name)
+			if err != nil {
+				return nil, err
+			}
+			if fn == nil {
+				continue // deleted since the listing
+			}
+			stack = fn.Tags[reconcile.TagStack]
+		}
+		out = append(out, reconcile.Listed{ID: name, Stack: stack})
+	}
+	return out, nil
 }

@@ -15,7 +15,8 @@ import (
 )
 
 // Observe implements reconcile.Kind: GetFunction (configuration, image,
-// tags) and ListVersionsByFunction (the latest published version).
+// tags), ListVersionsByFunction (the latest published version), GetPolicy
+// and GetFunctionUrlConfig (what it owns exclusively).
 func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
 	name := requestName(req)
 	if name == "" {
@@ -59,7 +60,11 @@ func (k *Kind) observe(ctx context.Context, name string) (reconcile.Observation,
 	if err != nil {
 		return reconcile.Observation{}, err
 	}
-	return observation(name, out, version), nil
+	obs := observation(name, out, version)
+	if err := k.withAttachments(ctx, name, obs.Props); err != nil {
+		return reconcile.Observation{}, err
+	}
+	return obs, nil
 }
 
 // getFunction reads the function's configuration, code and tags; nil when

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
 var _ reconcile.BatchObserver = (*Kind)(nil)
@@ -18,11 +19,12 @@ const observeParallelism = 8
 
 // ObserveBatch implements reconcile.BatchObserver. Each function still
 // needs its GetFunction (ListFunctions carries neither the image nor the
-// tags), but the latest published version of every function comes from
-// one ListFunctions(FunctionVersion=ALL) listing, 50 versions a page,
+// tags), and its GetPolicy and GetFunctionUrlConfig (what it owns
+// exclusively), but the latest published version of every function comes
+// from one ListFunctions(FunctionVersion=ALL) listing, 50 versions a page,
 // instead of a ListVersionsByFunction each. The listing is made once a
 // plan and List takes its names from it: a no-change plan of N functions
-// in an account holding V versions makes N + V/50 calls rather than 2N
+// in an account holding V versions makes 3N + V/50 calls rather than 4N
 // plus List's own pages.
 //
 // The listing covers the whole account and region, so each batch takes
@@ -44,8 +46,10 @@ func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest
 	listed.Go(func() { versions = k.listing().latestVersions(ctx, k.api, listPages(len(wanted))) })
 
 	type read struct {
-		out *lambda.GetFunctionOutput
-		err error
+		out  *lambda.GetFunctionOutput
+		sids []string
+		url  string
+		err  error
 	}
 	reads := make(map[string]*read, len(wanted))
 	for name := range wanted {
@@ -60,6 +64,9 @@ func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			r.out, r.err = k.getFunction(ctx, name)
+			if r.err == nil && r.out != nil {
+				r.sids, r.url, r.err = k.attachments(ctx, name)
+			}
 		}()
 	}
 	wg.Wait()
@@ -86,6 +93,8 @@ func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest
 			}
 		}
 		obs[i] = observation(name, rd.out, version)
+		obs[i].Props["permissions"] = spec.StringListValue(rd.sids)
+		obs[i].Props["function_url"] = rd.url
 		obs[i].Props["publish"] = desiredPublish(r.Desired)
 	}
 	return obs, nil

@@ -38,6 +38,7 @@ func TestObserve(t *testing.T) {
 			"image_uri": "repo:v1", "architectures": []any{"x86_64"}, "memory_size": int64(128),
 			"timeout": int64(3), "environment": map[string]any{}, "description": "",
 			"publish": false, "tags": map[string]any{"old": "x", "keep": "k"},
+			"permissions": []any{}, "function_url": "none",
 		},
 		Attrs: map[string]string{"arn": testARN, "name": "fn", "version": "10"},
 	}

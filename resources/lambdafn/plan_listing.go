@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -57,6 +58,24 @@ type planListing struct {
 	// names holds every function of the account once namesListed.
 	names       []string
 	namesListed bool
+	// arns maps the functions listed so far to their unqualified ARNs.
+	arns map[string]string
+}
+
+// noteARN keeps a listed function's unqualified ARN (the $LATEST entry of
+// a listing of every version is qualified with it).
+func (pl *planListing) noteARN(f types.FunctionConfiguration) {
+	if pl.arns == nil {
+		pl.arns = map[string]string{}
+	}
+	pl.arns[aws.ToString(f.FunctionName)] = strings.TrimSuffix(aws.ToString(f.FunctionArn), ":$LATEST")
+}
+
+// arn returns a listed function's unqualified ARN, "" if not listed.
+func (pl *planListing) arn(name string) string {
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	return pl.arns[name]
 }
 
 // latestVersions returns the latest published version of every function
@@ -85,6 +104,7 @@ func (pl *planListing) latestVersions(ctx context.Context, api API, maxPages int
 			name, version := aws.ToString(f.FunctionName), aws.ToString(f.Version)
 			if version == "$LATEST" {
 				pl.seen = append(pl.seen, name)
+				pl.noteARN(f)
 			}
 			n, _ := strconv.ParseInt(version, 10, 64) // $LATEST is 0
 			if cur, ok := pl.best[name]; !ok || n > cur {
@@ -130,6 +150,7 @@ func (pl *planListing) functionNames(ctx context.Context, api API) ([]string, er
 		}
 		for _, f := range page.Functions {
 			names = append(names, aws.ToString(f.FunctionName))
+			pl.noteARN(f)
 		}
 	}
 	pl.names, pl.namesListed = names, true

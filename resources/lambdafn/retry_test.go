@@ -83,6 +83,10 @@ func (t *fakeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return jsonResponse(200, fnConfig), nil
 	case "GET /2015-03-31/functions/fn/versions":
 		return jsonResponse(200, `{"Versions":[{"Version":"$LATEST"},{"Version":"1"}]}`), nil
+	case "GET /2015-03-31/functions/fn/policy", "GET /2021-10-31/functions/fn/url":
+		r := errorResponse("ResourceNotFoundException", "none")
+		r.StatusCode = http.StatusNotFound
+		return r, nil
 	}
 	return jsonResponse(404, `{}`), nil
 }

@@ -25,6 +25,11 @@ func (k *Kind) Update(ctx context.Context, req reconcile.UpdateRequest) (reconci
 	desired := spec.WithDefaults(k.Schema(), req.Desired)
 	changed := false
 
+	// What widens access goes first.
+	if err := k.removeAttachments(ctx, name, desired, req.Live.Props, req.Diff.Has); err != nil {
+		return reconcile.Observation{}, err
+	}
+
 	if in := configUpdate(name, desired, req.Diff); in != nil {
 		_, err := k.api.UpdateFunctionConfiguration(ctx, in, k.waitRetry())
 		if isRolePropagation(err) {

@@ -203,6 +203,7 @@ func TestUpdateSendsTheDefaultOfAnUnsetField(t *testing.T) {
 	live := spec.Props{
 		"name": "fn", "role": "arn:aws:iam::123456789012:role/r", "package_type": "Image",
 		"architectures": []any{"x86_64"}, "memory_size": int64(512), "timeout": int64(3), "publish": true,
+		"function_url": "none",
 	}
 	diff := reconcile.ComputeDiff(k.Schema(), desired, live, nil)
 	if d := cmp.Diff([]string{"memory_size"}, diff.Paths()); d != "" {

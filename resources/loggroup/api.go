@@ -32,4 +32,7 @@ type TagIndex interface {
 	Confirm(ctx context.Context, arn string, desired ...spec.Props) (map[string]string, bool)
 	// Reset drops the index's listings; BeginPlan calls it.
 	Reset()
+	// Owner names the stack arn's ownership tag names, when the index
+	// knows (ListStacks reads the tags itself otherwise).
+	Owner(ctx context.Context, arn string) (stack string, ok bool)
 }

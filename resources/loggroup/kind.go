@@ -19,6 +19,7 @@ var (
 	_ reconcile.Kind          = (*Kind)(nil)
 	_ reconcile.BatchObserver = (*Kind)(nil)
 	_ reconcile.Lister        = (*Kind)(nil)
+	_ reconcile.StackLister   = (*Kind)(nil)
 )
 
 // Option adjusts a Kind.

@@ -75,15 +75,17 @@ func TestMatchRepositorySpec(t *testing.T) {
 		{"default_route", "module.api_gateway.aws_apigatewayv2_route.default", "apigw.route", "a1b2c3d4e5/r4t5y6u"},
 		{"default_stage", "module.api_gateway.aws_apigatewayv2_stage.default", "apigw.stage", "a1b2c3d4e5/$default"},
 		{"api_invoke_permission", "module.api_gateway.aws_lambda_permission.api_gateway", "lambda.permission", "trip-assistant-api-dev:live:AllowHttpApiInvoke"},
-		{"github_oidc", "module.github_oidc.aws_iam_openid_connect_provider.github[0]", "iam.oidc_provider", "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
 		{"deploy_role", "module.github_oidc.aws_iam_role.deploy", "iam.role", "trip-assistant-deploy-dev"},
 		{"deploy_policy", "module.github_oidc.aws_iam_role_policy.deploy", "iam.role_policy", "trip-assistant-deploy-dev:deploy"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("matched (-want +got):\n%s", diff)
 	}
-	if len(res.UnmatchedInstances) != 0 || len(res.UnmatchedSpec) != 0 {
-		t.Errorf("unmatched: instances %+v, spec %+v; want none", res.UnmatchedInstances, res.UnmatchedSpec)
+	// The account's OIDC provider is spec.yaml's data source: account.yaml
+	// owns it, so spec.yaml leaves it unmatched.
+	const oidc = "module.github_oidc.aws_iam_openid_connect_provider.github[0]"
+	if len(res.UnmatchedInstances) != 1 || res.UnmatchedInstances[0].Address != oidc || len(res.UnmatchedSpec) != 0 {
+		t.Errorf("unmatched: instances %+v, spec %+v; want only the OIDC provider", res.UnmatchedInstances, res.UnmatchedSpec)
 	}
 	// The parts are merged into the resources they are fields of.
 	parts := map[string][]string{}
@@ -101,8 +103,15 @@ func TestMatchRepositorySpec(t *testing.T) {
 	if diff := cmp.Diff(wantParts, parts); diff != "" {
 		t.Errorf("parts (-want +got):\n%s", diff)
 	}
-	if rec := res.State()["github_oidc"]; rec.Protect {
-		t.Errorf("github_oidc is protected in dev: %+v", rec)
+	acct, err := Match(set, loadSpec(t, filepath.Join("..", "..", "account.yaml"), ks), ks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acct.Matched) != 1 || acct.Matched[0].Address != oidc || acct.Matched[0].Record.ID != "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" {
+		t.Errorf("account.yaml matched %+v, want the OIDC provider", acct.Matched)
+	}
+	if rec := acct.State()["github_oidc"]; !rec.Protect {
+		t.Errorf("github_oidc is not protected by account.yaml: %+v", rec)
 	}
 }
 

@@ -121,15 +121,46 @@ func (x *Index) listing(ctx context.Context, stack string) *listing {
 	return l
 }
 
-// list pages through every resource tagged reconcile:stack=stack. The
+// anyStack keys the listing of every stack's resources: no stack value is
+// empty, and the engine never makes one.
+const anyStack = ""
+
+// Owner returns the stack the reconcile:stack tag of arn names, from one
+// listing per plan of every resource carrying that tag, whatever its value
+// (so a plan tells its neighbours' resources from unmanaged ones without a
+// call per resource). ok is false when the listing does not hold arn (an
+// untagged resource, or one the eventually consistent listing has not
+// caught up with) or failed: the kind then reads the resource's tags
+// itself. A nil *Index knows nothing.
+func (x *Index) Owner(ctx context.Context, arn string) (stack string, ok bool) {
+	if x == nil || arn == "" {
+		return "", false
+	}
+	l := x.listing(ctx, anyStack)
+	if l.err != nil {
+		return "", false
+	}
+	tags, ok := l.tags[strings.TrimSuffix(arn, ":*")]
+	if !ok || tags[reconcile.TagStack] == "" {
+		return "", false
+	}
+	return tags[reconcile.TagStack], true
+}
+
+// list pages through every resource tagged reconcile:stack=stack (any
+// value for anyStack). The
 // filter bounds it by the stack's size, not the account's. No resource
 // type filter: moto 5.2.5 answers ResourceTypeFilters ["logs:log-group"]
 // with nothing, and the few extra entries (lambda functions) cost a page
 // per hundred.
 func (x *Index) list(ctx context.Context, stack string) (map[string]map[string]string, error) {
 	out := map[string]map[string]string{}
+	filter := types.TagFilter{Key: aws.String(reconcile.TagStack), Values: []string{stack}}
+	if stack == anyStack {
+		filter.Values = nil // the key with any value
+	}
 	pages := rgt.NewGetResourcesPaginator(x.api, &rgt.GetResourcesInput{
-		TagFilters:       []types.TagFilter{{Key: aws.String(reconcile.TagStack), Values: []string{stack}}},
+		TagFilters:       []types.TagFilter{filter},
 		ResourcesPerPage: aws.Int32(pageSize),
 	})
 	for pages.HasMorePages() {

@@ -43,3 +43,6 @@ func (r *ResetCounter) Confirm(context.Context, string, ...spec.Props) (map[stri
 
 // Reset counts.
 func (r *ResetCounter) Reset() { r.Resets++ }
+
+// Owner knows no owner: the kind reads every tag itself.
+func (r *ResetCounter) Owner(context.Context, string) (string, bool) { return "", false }
