@@ -183,4 +183,5 @@ func TestIntegrationTagDriftStillShows(t *testing.T) {
 type TagIndex interface {
 	Confirm(ctx context.Context, arn string, desired ...spec.Props) (map[string]string, bool)
 	Reset()
+	Owner(ctx context.Context, arn string) (stack string, ok bool)
 }
