@@ -159,7 +159,7 @@ func TestSavedPlanRefused(t *testing.T) {
 	cases := map[string]struct {
 		move func(t *testing.T, dir string)
 		env  []string // the refused apply's environment, over cliEnv's
-		want string // a regular expression
+		want string   // a regular expression
 	}{
 		"spec edited": {
 			move: func(t *testing.T, dir string) {
