@@ -31,10 +31,14 @@ func (e *Engine) ResourceDigests(sp *spec.Spec) map[string]string {
 // Reobserve reads again every resource p observed, with the request the
 // plan made for it (the recorded id from st, the planned desired props,
 // whose sensitive values are digests the kinds never need to find a
-// resource), and returns the observations by change name, redacted as a
-// plan keeps them. st must be the state p was planned from. It changes
-// nothing.
-func (e *Engine) Reobserve(ctx context.Context, p *Plan, st *State) (map[string]Observation, error) {
+// resource, the fields sp ignores), and returns the observations by change
+// name, redacted as a plan keeps them. sp and st must be the spec and state
+// p was planned from. It changes nothing.
+//
+// The requests must be the ones Plan makes, or a kind reads another set
+// of fields and every observation seems to have moved: a field added to
+// ObserveRequest is filled here too.
+func (e *Engine) Reobserve(ctx context.Context, p *Plan, sp *spec.Spec, st *State) (map[string]Observation, error) {
 	e.beginPlan()
 	reqs := map[string][]ObserveRequest{}
 	kinds := map[string]Kind{}
@@ -44,6 +48,9 @@ func (e *Engine) Reobserve(ctx context.Context, p *Plan, st *State) (map[string]
 			return nil, fmt.Errorf("%s: the plan names type %q, which this version of reconcile does not know", c.Name, c.Type)
 		}
 		req := ObserveRequest{Name: logicalName(c.Name), Desired: c.Desired}
+		if r := sp.Resources[logicalName(c.Name)]; c.InSpec && r != nil {
+			req.Ignore = r.Ignore
+		}
 		// As Plan does: the record is this node's only if it is of its type
 		// (a type change plans the old record under name#old).
 		if sr, ok := st.Resources[logicalName(c.Name)]; ok && sr.Type == c.Type {

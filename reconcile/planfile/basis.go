@@ -119,7 +119,7 @@ func (e *StaleError) Error() string {
 func (f *File) Check(ctx context.Context, eng *reconcile.Engine, sp *spec.Spec, st *reconcile.State) error {
 	moved := f.staticMoves(sp, st, eng.ResourceDigests(sp))
 	if f.Plan.Stack == sp.Project+"/"+sp.Environment && f.Plan.Region == sp.Region {
-		obs, err := eng.Reobserve(ctx, f.Plan, st)
+		obs, err := eng.Reobserve(ctx, f.Plan, sp, st)
 		if err != nil {
 			return fmt.Errorf("cannot read the planned resources again: %w", err)
 		}

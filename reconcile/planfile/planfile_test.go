@@ -3,10 +3,13 @@ package planfile_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -332,5 +335,53 @@ func TestValueTypesRoundTrip(t *testing.T) {
 	p.Changes[0].Desired = spec.Props{"odd": int32(1)}
 	if err := planfile.Encode(io.Discard, &planfile.File{Plan: p}); err == nil || err.Error() != "cannot save the plan: x.desired.odd: a value of type int32 cannot be saved in a plan file" {
 		t.Errorf("Encode(int32) = %v", err)
+	}
+}
+
+// TestReobserveAsksWhatPlanAsked: the check reads every resource with the
+// very request the plan made (id, desired props, ignored fields), so a
+// kind reads the same fields and an unchanged resource digests the same.
+// A field added to ObserveRequest that Reobserve does not fill fails here.
+func TestReobserveAsksWhatPlanAsked(t *testing.T) {
+	ctx := t.Context()
+	h := newHarness()
+	text := strings.Replace(stackSpec, "      zone: ${input.zone}\n", "      zone: ${input.zone}\n    ignore: [zone]\n", 1)
+	sp := h.Load(t, text, "")
+	h.Apply(ctx, t, sp, false)
+	h.Cloud.Set(fakekind.Function, "demo-fn", "memory_size", int64(1024))
+	var mu sync.Mutex
+	asked := map[string][]reconcile.ObserveRequest{}
+	record := func(phase string) {
+		for _, k := range h.Fakes {
+			k.OnObserve = func(_ context.Context, req reconcile.ObserveRequest) error {
+				mu.Lock()
+				defer mu.Unlock()
+				asked[phase] = append(asked[phase], req)
+				return nil
+			}
+		}
+	}
+	record("plan")
+	st, err := h.Store.Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := h.Engine.Plan(ctx, sp, st, reconcile.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	record("check")
+	if _, err := h.Engine.Reobserve(ctx, p, sp, st); err != nil {
+		t.Fatal(err)
+	}
+	if len(asked["plan"]) == 0 || !slices.ContainsFunc(asked["plan"], func(r reconcile.ObserveRequest) bool { return len(r.Ignore) > 0 }) {
+		t.Fatalf("the plan asked %v: the test would prove nothing", asked["plan"])
+	}
+	byName := cmpopts.SortSlices(func(a, b reconcile.ObserveRequest) bool { return a.Name < b.Name })
+	// Plan asks before it redacts; the check asks with the plan's redacted
+	// props: the secret's value is its digest there, which no kind needs.
+	redacted := cmpopts.IgnoreMapEntries(func(k string, _ any) bool { return k == "value" })
+	if diff := cmp.Diff(asked["plan"], asked["check"], byName, redacted); diff != "" {
+		t.Errorf("requests (-plan +check):\n%s", diff)
 	}
 }
