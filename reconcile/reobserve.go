@@ -40,6 +40,9 @@ func (e *Engine) ResourceDigests(sp *spec.Spec) map[string]string {
 // ObserveRequest is filled here too.
 func (e *Engine) Reobserve(ctx context.Context, p *Plan, sp *spec.Spec, st *State) (map[string]Observation, error) {
 	e.beginPlan()
+	// As Plan does: records the spec's moved: renames are under their new
+	// names (the errors of a bad move are the plan's already).
+	st, _ = movedState(sp, st, &Plan{})
 	reqs := map[string][]ObserveRequest{}
 	kinds := map[string]Kind{}
 	for _, c := range p.Changes {

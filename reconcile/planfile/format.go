@@ -68,6 +68,7 @@ type changeDoc struct {
 	Deps       []string         `json:"depends_on,omitempty"`
 	Protect    bool             `json:"protect,omitempty"`
 	Data       bool             `json:"data,omitempty"`
+	MovedFrom  string           `json:"moved_from,omitempty"`
 	InSpec     bool             `json:"in_spec,omitempty"`
 	StateStale bool             `json:"state_stale,omitempty"`
 	Desired    map[string]value `json:"desired,omitempty"`
@@ -205,7 +206,7 @@ func toDocument(f *File) (*document, error) {
 	for _, c := range p.Changes {
 		cd := changeDoc{
 			Name: c.Name, Type: c.Type, ID: c.ID, Action: c.Action, Class: c.Class, Deps: c.Deps, Protect: c.Protect,
-			Data: c.Data, InSpec: c.InSpec, StateStale: c.StateStale,
+			Data: c.Data, MovedFrom: c.MovedFrom, InSpec: c.InSpec, StateStale: c.StateStale,
 			Live: observationDoc{Exists: c.Live.Exists, ID: c.Live.ID, Attrs: c.Live.Attrs},
 		}
 		if cd.Desired, err = encodeProps(c.Name+".desired", c.Desired); err != nil {
@@ -247,7 +248,7 @@ func fromDocument(d *document) (*File, error) {
 	for _, cd := range pd.Changes {
 		c := &reconcile.Change{
 			Name: cd.Name, Type: cd.Type, ID: cd.ID, Action: cd.Action, Class: cd.Class, Deps: cd.Deps, Protect: cd.Protect,
-			Data: cd.Data, InSpec: cd.InSpec, StateStale: cd.StateStale,
+			Data: cd.Data, MovedFrom: cd.MovedFrom, InSpec: cd.InSpec, StateStale: cd.StateStale,
 			Live: reconcile.Observation{Exists: cd.Live.Exists, ID: cd.Live.ID, Attrs: cd.Live.Attrs},
 		}
 		if c.Desired, err = decodeProps(cd.Name+".desired", cd.Desired); err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -322,9 +323,17 @@ func TestValueTypesRoundTrip(t *testing.T) {
 		"secret": reconcile.Secret{Digest: reconcile.SecretDigest("v")}, "empty": []any{},
 	}
 	p := &reconcile.Plan{FormatVersion: reconcile.FormatVersion, Stack: "demo/dev", Outputs: map[string]any{},
-		Changes: []*reconcile.Change{{Name: "x", Type: "fake.role", Action: reconcile.Update, Desired: props,
+		Changes: []*reconcile.Change{{Name: "x", Type: "fake.role", Action: reconcile.Update, Desired: props, MovedFrom: "old_x", Data: true, Deps: []string{"y"}, Protect: true, StateStale: true, InSpec: true, Class: reconcile.SpecChanged, ID: "x-id",
 			Live: reconcile.Observation{Exists: true, ID: "x", Props: props, Attrs: map[string]string{"arn": "a"}},
 			Diff: reconcile.Diff{{Path: "i", Before: int64(1), After: spec.Unknown{Ref: "${r.arn}"}}}}}}
+	// Every field of the change is set: one added to reconcile.Change that
+	// the file does not carry fails here, not in an apply.
+	cv := reflect.ValueOf(*p.Changes[0])
+	for i := range cv.NumField() {
+		if cv.Field(i).IsZero() {
+			t.Errorf("the test's change leaves %s unset: set it, and carry it in the plan file", cv.Type().Field(i).Name)
+		}
+	}
 	var buf bytes.Buffer
 	if err := planfile.Encode(&buf, &planfile.File{Plan: p}); err != nil {
 		t.Fatal(err)
