@@ -107,15 +107,26 @@ func planRunner(ctx context.Context, g *globals, exec func(context.Context, runn
 	if m == modeByFlags || m == modePlan {
 		fs.BoolVar(&c.destroy, "destroy", false, "remove everything the stack owns (with plan: show what a destroy would remove)")
 	}
+	if m == modePlan {
+		fs.StringVar(&c.out, "out", "", "save the plan to `FILE`, for `reconcile apply FILE` to apply exactly it")
+	}
+	if m == modeApply {
+		cmd.Use = "apply [PLAN_FILE]"
+		cmd.Long = savedPlanHelp
+		cmd.Args = cobra.MaximumNArgs(1)
+	}
 	fs.BoolVar(&c.detailedExitcode, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when none, 1 on error")
 	fs.BoolVar(&c.stats, "stats", false, "print API calls and phase timings at the end")
 	fs.IntVar(&parallelism, "parallelism", 10, "AWS operations run at once")
 	if cmd.Args == nil {
 		cmd.Args = cobra.NoArgs
 	}
-	cmd.RunE = func(*cobra.Command, []string) error {
+	cmd.RunE = func(cc *cobra.Command, args []string) error {
 		c.flags, c.output, c.noColor = g.stack, g.output, g.noColor
 		c.flags.parallelism = parallelism
+		if len(args) == 1 {
+			c.saved = &savedPlan{path: args[0], specSet: cc.Flags().Changed("spec"), envSet: cc.Flags().Changed("env"), regionSet: cc.Flags().Changed("region")}
+		}
 		switch m {
 		case modePlan:
 			c.dryRun = true

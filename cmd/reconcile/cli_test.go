@@ -75,6 +75,9 @@ func TestCommandLine(t *testing.T) {
 		"deploy, globals before":            {args: []string{"--spec", "s.yaml", "--env", "prod", "deploy", "--function", "api", "--image", "repo:v2"}, want: deploy(deployCommand{flags: stackFlags{spec: "s.yaml", env: "prod"}, function: "api", image: "repo:v2"})},
 		"deploy, globals after":             {args: []string{"deploy", "--function", "api", "--image", "repo:v2", "--dry-run", "--spec", "s.yaml"}, want: deploy(deployCommand{flags: stackFlags{spec: "s.yaml"}, function: "api", image: "repo:v2", dryRun: true})},
 		"deploy's own flag before its name": {args: []string{"--dry-run", "deploy", "--function", "api", "--image", "repo:v2"}, want: deploy(deployCommand{function: "api", image: "repo:v2", dryRun: true})},
+		"plan --out":                        {args: []string{"plan", "--out", "plan.bin"}, want: plan(planCommand{dryRun: true, out: "plan.bin"})},
+		"apply a saved plan":                {args: []string{"apply", "plan.bin"}, want: plan(planCommand{saved: &savedPlan{path: "plan.bin"}})},
+		"apply a saved plan, flags set":     {args: []string{"--env", "prod", "apply", "plan.bin", "--spec", "s.yaml", "--stats"}, want: plan(planCommand{flags: stackFlags{spec: "s.yaml", env: "prod"}, stats: true, saved: &savedPlan{path: "plan.bin", specSet: true, envSet: true}})},
 		"unlock, globals both sides":        {args: []string{"--env", "prod", "unlock", "abc123", "--spec", "s.yaml"}, want: &unlockCommand{flags: spec(stackFlags{spec: "s.yaml", env: "prod"}), id: "abc123"}},
 	}
 	for name, tc := range cases {
@@ -84,7 +87,7 @@ func TestCommandLine(t *testing.T) {
 				t.Fatalf("reconcile %s: %v\n%s", strings.Join(tc.args, " "), err, out)
 			}
 			opts := cmp.Options{
-				cmp.AllowUnexported(planCommand{}, deployCommand{}, outputsCommand{}, unlockCommand{}, stackFlags{}),
+				cmp.AllowUnexported(planCommand{}, savedPlan{}, deployCommand{}, outputsCommand{}, unlockCommand{}, stackFlags{}),
 				cmpopts.IgnoreFields(planCommand{}, "counts"),
 			}
 			if diff := cmp.Diff(tc.want, got, opts); diff != "" {
@@ -105,6 +108,8 @@ func TestCommandLineRefuses(t *testing.T) {
 		"local flag of another":   {args: []string{"deploy", "--destroy"}, wantErr: "unknown flag: --destroy"},
 		"plan flag before deploy": {args: []string{"--destroy", "deploy", "--function", "api", "--image", "x"}, wantErr: "unknown flag: --destroy"},
 		"apply has no --dry-run":  {args: []string{"apply", "--dry-run"}, wantErr: "unknown flag: --dry-run"},
+		"apply two plan files":    {args: []string{"apply", "a.bin", "b.bin"}, wantErr: "accepts at most 1 arg(s), received 2"},
+		"--out is plan's":         {args: []string{"apply", "--out", "plan.bin"}, wantErr: "unknown flag: --out"},
 		"bad output":              {args: []string{"plan", "--output", "yaml"}, wantErr: `--output must be text, json or markdown, got "yaml"`},
 		"markdown outputs":        {args: []string{"--output", "markdown", "outputs"}, wantErr: `--output must be text or json for outputs, got "markdown"`},
 		"deploy prints text":      {args: []string{"--output", "json", "deploy", "--function", "api", "--image", "x"}, wantErr: "reconcile deploy prints text only"},

@@ -24,8 +24,12 @@ type planCommand struct {
 	output           string
 	noColor          bool
 	stats            bool
-	counts           *awsclient.Stats
-	stdout, stderr   io.Writer
+	// out is where plan --out saves the plan; saved is the plan file
+	// apply was given (cmd/reconcile/planfile.go).
+	out            string
+	saved          *savedPlan
+	counts         *awsclient.Stats
+	stdout, stderr io.Writer
 }
 
 func (c *planCommand) validate() error {
@@ -54,6 +58,9 @@ func (c *planCommand) Run(ctx context.Context) error {
 	c.counts = awsclient.NewStats()
 	c.flags.stats = c.counts
 	defer c.printStats()
+	if c.saved != nil {
+		return c.applySaved(ctx)
+	}
 	stopLoad := c.counts.Phase("load")
 	st, err := c.flags.load(ctx)
 	stopLoad()
@@ -85,7 +92,17 @@ func (c *planCommand) Run(ctx context.Context) error {
 		return err
 	}
 	c.progress("done in %.1fs\n\n", time.Since(start).Seconds())
+	if c.out != "" {
+		if err := c.savePlan(eng, st, plan, state); err != nil {
+			return err
+		}
+	}
+	return c.finish(ctx, eng, st, plan, state)
+}
 
+// finish applies a plan made from state (unless it only plans), renders
+// it and reports.
+func (c *planCommand) finish(ctx context.Context, eng *reconcile.Engine, st *stack, plan *reconcile.Plan, state *reconcile.State) error {
 	if !c.dryRun && plan.Err() == nil && !plan.HasChanges() && plan.NeedsStateWrite() {
 		// Nothing to change in AWS, but the state's records are behind
 		// (a protect flag, a dependency): record them.

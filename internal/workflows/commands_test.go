@@ -28,7 +28,7 @@ var globalFlags = []string{"spec", "env", "endpoint", "region", "profile", "outp
 // checks each is registered in cmd/reconcile.
 var reconcileFlags = map[string][]string{
 	"":        {"dry-run", "destroy", "detailed-exitcode", "parallelism", "stats"},
-	"plan":    {"destroy", "detailed-exitcode", "parallelism", "stats"},
+	"plan":    {"destroy", "detailed-exitcode", "parallelism", "stats", "out"},
 	"apply":   {"detailed-exitcode", "parallelism", "stats"},
 	"destroy": {"dry-run", "detailed-exitcode", "parallelism", "stats"},
 	"unlock":  {},
@@ -36,8 +36,9 @@ var reconcileFlags = map[string][]string{
 	"deploy":  {"function", "image", "smoke-url", "smoke-attempts", "smoke-interval", "dry-run"},
 }
 
-// reconcileArgs is how many positional arguments each subcommand takes.
-var reconcileArgs = map[string]int{"": 0, "plan": 0, "apply": 0, "destroy": 0, "unlock": 1, "deploy": 0, "outputs": 0}
+// reconcileArgs is how many positional arguments each subcommand takes, at
+// least and at most (apply takes a saved plan's file, or nothing).
+var reconcileArgs = map[string][2]int{"": {0, 0}, "plan": {0, 0}, "apply": {0, 1}, "destroy": {0, 0}, "unlock": {1, 1}, "deploy": {0, 0}, "outputs": {0, 0}}
 
 // reconcileBinary is where `make build` puts the CLI; workflows call it there.
 const reconcileBinary = "./bin/reconcile"
@@ -148,6 +149,10 @@ func TestCheckReconcileCall(t *testing.T) {
 		"apply --dry-run":   {args: []string{"apply", "--dry-run"}, want: []string{"reconcile apply has no flag --dry-run"}},
 		"unlock after flag": {args: []string{"--spec", "spec.yaml", "unlock"}, want: []string{"reconcile unlock takes 1 argument(s), got 0"}},
 		"value looks alike": {args: []string{"--output", "json", "--dry-run"}},
+		"plan --out":        {args: []string{"plan", "--spec", "spec.yaml", "--out", "plan.bin"}},
+		"apply a plan file": {args: []string{"apply", "reviewed/plan.bin", "--stats"}},
+		"apply two files":   {args: []string{"apply", "a.bin", "b.bin"}, want: []string{"reconcile apply takes 0 to 1 argument(s), got 2"}},
+		"--out on apply":    {args: []string{"apply", "--out", "plan.bin"}, want: []string{"reconcile apply has no flag --out"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -233,8 +238,12 @@ func checkReconcileCall(args []string) []string {
 			i++
 		}
 	}
-	if want := reconcileArgs[sub]; positional != want {
-		msg := "reconcile " + subcommandLabel(sub) + "takes " + strconv.Itoa(want) + " argument(s), got " + strconv.Itoa(positional)
+	if want := reconcileArgs[sub]; positional < want[0] || positional > want[1] {
+		n := strconv.Itoa(want[0])
+		if want[1] != want[0] {
+			n += " to " + strconv.Itoa(want[1])
+		}
+		msg := "reconcile " + subcommandLabel(sub) + "takes " + n + " argument(s), got " + strconv.Itoa(positional)
 		if sub == "" {
 			msg += " (unknown subcommand?)"
 		}
