@@ -268,6 +268,48 @@ resources:
 	}
 }
 
+// TestBadOverrideInProdFailsADevPlan: every environment is validated by
+// every plan, before any AWS call: a mistake in prod's overrides fails the
+// daily dev drift check instead of waiting for the next prod apply.
+func TestBadOverrideInProdFailsADevPlan(t *testing.T) {
+	dir := t.TempDir()
+	writeSpec(t, dir, `project: trip-assistant
+region: us-east-2
+resources:
+  logs:
+    type: logs.log_group
+    properties:
+      name: /aws/lambda/${project}-${environment}
+      retention_days: 7
+environments:
+  dev:
+  prod:
+    resources:
+      logs:
+        properties:
+          retention: 30
+      ghost:
+        enabled: false
+`)
+	r := reconcileEnv(t, dir, []string{"AWS_ENDPOINT_URL=http://127.0.0.1:9"}, "plan", "--spec", "spec.yaml", "--env", "dev")
+	if r.Code != 1 {
+		t.Fatalf("want exit 1: %s", r)
+	}
+	for _, want := range []string{
+		"spec.yaml:15:11: resources.logs.properties.retention: unknown field (did you mean retention_days?)",
+		"(in environment prod)",
+		"spec.yaml:16:7: environments.prod.resources.ghost: override for a resource that is not declared in resources (in environment prod)",
+		"2 errors; nothing was sent to AWS.",
+	} {
+		if !strings.Contains(r.Stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.Stderr)
+		}
+	}
+	if strings.Contains(r.Stderr, "127.0.0.1:9") {
+		t.Errorf("an AWS call was attempted:\n%s", r.Stderr)
+	}
+}
+
 // TestApplyWithClosedOutputFinishesAndUnlocks: `reconcile 2>&1 | head -1`
 // closes the run's output after one line. A closed output is not a request
 // to stop: the apply finishes, records everything and releases the lock,
