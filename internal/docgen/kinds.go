@@ -155,8 +155,13 @@ func notes(f spec.Field) []string {
 func exclusive(fields []FieldRef) []string {
 	var out []string
 	for _, f := range fields {
-		if f.Field.DeclaredBy != "" {
+		switch {
+		case f.Field.DeclaredBy != "":
 			out = append(out, fmt.Sprintf("`%s` (declared by `%s` resources)", f.Path, f.Field.DeclaredBy))
+		case f.Field.Exclusive:
+			out = append(out, fmt.Sprintf("`%s` (as the spec sets it; unset means none)", f.Path))
+		case f.Path == "tags" && f.Field.Type == spec.StringMap:
+			out = append(out, "`tags` (the spec's and the stack's ownership tags; a tag added by hand is drift)")
 		}
 	}
 	return out

@@ -68,6 +68,12 @@ type Field struct {
 	// other is drift that Update removes. The engine fills the desired
 	// value; the spec cannot set it, only `ignore` it.
 	DeclaredBy string
+	// Exclusive marks a field that holds something anyone could attach to
+	// the resource out of band (a managed policy, a repository policy, a
+	// subscription filter): the spec's value, or its Default meaning none,
+	// is all there may be, and anything else AWS holds is drift. The diff
+	// already works so; the flag says it in the README's kind reference.
+	Exclusive bool
 	// Fields of an Object.
 	Fields Schema
 	// Doc is one line for the README's reference.

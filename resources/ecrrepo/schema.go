@@ -36,7 +36,7 @@ func (k *Kind) Schema() spec.Schema {
 			Doc: "ECR lifecycle policy, {rules: [...]} as in ECR's JSON; empty or unset means none."},
 		// Default "none" again: a policy set by hand (SetRepositoryPolicy)
 		// that the spec does not declare is drift, and apply deletes it.
-		"policy": {Type: spec.Document, Default: map[string]any{}, Equal: policydoc.Equal, Check: checkPolicy,
+		"policy": {Type: spec.Document, Default: map[string]any{}, Exclusive: true, Equal: policydoc.Equal, Check: checkPolicy,
 			Doc: "Repository policy (who may pull or push), owned exclusively: unset means none, and a policy set by hand is drift and is deleted."},
 		"tags": {Type: spec.StringMap, Doc: "Tags on the repository."},
 	}

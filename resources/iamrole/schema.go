@@ -38,7 +38,7 @@ func (k *Kind) Schema() spec.Schema {
 			Doc: "Longest session, in seconds, 3600 to 43200.",
 		},
 		"managed_policy_arns": {
-			Type: spec.StringList, Unordered: true, Default: []any{}, Check: checkPolicyARNs,
+			Type: spec.StringList, Unordered: true, Default: []any{}, Exclusive: true, Check: checkPolicyARNs,
 			Doc: "ARNs of the managed policies attached to the role, owned exclusively: any other attached policy is drift and is detached (unset: none).",
 		},
 		"inline_policies": {

@@ -38,7 +38,7 @@ func (k *Kind) Schema() spec.Schema {
 			Doc: "tags"},
 		"permissions": {Type: spec.StringList, Unordered: true, DeclaredBy: "lambda.permission",
 			Doc: "owned exclusively: the statement ids of the function's unqualified resource policy; a statement no lambda.permission of the stack declares is drift, and apply removes it"},
-		"function_url": {Type: spec.String, Default: noURL, Check: checkFunctionURL,
+		"function_url": {Type: spec.String, Default: noURL, Exclusive: true, Check: checkFunctionURL,
 			Doc: "owned exclusively: the function's URL; no kind declares one, so the only value is none: a URL made by hand (AuthType NONE lets anyone invoke it) is drift, and apply deletes it"},
 	}
 }

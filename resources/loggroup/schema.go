@@ -28,7 +28,7 @@ func (k *Kind) Schema() spec.Schema {
 		// No kind declares a subscription filter yet, so the stack owns
 		// the set as empty: a filter added by hand (which ships every
 		// event elsewhere) is drift, and apply deletes it.
-		"subscription_filters": {Type: spec.StringList, Unordered: true, Default: []any{}, Check: checkNoFilters,
+		"subscription_filters": {Type: spec.StringList, Unordered: true, Default: []any{}, Exclusive: true, Check: checkNoFilters,
 			Doc: "Names of the group's subscription filters, owned exclusively: none can be declared yet, so any filter is drift and is deleted (ignore: [subscription_filters] to keep them)."},
 	}
 }
