@@ -81,6 +81,11 @@ func (w *LockWatch) Poll(ctx context.Context) {
 		}
 		return
 	}
+	w.observe(at, found)
+}
+
+// observe records what one poll that began at at found, by parameter name.
+func (w *LockWatch) observe(at time.Time, found map[string]lease) {
 	w.polls++
 	latest := map[string]lease{} // by epoch
 	for name, l := range found {
