@@ -61,8 +61,8 @@ type holding struct {
 	// when the lock was free.
 	takenFrom string
 	lost      error
-	stop       chan struct{}
-	done       chan struct{}
+	stop      chan struct{}
+	done      chan struct{}
 }
 
 func (s *Store) slotPath(epoch string) string    { return s.lock + "/" + epoch }
