@@ -62,8 +62,11 @@ func TestKilledApplysLockIsTakenOverAfterItsLease(t *testing.T) {
 	must(t, err)
 	time.Sleep(time.Until(at) + time.Second)
 
-	// After it, with no unlock, the next apply takes over and converges.
-	mustApply(t, dir, lease...)
+	// After it, with no unlock, the next apply takes over, says so, and
+	// converges.
+	if r := mustApply(t, dir, lease...); !strings.Contains(r.Stderr, "Took over the lock of run "+runID[1]+", whose lease had expired") {
+		t.Errorf("the run does not say it took over the killed run's lock: %s", r)
+	}
 	if diff := cmp.Diff(wantNames(n), liveNames(t)); diff != "" {
 		t.Errorf("resources after the takeover (-want +got):\n%s", diff)
 	}

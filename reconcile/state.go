@@ -70,6 +70,10 @@ type LockInfo struct {
 type LockedError struct {
 	Stack  string
 	Holder LockInfo
+	// Releasing says the holder began to release the lock and has not
+	// finished: a release takes a moment, unless its run was killed, and
+	// Holder.Expires then bounds how long it may take.
+	Releasing bool
 }
 
 func (e *LockedError) Error() string {
@@ -77,9 +81,14 @@ func (e *LockedError) Error() string {
 	ago := now.Sub(e.Holder.Since).Round(time.Second)
 	msg := fmt.Sprintf("the stack %s is locked by run %s (%s, %s, since %s, %s ago)",
 		e.Stack, e.Holder.ID, e.Holder.Who, e.Holder.Operation, e.Holder.Since.Format(time.RFC3339), ago)
-	if !e.Holder.Expires.IsZero() {
+	in := max(0, e.Holder.Expires.Sub(now)).Round(time.Second)
+	switch {
+	case e.Releasing:
+		msg += fmt.Sprintf(", which is releasing it; if that run was killed before it finished, its lease expires at %s (in %s) and the next run after that takes the lock over",
+			e.Holder.Expires.Format(time.RFC3339), in)
+	case !e.Holder.Expires.IsZero():
 		msg += fmt.Sprintf("; its lease expires at %s (in %s) unless that run renews it, and the next run after that takes the lock over",
-			e.Holder.Expires.Format(time.RFC3339), max(0, e.Holder.Expires.Sub(now)).Round(time.Second))
+			e.Holder.Expires.Format(time.RFC3339), in)
 	}
 	return msg
 }

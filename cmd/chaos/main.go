@@ -28,6 +28,9 @@ func run() error {
 	seed := flag.Uint64("seed", 1, "seed of the kill moments, operations and faults")
 	rates := flag.String("faults", "throttle=0.02,5xx=0.02,close-before=0.02,lost-answer=0.05,close-after=0.03", "fault rates by kind")
 	maxDelay := flag.Duration("max-kill-delay", 4*time.Second, "latest moment of a kill after the run starts")
+	lease := flag.Duration("lock-lease", 6*time.Second, "every run's --lock-lease: how long a killed run's lock holds before the next run takes it over")
+	racers := flag.Int("racers", 3, "runs started at once for a killed run's lock in racing rounds")
+	raceEvery := flag.Int("race-every", 4, "every Nth kill is followed by a racing round (0: none)")
 	bin := flag.String("reconcile", "bin/reconcile", "the reconcile binary")
 	specFile := flag.String("spec", "spec.yaml", "the spec to apply")
 	verbose := flag.Bool("v", false, "log every step")
@@ -54,7 +57,7 @@ func run() error {
 	}
 	defer emu.Stop()
 	c := chaos.Config{Binary: binary, Spec: string(spec), Endpoint: emu.Endpoint, Runs: *runs, Seed: *seed, Rates: r,
-		MaxKillDelay: *maxDelay, Project: "trip-assistant", Environment: "dev", Region: "us-east-2"}
+		MaxKillDelay: *maxDelay, LockLease: *lease, Racers: *racers, RaceEvery: *raceEvery, Project: "trip-assistant", Environment: "dev", Region: "us-east-2"}
 	if *verbose {
 		c.Log = os.Stderr
 	}
@@ -63,7 +66,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("chaos: %d runs killed at random moments, seed %d, faults %s, in %s\n\n", *runs, *seed, *rates, time.Since(start).Round(time.Second))
+	fmt.Printf("chaos: %d runs killed at random moments, seed %d, faults %s, lock lease %s, in %s\n\n", *runs, *seed, *rates, *lease, time.Since(start).Round(time.Second))
 	ok := rep.Print(os.Stdout, *runs)
 	for _, p := range rep.Problems {
 		fmt.Println("  -", p)

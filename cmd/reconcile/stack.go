@@ -124,6 +124,11 @@ func (s *stack) acquire(ctx context.Context, operation, specFile string, stderr 
 		}
 		return info, nil, err
 	}
+	if from := s.takenFrom(); from != "" {
+		// A killed run's lock recovers without a person: say so, so the
+		// person who wonders where the lock went can tell.
+		fmt.Fprintf(stderr, "Took over the lock of run %s, whose lease had expired (the run was killed or lost its connection).\n", from)
+	}
 	release := func() {
 		if uerr := s.unlock(ctx, info); uerr != nil {
 			fmt.Fprintln(stderr, "Error:", uerr)
@@ -158,4 +163,13 @@ func whoAmI() string {
 	}
 	host, _ := os.Hostname()
 	return name + "@" + host
+}
+
+// takenFrom names the run whose expired lock this run took over, "" when
+// the lock was free (or the store keeps no leases).
+func (s *stack) takenFrom() string {
+	if s.ssm == nil {
+		return ""
+	}
+	return s.ssm.TakenFrom()
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/internal/faultproxy"
@@ -38,6 +39,13 @@ type Config struct {
 	Rates faultproxy.Rates
 	// MaxKillDelay bounds the random moment of each kill.
 	MaxKillDelay time.Duration
+	// LockLease is every run's --lock-lease: short, so that a killed run's
+	// lock is taken over within the harness's patience.
+	LockLease time.Duration
+	// Racers, when more than 1, is how many runs start at once after a
+	// kill in one round of RaceEvery (0: never), all racing for the
+	// killed run's lock once its lease expired.
+	Racers, RaceEvery int
 	// Project, Environment and Region of the spec's stack.
 	Project, Environment, Region string
 	// Log receives one line per step.
@@ -56,14 +64,31 @@ type Report struct {
 	Duplicates          int // summed over every audit
 	Orphans             int
 	LostRecords         int // audits whose state could not be read, or whose serial went back
-	Unlocks             int // recoveries by `reconcile unlock`, as the refusal said
-	Takeovers           int // next runs that said they took over an expired lock
-	BadAlias            int // audits finding the alias on a version that failed its smoke test
-	Problems            []string
+	Unlocks             int // recoveries by `reconcile unlock` (only when a refusal names no lease)
+	Waits               int // refusals whose holder's lease the harness waited out, as the refusal says
+	Takeovers           int // runs that said they took over an expired lock
+	// LocksLeft counts the kills that left the stack's lock parameter in
+	// the emulator; TakenOver those whose lock a later run took over
+	// without an unlock.
+	LocksLeft, TakenOver int
+	// Races are rounds where Racers runs started at once for a killed
+	// run's lock; RaceWins the runs of those rounds that got the lock
+	// (one per round, or more when a loser's call came after the winner
+	// was done); RaceRefused the runs refused, naming the holder.
+	Races, RaceWins, RaceRefused int
+	Lock                         LockFigures // what the watch of the lock parameters saw
+	BadAlias                     int         // audits finding the alias on a version that failed its smoke test
+	Problems                     []string
 }
 
-var unlockCmd = regexp.MustCompile(`reconcile (unlock [^\n]+)`)
-var takeover = regexp.MustCompile(`(?i)took over|taken over|takeover`)
+var (
+	unlockCmd = regexp.MustCompile(`reconcile (unlock [^\n]+)`)
+	// The refusal says when the holder's lease expires (RFC 3339).
+	leaseEnd = regexp.MustCompile(`lease expires at (\S+) `)
+	// A run that took over an expired lock says so, naming its holder.
+	tookOver = regexp.MustCompile(`Took over the lock of run ([0-9a-f]+)`)
+	refused  = regexp.MustCompile(`is locked by run ([0-9a-f]+)`)
+)
 
 // Run runs the harness.
 func Run(ctx context.Context, c Config) (*Report, error) {
@@ -86,6 +111,14 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	}
 	h := &harness{c: c, dir: dir, proxy: proxy, cfg: cfg, rng: rand.New(rand.NewPCG(c.Seed, 1)),
 		rep: &Report{Finished: map[string]int{}, Converged: map[string]int{}}, bad: map[string]bool{}, took: map[string]time.Duration{}}
+	// The lock's parameters are watched on the emulator for the whole
+	// run: a double holder is counted from what SSM holds, not from what
+	// the runs say.
+	h.watch = NewLockWatch(cfg, ssmstate.Prefix(c.Project, c.Environment))
+	wctx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() { defer close(watched); h.watch.Watch(wctx, 100*time.Millisecond) }()
+	defer func() { stopWatch(); <-watched }()
 	health := httptest.NewServer(http.HandlerFunc(h.smoke))
 	defer health.Close()
 	h.health = health.URL
@@ -128,10 +161,25 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		} else {
 			h.rep.Kills++
 			fmt.Fprintf(c.Log, "run %d: %s killed after %s\n", i, op, delay.Round(time.Millisecond))
-			// The next run is the interrupted command again; a deploy's
-			// next run is a plain apply (CD retries, or a person applies).
+			left := h.lockLeft(ctx)
+			if left {
+				h.rep.LocksLeft++
+			}
+			// The next run is the interrupted command again (CD retries a
+			// deploy, a person an apply or a destroy).
 			next := op
-			r = h.recoverAndRun(ctx, next)
+			if c.Racers > 1 && c.RaceEvery > 0 && h.rep.Kills%c.RaceEvery == 0 {
+				r = h.race(ctx, next)
+			} else {
+				r = h.recoverAndRun(ctx, next)
+			}
+			if left {
+				if tookOver.MatchString(r.stderr) {
+					h.rep.TakenOver++
+				} else if r.code == 0 {
+					h.problem("run %d: the lock left by the killed %s was not taken over by the next run: %s", i, op, r.tail())
+				}
+			}
 			h.finish(next, r)
 			if asDesigned(next, r) {
 				h.rep.Survived++
@@ -151,6 +199,11 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		h.audit(ctx, "final destroy")
 	}
 	h.rep.Faults = proxy.Counts()
+	h.watch.Poll(ctx)
+	h.rep.Lock = h.watch.Figures()
+	for _, d := range h.rep.Lock.Details {
+		h.problem("lock: %s", d)
+	}
 	return h.rep, nil
 }
 
@@ -168,6 +221,7 @@ type harness struct {
 	took   map[string]time.Duration // how long the last unkilled run of each operation took
 	bad    map[string]bool          // images that failed their smoke test
 	serial int64
+	watch  *LockWatch
 }
 
 type outcome struct {
@@ -193,15 +247,19 @@ func (h *harness) writeSpec() error {
 }
 
 func (h *harness) args(op string) []string {
+	var a []string
+	if h.c.LockLease > 0 {
+		a = []string{"--lock-lease", h.c.LockLease.String()}
+	}
 	switch op {
 	case "destroy":
-		return []string{"--spec", "spec.yaml", "--destroy"}
+		return append(a, "--spec", "spec.yaml", "--destroy")
 	case "deploy":
 		repo := fmt.Sprintf("123456789012.dkr.ecr.%s.amazonaws.com/%s-api-%s", h.c.Region, h.c.Project, h.c.Environment)
-		return []string{"deploy", "--spec", "spec.yaml", "--function", "api", "--image", repo + ":" + h.image,
-			"--smoke-url", h.health, "--smoke-attempts", "2", "--smoke-interval", "50ms"}
+		return append(a, "deploy", "--spec", "spec.yaml", "--function", "api", "--image", repo+":"+h.image,
+			"--smoke-url", h.health, "--smoke-attempts", "2", "--smoke-interval", "50ms")
 	}
-	return []string{"--spec", "spec.yaml"}
+	return append(a, "--spec", "spec.yaml")
 }
 
 // run starts op through the fault proxy and SIGKILLs it after delay (0:
@@ -209,8 +267,11 @@ func (h *harness) args(op string) []string {
 func (h *harness) run(ctx context.Context, op string, delay time.Duration) outcome {
 	start := time.Now()
 	o := h.exec(ctx, h.args(op), delay)
-	if !o.killed {
+	if !o.killed && o.code == 0 {
 		h.took[op] = time.Since(start)
+	}
+	if tookOver.MatchString(o.stderr) {
+		h.rep.Takeovers++
 	}
 	return o
 }
@@ -259,11 +320,27 @@ func (h *harness) exec(ctx context.Context, args []string, delay time.Duration) 
 	return o
 }
 
-// recoverAndRun runs op; when it is refused, it does what the refusal says
-// (`reconcile unlock ...`) and runs op again.
+// recoverAndRun runs op; when it is refused, it does what the refusal
+// says and runs op again: it waits until the holder's lease expires (the
+// next run then takes the lock over), or, for a lock without a lease, runs
+// the `reconcile unlock ...` it names.
 func (h *harness) recoverAndRun(ctx context.Context, op string) outcome {
 	r := h.run(ctx, op, 0)
-	for attempt := 0; r.code != 0 && attempt < 2; attempt++ {
+	for attempt := 0; r.code != 0 && attempt < 3; attempt++ {
+		if m := leaseEnd.FindStringSubmatch(r.stderr); m != nil {
+			end, err := time.Parse(time.RFC3339, m[1])
+			if err != nil {
+				h.problem("the refusal names a lease end %q that is not a time: %v", m[1], err)
+				break
+			}
+			h.rep.Waits++
+			// The refusal's time is to the second: wait past that second.
+			if !sleep(ctx, time.Until(end.Add(time.Second))) {
+				break
+			}
+			r = h.run(ctx, op, 0)
+			continue
+		}
 		m := unlockCmd.FindStringSubmatch(r.stderr)
 		if m == nil {
 			break
@@ -276,10 +353,79 @@ func (h *harness) recoverAndRun(ctx context.Context, op string) outcome {
 		h.rep.Unlocks++
 		r = h.run(ctx, op, 0)
 	}
-	if takeover.MatchString(r.stdout + r.stderr) {
-		h.rep.Takeovers++
-	}
 	return r
+}
+
+// race waits until the lock left by a killed run expires (or is gone),
+// then starts Racers runs of op at once. One of them takes the lock; the
+// others are refused naming it (or, when their calls come after the winner
+// is done, run after it). It returns the winner's outcome.
+func (h *harness) race(ctx context.Context, op string) outcome {
+	h.rep.Races++
+	if info, err := ssmstate.New(h.cfg, h.c.Project, h.c.Environment).ReadLock(ctx); err == nil && info != nil && !info.Expires.IsZero() {
+		if !sleep(ctx, time.Until(info.Expires)+200*time.Millisecond) {
+			return outcome{code: -1, stderr: ctx.Err().Error()}
+		}
+	}
+	outs := make([]outcome, h.c.Racers)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range outs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			outs[i] = h.exec(ctx, h.args(op), 0)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	winner := -1
+	for i, o := range outs {
+		if tookOver.MatchString(o.stderr) {
+			h.rep.Takeovers++
+		}
+		switch {
+		case asDesigned(op, o):
+			h.rep.RaceWins++
+			// The one that took the lock over is the round's outcome.
+			if winner < 0 || tookOver.MatchString(o.stderr) {
+				winner = i
+			}
+		case refused.MatchString(o.stderr):
+			h.rep.RaceRefused++
+		default:
+			h.problem("a racer for the lock failed: %s", o.tail())
+		}
+	}
+	if winner < 0 {
+		// Every racer refused: the lock's holder must be one of them, or
+		// the recovery has to go on as usual.
+		return h.recoverAndRun(ctx, op)
+	}
+	return outs[winner]
+}
+
+// lockLeft says whether the stack's lock parameter is in the emulator.
+func (h *harness) lockLeft(ctx context.Context) bool {
+	_, err := ssm.NewFromConfig(h.cfg).GetParameter(ctx, &ssm.GetParameterInput{
+		Name: aws.String(ssmstate.Prefix(h.c.Project, h.c.Environment) + "/lock")})
+	return err == nil
+}
+
+// sleep waits d or until ctx ends; it reports whether ctx is still live.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 func (h *harness) finish(op string, r outcome) {
@@ -297,9 +443,14 @@ func asDesigned(op string, r outcome) bool {
 	if r.code == 0 {
 		return true
 	}
-	return op == "deploy" && r.code == 1 && strings.Contains(r.stderr, "failed and was rolled back:") &&
-		strings.Count(strings.TrimSpace(r.stderr), "\n") == 0
+	// Its one line of error may follow the line saying it took over an
+	// expired lock.
+	errs := strings.TrimSpace(tookOverLine.ReplaceAllString(r.stderr, ""))
+	return op == "deploy" && r.code == 1 && strings.Contains(errs, "failed and was rolled back:") &&
+		strings.Count(errs, "\n") == 0
 }
+
+var tookOverLine = regexp.MustCompile(`(?m)^Took over the lock of run .*$`)
 
 func (h *harness) problem(format string, args ...any) {
 	p := fmt.Sprintf(format, args...)

@@ -37,9 +37,12 @@ func (r *Report) Print(w io.Writer, runs int) bool {
 	row("orphans", fmt.Sprint(r.Orphans), "0", r.Orphans == 0)
 	row("lost records", fmt.Sprint(r.LostRecords), "0", r.LostRecords == 0)
 	row("alias on a version that failed its smoke test", fmt.Sprint(r.BadAlias), "0", r.BadAlias == 0)
-	info("recoveries by `reconcile unlock`", fmt.Sprint(r.Unlocks), "as the refusal says")
-	info("lock takeovers", fmt.Sprint(r.Takeovers), "-")
-	info("double holders", "not measured here (runs are sequential)", "0")
+	row("locks left by killed runs, taken over after their lease", fmt.Sprintf("%d/%d", r.TakenOver, r.LocksLeft), "all", r.TakenOver == r.LocksLeft)
+	row("recoveries by `reconcile unlock`", fmt.Sprint(r.Unlocks), "0 (leases expire)", r.Unlocks == 0)
+	info("lock takeovers", fmt.Sprintf("%d said by the runs, %d leases taken over seen in SSM; %d refusals waited out", r.Takeovers, r.Lock.Takeovers, r.Waits), "-")
+	info("racing rounds", fmt.Sprintf("%d rounds: %d runs got the lock, %d were refused naming its holder", r.Races, r.RaceWins, r.RaceRefused), "-")
+	row("double holders", fmt.Sprintf("%d (%d polls of the lock's parameters, %d leases seen, %d polls failed)", r.Lock.DoubleHolders, r.Lock.Polls, r.Lock.Leases, r.Lock.Errors),
+		"0", r.Lock.DoubleHolders == 0 && r.Lock.Polls > 0)
 	_ = tw.Flush()
 	return ok
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
@@ -56,9 +57,12 @@ type holding struct {
 	// before Expires, for the clocks of other runs and the time a write
 	// takes.
 	validUntil time.Time
-	lost       error
-	stop       chan struct{}
-	done       chan struct{}
+	// takenFrom names the run whose expired lease this one took over, ""
+	// when the lock was free.
+	takenFrom string
+	lost      error
+	stop      chan struct{}
+	done      chan struct{}
 }
 
 func (s *Store) slotPath(epoch string) string    { return s.lock + "/" + epoch }
@@ -89,7 +93,7 @@ func (s *Store) Lock(ctx context.Context, info reconcile.LockInfo) error {
 		err := s.create(ctx, s.lock, string(value), "reconcile lock of "+s.stack)
 		var exists *types.ParameterAlreadyExists
 		if err == nil {
-			s.hold(ctx, info.ID, 0, info)
+			s.hold(ctx, info.ID, 0, info, "")
 			return nil
 		}
 		if !errors.As(err, &exists) {
@@ -103,17 +107,18 @@ func (s *Store) Lock(ctx context.Context, info reconcile.LockInfo) error {
 			continue
 		}
 		if ls.cur.ID == info.ID && !ls.cur.Released {
-			// Our own create, whose answer was lost and whose retry by
-			// the SDK found it done: run ids are never reused.
-			s.hold(ctx, ls.epoch, ls.n, ls.cur.LockInfo)
+			// Our own create (of the lock or of a takeover lease), whose
+			// answer was lost and whose retry by the SDK found it done:
+			// run ids are never reused.
+			if ls.cur.TakenFrom != "" {
+				s.takeovers.Add(1)
+			}
+			s.hold(ctx, ls.epoch, ls.n, ls.cur.LockInfo, ls.cur.TakenFrom)
 			return nil
 		}
 		now = s.now().UTC()
 		if !ls.expired(now) {
-			if ls.cur.Released {
-				return fmt.Errorf("cannot lock %s: run %s is releasing its lock right now; try again", s.stack, ls.cur.ID)
-			}
-			return &reconcile.LockedError{Stack: s.stack, Holder: ls.cur.LockInfo}
+			return &reconcile.LockedError{Stack: s.stack, Holder: ls.cur.LockInfo, Releasing: ls.cur.Released}
 		}
 		took, err := s.takeOver(ctx, ls, info)
 		if err != nil {
@@ -155,7 +160,7 @@ func (s *Store) takeOver(ctx context.Context, ls *leaseState, info reconcile.Loc
 	if err == nil {
 		var first leaseRecord
 		if json.Unmarshal([]byte(aws.ToString(out.Parameter.Value)), &first) == nil && first.ID == ls.epoch {
-			s.hold(ctx, ls.epoch, ls.n+1, info)
+			s.hold(ctx, ls.epoch, ls.n+1, info, ls.cur.ID)
 			s.takeovers.Add(1)
 			return true, nil
 		}
@@ -165,7 +170,7 @@ func (s *Store) takeOver(ctx context.Context, ls *leaseState, info reconcile.Loc
 	return false, nil
 }
 
-func (s *Store) create(ctx context.Context, name, value, description string) error {
+func (s *Store) create(ctx context.Context, name, value, description string, optFns ...func(*ssm.Options)) error {
 	in := &ssm.PutParameterInput{
 		Name:  aws.String(name),
 		Value: aws.String(value),
@@ -175,15 +180,15 @@ func (s *Store) create(ctx context.Context, name, value, description string) err
 	if description != "" {
 		in.Description = aws.String(description)
 	}
-	_, err := s.api.PutParameter(ctx, in)
+	_, err := s.api.PutParameter(ctx, in, optFns...)
 	return err
 }
 
 // hold records the lock as ours and starts renewing it. The renewals
 // outlive ctx: a cancelled run still finishes its operations and records
 // them, under the lock, until Unlock.
-func (s *Store) hold(ctx context.Context, epoch string, n int, info reconcile.LockInfo) {
-	h := &holding{epoch: epoch, n: n, info: info, validUntil: info.Expires.Add(-s.lease / 6),
+func (s *Store) hold(ctx context.Context, epoch string, n int, info reconcile.LockInfo, takenFrom string) {
+	h := &holding{epoch: epoch, n: n, info: info, validUntil: info.Expires.Add(-s.lease / 6), takenFrom: takenFrom,
 		stop: make(chan struct{}), done: make(chan struct{})}
 	s.lockMu.Lock()
 	old := s.held
@@ -237,7 +242,11 @@ func (s *Store) renew(ctx context.Context, h *holding) bool {
 	// A renewal that cannot finish while the lease is trusted is too late.
 	cctx, cancel := context.WithDeadline(ctx, until)
 	defer cancel()
-	err = s.create(cctx, s.slot(h.epoch, next), string(value), "")
+	// The SDK's retryer keeps trying within that deadline, with backoffs
+	// short enough for several attempts to fit in it.
+	err = s.create(cctx, s.slot(h.epoch, next), string(value), "", func(o *ssm.Options) {
+		o.Retryer = retry.AddWithMaxBackoffDelay(o.Retryer, s.lease/12)
+	})
 	var exists *types.ParameterAlreadyExists
 	var ls *leaseState
 	var rerr error
@@ -309,8 +318,22 @@ func (s *Store) holder() *reconcile.LockInfo {
 // Takeovers counts the expired locks this store took over.
 func (s *Store) Takeovers() int { return int(s.takeovers.Load()) }
 
+// TakenFrom names the run whose expired lease the lock this store holds
+// was taken over from; "" when the lock was free or none is held.
+func (s *Store) TakenFrom() string {
+	s.lockMu.Lock()
+	h := s.held
+	s.lockMu.Unlock()
+	if h == nil {
+		return ""
+	}
+	return h.takenFrom
+}
+
 // Unlock releases the lock if its holder's id is id. The holder's own
-// store stops renewing first.
+// store stops renewing first. A release that was left halfway (its run
+// killed, or the answer to one of its calls lost) is finished by calling
+// Unlock again with the same id.
 func (s *Store) Unlock(ctx context.Context, id string) error {
 	s.lockMu.Lock()
 	h := s.held
@@ -327,40 +350,40 @@ func (s *Store) Unlock(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("cannot unlock %s: %w", s.stack, err)
 	}
-	if ls == nil || ls.cur.Released {
+	if ls == nil || (ls.cur.Released && ls.cur.ID != id) {
 		return fmt.Errorf("cannot unlock %s with id %s: it is not locked: %w", s.stack, id, reconcile.ErrNoLock)
 	}
 	if ls.cur.ID != id {
 		return fmt.Errorf("cannot unlock %s with id %s: it is locked by run %s (%s, %s, since %s): %w",
 			s.stack, id, ls.cur.ID, ls.cur.Who, ls.cur.Operation, ls.cur.Since.Format("2006-01-02 15:04:05 MST"), reconcile.ErrNoLock)
 	}
-	// The release is one more lease, so it races a renewal or a takeover
-	// like they race each other: if it is created, nobody else can extend
-	// the epoch, and its parameters can go.
-	rec := ls.cur
-	rec.Released, rec.TakenFrom = true, ""
-	rec.Expires = s.now().UTC().Add(s.lease)
-	value, err := json.Marshal(rec)
-	if err != nil {
-		return err
-	}
-	err = s.create(ctx, s.slot(ls.epoch, ls.n+1), string(value), "")
-	var exists *types.ParameterAlreadyExists
-	if errors.As(err, &exists) {
-		return fmt.Errorf("cannot unlock %s with id %s: its lease was renewed or taken over meanwhile: %w", s.stack, id, reconcile.ErrNoLock)
-	}
-	if err != nil {
-		return fmt.Errorf("cannot unlock %s: cannot write SSM parameter %s: %w", s.stack, s.slot(ls.epoch, ls.n+1), err)
+	release, rec := ls.n, ls.cur
+	if !rec.Released || !s.now().Before(s.releaseDeadline(rec)) {
+		// The release is one more lease, so it races a renewal or a
+		// takeover like they race each other: if it is created, nobody
+		// else can extend the epoch, and its parameters can go. A release
+		// of ours left too long is released anew, for the same reason.
+		if release, rec, err = s.writeRelease(ctx, ls, id); err != nil {
+			return err
+		}
 	}
 	// The lock parameter first: a run that reads a lease of this epoch
-	// afterwards sees the epoch gone (see takeOver).
-	_, err = s.api.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(s.lock)})
+	// afterwards sees the epoch gone (see takeOver). After the release's
+	// deadline a run may take the epoch over, and deleting its lock
+	// parameter then would end its epoch under it: give up before.
+	dctx, cancel := context.WithTimeout(ctx, s.releaseDeadline(rec).Sub(s.now()))
+	defer cancel()
+	_, err = s.api.DeleteParameter(dctx, &ssm.DeleteParameterInput{Name: aws.String(s.lock)})
 	var notFound *types.ParameterNotFound
 	if err != nil && !errors.As(err, &notFound) {
+		if dctx.Err() != nil && ctx.Err() == nil {
+			return fmt.Errorf("cannot unlock %s: deleting SSM parameter %s took too long; the lease of the release expires at %s and the next run after that takes the lock over: %w",
+				s.stack, s.lock, rec.Expires.Format(time.RFC3339), err)
+		}
 		return fmt.Errorf("cannot unlock %s: cannot delete SSM parameter %s: %w", s.stack, s.lock, err)
 	}
 	var leases []string
-	for i := 1; i <= ls.n+1; i++ {
+	for i := 1; i <= release; i++ {
 		leases = append(leases, s.slot(ls.epoch, i))
 	}
 	for lo := 0; lo < len(leases); lo += getBatch {
@@ -369,6 +392,38 @@ func (s *Store) Unlock(ctx context.Context, id string) error {
 		}
 	}
 	return nil
+}
+
+// releaseDeadline is when the unlocker stops trusting its release: a
+// margin before its lease expires and takers may claim the epoch.
+func (s *Store) releaseDeadline(rec leaseRecord) time.Time { return rec.Expires.Add(-s.lease / 6) }
+
+// writeRelease creates the release lease after ls's latest and returns its
+// number and record.
+func (s *Store) writeRelease(ctx context.Context, ls *leaseState, id string) (int, leaseRecord, error) {
+	rec := ls.cur
+	rec.Released, rec.TakenFrom = true, ""
+	rec.Expires = s.now().UTC().Add(s.lease)
+	value, err := json.Marshal(rec)
+	if err != nil {
+		return 0, rec, err
+	}
+	name := s.slot(ls.epoch, ls.n+1)
+	err = s.create(ctx, name, string(value), "")
+	var exists *types.ParameterAlreadyExists
+	if errors.As(err, &exists) {
+		// Our own release, whose answer was lost and whose retry found it
+		// done, or a renewal or takeover that came first.
+		again, rerr := s.readLease(ctx)
+		if rerr == nil && again != nil && again.epoch == ls.epoch && again.n == ls.n+1 && again.cur.ID == id && again.cur.Released {
+			return again.n, again.cur, nil
+		}
+		return 0, rec, fmt.Errorf("cannot unlock %s with id %s: its lease was renewed or taken over meanwhile: %w", s.stack, id, reconcile.ErrNoLock)
+	}
+	if err != nil {
+		return 0, rec, fmt.Errorf("cannot unlock %s: cannot write SSM parameter %s: %w", s.stack, name, err)
+	}
+	return ls.n + 1, rec, nil
 }
 
 // ReadLock returns the holder of the latest lease, nil when unlocked.

@@ -248,8 +248,9 @@ func TestLockAbandonedRelease(t *testing.T) {
 		t.Errorf("ReadLock() of a released lock = %v, %v; want nil", got, err)
 	}
 	err := leaseStore(f, c).Lock(ctx, run("bbbb", c))
-	if err == nil || !strings.Contains(err.Error(), "run aaaa is releasing its lock right now") {
-		t.Errorf("Lock() during a release = %v, want a refusal saying so", err)
+	var locked *reconcile.LockedError
+	if !errors.As(err, &locked) || !locked.Releasing || !strings.Contains(err.Error(), "locked by run aaaa") || !strings.Contains(err.Error(), "which is releasing it") {
+		t.Errorf("Lock() during a release = %v, want a refusal saying aaaa is releasing it", err)
 	}
 	c.add(61 * time.Minute)
 	if err := leaseStore(f, c).Lock(ctx, run("bbbb", c)); err != nil {
@@ -312,4 +313,101 @@ func checkOneWinner(t *testing.T, errs []error, idFormat string) int {
 		}
 	}
 	return winner
+}
+
+// lostAnswers makes f's calls on the lock's parameters behave as the SDK
+// does when AWS carries a call out and its answer is lost: the call is
+// made again, and the caller gets the second answer (already exists, not
+// found).
+func lostAnswers(f *fakeSSM) {
+	put, del := f.putParameter, f.deleteParameter
+	f.putParameter = func(ctx context.Context, in *ssm.PutParameterInput) (*ssm.PutParameterOutput, error) {
+		if strings.HasPrefix(aws.ToString(in.Name), lockName) {
+			_, _ = put(ctx, in)
+		}
+		return put(ctx, in)
+	}
+	f.deleteParameter = func(ctx context.Context, in *ssm.DeleteParameterInput) (*ssm.DeleteParameterOutput, error) {
+		if strings.HasPrefix(aws.ToString(in.Name), lockName) {
+			_, _ = del(ctx, in)
+		}
+		return del(ctx, in)
+	}
+}
+
+// Every write of the lock whose answer is lost and whose retry meets what
+// the first attempt did is recognised as done: the lock, its renewal, a
+// takeover and the release. Nothing is left behind.
+func TestLockLostAnswers(t *testing.T) {
+	ctx := context.Background()
+	f, m := newMemSSM()
+	lostAnswers(f)
+	c := &clock{t: t0}
+	holder := leaseStore(f, c)
+	if err := holder.Lock(ctx, run("aaaa", c)); err != nil {
+		t.Fatalf("Lock() whose create answer was lost = %v", err)
+	}
+	if got := holder.TakenFrom(); got != "" {
+		t.Errorf("TakenFrom() of a free lock = %q", got)
+	}
+	holder.lockMu.Lock()
+	h := holder.held
+	holder.lockMu.Unlock()
+	c.add(30 * time.Minute)
+	if lost := holder.renew(ctx, h); lost {
+		t.Fatalf("a renewal whose answer was lost lost the lock: %v", h.lost)
+	}
+	stopRenewals(holder) // killed
+	c.add(2 * time.Hour)
+	taker := leaseStore(f, c)
+	if err := taker.Lock(ctx, run("bbbb", c)); err != nil {
+		t.Fatalf("a takeover whose answer was lost = %v", err)
+	}
+	if got := taker.TakenFrom(); got != "aaaa" || taker.Takeovers() != 1 {
+		t.Errorf("TakenFrom() = %q, Takeovers() = %d; want aaaa, 1", got, taker.Takeovers())
+	}
+	if err := taker.Unlock(ctx, "bbbb"); err != nil {
+		t.Fatalf("Unlock() whose answers were lost = %v", err)
+	}
+	if got := lockParams(m); len(got) != 0 {
+		t.Errorf("lock parameters left after the unlock: %v", got)
+	}
+}
+
+// A release left halfway (the run killed after writing it) is finished by
+// an unlock with the same id, before or after its lease expired; another
+// id is told there is no lock.
+func TestUnlockFinishesAnAbandonedRelease(t *testing.T) {
+	for _, wait := range []time.Duration{0, 2 * time.Hour} {
+		t.Run(wait.String(), func(t *testing.T) {
+			ctx := context.Background()
+			f, m := newMemSSM()
+			c := &clock{t: t0}
+			holder := leaseStore(f, c)
+			if err := holder.Lock(ctx, run("aaaa", c)); err != nil {
+				t.Fatal(err)
+			}
+			del := f.deleteParameter
+			f.deleteParameter = func(context.Context, *ssm.DeleteParameterInput) (*ssm.DeleteParameterOutput, error) {
+				return nil, errors.New("killed")
+			}
+			if err := holder.Unlock(ctx, "aaaa"); err == nil {
+				t.Fatal("Unlock() succeeded without deleting the lock")
+			}
+			f.deleteParameter = del
+			c.add(wait)
+			if err := leaseStore(f, c).Unlock(ctx, "bbbb"); !errors.Is(err, reconcile.ErrNoLock) {
+				t.Errorf("Unlock() by another id = %v, want ErrNoLock", err)
+			}
+			if err := leaseStore(f, c).Unlock(ctx, "aaaa"); err != nil {
+				t.Fatalf("Unlock() finishing the release = %v", err)
+			}
+			if got := lockParams(m); len(got) != 0 {
+				t.Errorf("lock parameters left: %v", got)
+			}
+			if err := leaseStore(f, c).Lock(ctx, run("cccc", c)); err != nil {
+				t.Errorf("Lock() after the release = %v", err)
+			}
+		})
+	}
 }
