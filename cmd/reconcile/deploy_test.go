@@ -27,59 +27,41 @@ import (
 	"github.com/trip-assistant/stack/resources/lambdafn"
 )
 
-// fakeLambda answers each call with its function field and records the
-// calls in order. A nil field fails the call.
-type fakeLambda struct {
-	calls fakeapi.Calls
-
-	getFunction              func(*lambda.GetFunctionInput) (*lambda.GetFunctionOutput, error)
-	getFunctionConfiguration func(*lambda.GetFunctionConfigurationInput) (*lambda.GetFunctionConfigurationOutput, error)
-	updateFunctionCode       func(*lambda.UpdateFunctionCodeInput) (*lambda.UpdateFunctionCodeOutput, error)
-	publishVersion           func(*lambda.PublishVersionInput) (*lambda.PublishVersionOutput, error)
-	getAlias                 func(*lambda.GetAliasInput) (*lambda.GetAliasOutput, error)
-	updateAlias              func(*lambda.UpdateAliasInput) (*lambda.UpdateAliasOutput, error)
-	invoke                   func(*lambda.InvokeInput) (*lambda.InvokeOutput, error)
+// fakeLambda is the shared Lambda fake, naming each call with what the
+// deploy tests assert: the version, alias, image or payload it was about.
+func fakeLambda(on fakeapi.LambdaFuncs) *fakeapi.Lambda {
+	return &fakeapi.Lambda{Name: deployCallName, On: on}
 }
 
-var _ deploy.API = (*fakeLambda)(nil)
+var _ deploy.API = (*fakeapi.Lambda)(nil)
 
-func (f *fakeLambda) GetFunction(_ context.Context, in *lambda.GetFunctionInput, _ ...func(*lambda.Options)) (*lambda.GetFunctionOutput, error) {
-	return fakeapi.Call(&f.calls, "GetFunction "+aws.ToString(in.Qualifier), f.getFunction, in)
-}
-
-func (f *fakeLambda) GetFunctionConfiguration(_ context.Context, in *lambda.GetFunctionConfigurationInput, _ ...func(*lambda.Options)) (*lambda.GetFunctionConfigurationOutput, error) {
-	return fakeapi.Call(&f.calls, "GetFunctionConfiguration "+aws.ToString(in.Qualifier), f.getFunctionConfiguration, in)
-}
-
-func (f *fakeLambda) UpdateFunctionCode(_ context.Context, in *lambda.UpdateFunctionCodeInput, _ ...func(*lambda.Options)) (*lambda.UpdateFunctionCodeOutput, error) {
-	return fakeapi.Call(&f.calls, "UpdateFunctionCode "+aws.ToString(in.ImageUri), f.updateFunctionCode, in)
-}
-
-func (f *fakeLambda) PublishVersion(_ context.Context, in *lambda.PublishVersionInput, _ ...func(*lambda.Options)) (*lambda.PublishVersionOutput, error) {
-	return fakeapi.Call(&f.calls, "PublishVersion", f.publishVersion, in)
-}
-
-func (f *fakeLambda) GetAlias(_ context.Context, in *lambda.GetAliasInput, _ ...func(*lambda.Options)) (*lambda.GetAliasOutput, error) {
-	return fakeapi.Call(&f.calls, "GetAlias "+aws.ToString(in.Name), f.getAlias, in)
-}
-
-func (f *fakeLambda) UpdateAlias(_ context.Context, in *lambda.UpdateAliasInput, _ ...func(*lambda.Options)) (*lambda.UpdateAliasOutput, error) {
-	return fakeapi.Call(&f.calls, "UpdateAlias "+aws.ToString(in.Name)+" "+aws.ToString(in.FunctionVersion), f.updateAlias, in)
-}
-
-func (f *fakeLambda) Invoke(_ context.Context, in *lambda.InvokeInput, _ ...func(*lambda.Options)) (*lambda.InvokeOutput, error) {
-	return fakeapi.Call(&f.calls, "Invoke "+aws.ToString(in.Qualifier)+" "+string(in.Payload), f.invoke, in)
+func deployCallName(op string, in any) string {
+	switch in := in.(type) {
+	case *lambda.GetFunctionInput:
+		return op + " " + aws.ToString(in.Qualifier)
+	case *lambda.GetFunctionConfigurationInput:
+		return op + " " + aws.ToString(in.Qualifier)
+	case *lambda.UpdateFunctionCodeInput:
+		return op + " " + aws.ToString(in.ImageUri)
+	case *lambda.GetAliasInput:
+		return op + " " + aws.ToString(in.Name)
+	case *lambda.UpdateAliasInput:
+		return op + " " + aws.ToString(in.Name) + " " + aws.ToString(in.FunctionVersion)
+	case *lambda.InvokeInput:
+		return op + " " + aws.ToString(in.Qualifier) + " " + string(in.Payload)
+	}
+	return op
 }
 
 // liveFunction is a function with published versions 1 (image repo:v1)
 // and an alias "live" on 1; its fields model what Lambda does with them.
 // Updates settle at once; Lambda publishes only changed code.
-func liveFunction() *fakeLambda {
+func liveFunction() *fakeapi.Lambda {
 	var mu sync.Mutex
 	images := []string{"", "repo:v1"} // by version; 0 is unused
 	latest, alias := "repo:v1", "1"
-	return &fakeLambda{
-		getFunction: func(in *lambda.GetFunctionInput) (*lambda.GetFunctionOutput, error) {
+	return fakeLambda(fakeapi.LambdaFuncs{
+		GetFunction: func(in *lambda.GetFunctionInput) (*lambda.GetFunctionOutput, error) {
 			mu.Lock()
 			defer mu.Unlock()
 			image := latest
@@ -98,16 +80,16 @@ func liveFunction() *fakeLambda {
 				Code: &types.FunctionCodeLocation{ImageUri: aws.String(image)},
 			}, nil
 		},
-		getFunctionConfiguration: func(*lambda.GetFunctionConfigurationInput) (*lambda.GetFunctionConfigurationOutput, error) {
+		GetFunctionConfiguration: func(*lambda.GetFunctionConfigurationInput) (*lambda.GetFunctionConfigurationOutput, error) {
 			return &lambda.GetFunctionConfigurationOutput{State: types.StateActive}, nil
 		},
-		updateFunctionCode: func(in *lambda.UpdateFunctionCodeInput) (*lambda.UpdateFunctionCodeOutput, error) {
+		UpdateFunctionCode: func(in *lambda.UpdateFunctionCodeInput) (*lambda.UpdateFunctionCodeOutput, error) {
 			mu.Lock()
 			defer mu.Unlock()
 			latest = aws.ToString(in.ImageUri)
 			return &lambda.UpdateFunctionCodeOutput{}, nil
 		},
-		publishVersion: func(in *lambda.PublishVersionInput) (*lambda.PublishVersionOutput, error) {
+		PublishVersion: func(in *lambda.PublishVersionInput) (*lambda.PublishVersionOutput, error) {
 			mu.Lock()
 			defer mu.Unlock()
 			if want := "sha-" + latest; aws.ToString(in.CodeSha256) != want {
@@ -118,21 +100,21 @@ func liveFunction() *fakeLambda {
 			}
 			return &lambda.PublishVersionOutput{Version: aws.String(strconv.Itoa(len(images) - 1))}, nil
 		},
-		getAlias: func(*lambda.GetAliasInput) (*lambda.GetAliasOutput, error) {
+		GetAlias: func(*lambda.GetAliasInput) (*lambda.GetAliasOutput, error) {
 			mu.Lock()
 			defer mu.Unlock()
 			return &lambda.GetAliasOutput{FunctionVersion: aws.String(alias)}, nil
 		},
-		updateAlias: func(in *lambda.UpdateAliasInput) (*lambda.UpdateAliasOutput, error) {
+		UpdateAlias: func(in *lambda.UpdateAliasInput) (*lambda.UpdateAliasOutput, error) {
 			mu.Lock()
 			defer mu.Unlock()
 			alias = aws.ToString(in.FunctionVersion)
 			return &lambda.UpdateAliasOutput{FunctionVersion: in.FunctionVersion}, nil
 		},
-		invoke: func(*lambda.InvokeInput) (*lambda.InvokeOutput, error) {
+		Invoke: func(*lambda.InvokeInput) (*lambda.InvokeOutput, error) {
 			return &lambda.InvokeOutput{StatusCode: 200, Payload: []byte(`{"ok":true}`)}, nil
 		},
-	}
+	})
 }
 
 // fakeStore is a StateStore in memory that records its calls.
@@ -271,7 +253,7 @@ func TestDeploySucceeds(t *testing.T) {
 			if err := testCommand("api", url, &out).deploy(context.Background(), testStack(t, store), api); err != nil {
 				t.Fatalf("deploy: %v\n%s", err, out.String())
 			}
-			if diff := cmp.Diff(tc.wantLambda, api.calls.List()); diff != "" {
+			if diff := cmp.Diff(tc.wantLambda, api.Calls.List()); diff != "" {
 				t.Errorf("Lambda calls (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff([]string{"Lock deploy", "Load", "Save", "Unlock"}, store.calls); diff != "" {
@@ -321,7 +303,7 @@ func TestDeployRollsBackWhenTheSmokeTestFails(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			api, store := liveFunction(), appliedStore()
 			if tc.invoke != nil {
-				api.invoke = tc.invoke
+				api.On.Invoke = tc.invoke
 			}
 			url, hits := "", func() int { return 0 }
 			if tc.status != 0 {
@@ -343,7 +325,7 @@ func TestDeployRollsBackWhenTheSmokeTestFails(t *testing.T) {
 				"UpdateFunctionCode repo:v1", "GetFunction ", "PublishVersion", "GetFunctionConfiguration 3",
 				"UpdateAlias live 3",
 			)
-			if diff := cmp.Diff(want, api.calls.List()); diff != "" {
+			if diff := cmp.Diff(want, api.Calls.List()); diff != "" {
 				t.Errorf("Lambda calls (-want +got):\n%s", diff)
 			}
 			if got := hits(); got != tc.wantHits {
@@ -407,7 +389,7 @@ func TestDeployRefuses(t *testing.T) {
 			if tc.edit != nil {
 				tc.edit(st.spec)
 			}
-			api := &fakeLambda{}
+			api := fakeLambda(fakeapi.LambdaFuncs{})
 			var out bytes.Buffer
 			err := testCommand(tc.function, "", &out).deploy(context.Background(), st, api)
 			if err == nil {
@@ -418,8 +400,8 @@ func TestDeployRefuses(t *testing.T) {
 					t.Errorf("error %q lacks %q", err, w)
 				}
 			}
-			if len(api.calls.List()) > 0 {
-				t.Errorf("Lambda was called: %v", api.calls.List())
+			if len(api.Calls.List()) > 0 {
+				t.Errorf("Lambda was called: %v", api.Calls.List())
 			}
 			if diff := cmp.Diff(tc.wantStore, tc.store.calls); diff != "" {
 				t.Errorf("store calls (-want +got):\n%s", diff)
@@ -437,7 +419,7 @@ func TestDeployDryRunChangesNothing(t *testing.T) {
 	if err := c.deploy(context.Background(), testStack(t, store), api); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"GetAlias live", "GetFunction 1"}, api.calls.List()); diff != "" {
+	if diff := cmp.Diff([]string{"GetAlias live", "GetFunction 1"}, api.Calls.List()); diff != "" {
 		t.Errorf("Lambda calls (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"Load"}, store.calls); diff != "" {
@@ -461,8 +443,8 @@ func TestDeploySameImageKeepsTheAlias(t *testing.T) {
 	if err := c.deploy(context.Background(), testStack(t, store), api); err != nil {
 		t.Fatalf("deploy: %v\n%s", err, out.String())
 	}
-	if slices.ContainsFunc(api.calls.List(), func(s string) bool { return strings.HasPrefix(s, "UpdateAlias") }) {
-		t.Errorf("the alias was moved: %v", api.calls.List())
+	if slices.ContainsFunc(api.Calls.List(), func(s string) bool { return strings.HasPrefix(s, "UpdateAlias") }) {
+		t.Errorf("the alias was moved: %v", api.Calls.List())
 	}
 	if got := store.state.Resources["api"].Extra["version"]; got != "1" {
 		t.Errorf("recorded version %q, want 1", got)

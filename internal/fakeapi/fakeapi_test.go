@@ -1,9 +1,14 @@
 package fakeapi
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestCall(t *testing.T) {
@@ -30,5 +35,28 @@ func TestCall(t *testing.T) {
 	wg.Wait()
 	if n := len(c.List()); n != 50 {
 		t.Errorf("%d calls recorded under concurrency, want 50", n)
+	}
+}
+
+func TestLambdaNamesCalls(t *testing.T) {
+	ctx := context.Background()
+	got := func(*lambda.GetAliasInput) (*lambda.GetAliasOutput, error) { return &lambda.GetAliasOutput{}, nil }
+	plain := &Lambda{On: LambdaFuncs{GetAlias: got}}
+	named := &Lambda{On: LambdaFuncs{GetAlias: got}, Name: func(op string, in any) string {
+		return op + " " + aws.ToString(in.(*lambda.GetAliasInput).Name)
+	}}
+	for _, f := range []*Lambda{plain, named} {
+		if _, err := f.GetAlias(ctx, &lambda.GetAliasInput{Name: aws.String("live")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := plain.Invoke(ctx, &lambda.InvokeInput{}); err == nil {
+		t.Error("a call without a function succeeded")
+	}
+	if diff := cmp.Diff([]string{"GetAlias", "Invoke"}, plain.Calls.List()); diff != "" {
+		t.Errorf("plain names (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"GetAlias live"}, named.Calls.List()); diff != "" {
+		t.Errorf("names from Name (-want +got):\n%s", diff)
 	}
 }

@@ -42,3 +42,21 @@ func Update(t testing.TB, k reconcile.Kind, desired spec.Props, live reconcile.O
 	AssertNoDiff(t, k, desired, again)
 	return again
 }
+
+// Delete deletes the resource known by id, deletes it again (deleting an
+// absent resource must succeed), and checks that it is then observed
+// absent.
+func Delete(t testing.TB, k reconcile.Kind, id string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := k.Delete(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Delete(ctx, id); err != nil {
+		t.Errorf("second delete: %v", err)
+	}
+	gone, err := k.Observe(ctx, reconcile.ObserveRequest{ID: id})
+	if err != nil || gone.Exists {
+		t.Errorf("after delete: %+v, %v", gone, err)
+	}
+}

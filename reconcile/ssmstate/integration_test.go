@@ -18,7 +18,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
 )
@@ -30,8 +29,7 @@ func TestMain(m *testing.M) { os.Exit(emu.Run(m)) }
 // client returns an SSM client on a wiped emulator.
 func client(t *testing.T) (*ssm.Client, aws.Config) {
 	t.Helper()
-	emu.Reset(t)
-	cfg := emu.Config(t, awsclient.Options{Region: "us-east-2"})
+	cfg := emu.Fresh(t, "us-east-2")
 	return ssm.NewFromConfig(cfg), cfg
 }
 

@@ -156,6 +156,31 @@ func TestLockRenewedLeaseIsNeverTaken(t *testing.T) {
 	}
 }
 
+// expiredHolder returns a store that locked as "aaaa" on f, with c moved
+// past the lease's end.
+func expiredHolder(t *testing.T, f *fakeSSM, c *clock) *Store {
+	t.Helper()
+	holder := leaseStore(f, c)
+	if err := holder.Lock(context.Background(), run("aaaa", c)); err != nil {
+		t.Fatal(err)
+	}
+	c.add(61 * time.Minute)
+	return holder
+}
+
+// onTakeoverClaim runs during once, just before the write by which "bbbb"
+// claims the expired lease of "aaaa" reaches f.
+func onTakeoverClaim(f *fakeSSM, during func(ctx context.Context)) {
+	put := f.putParameter
+	f.putParameter = func(ctx context.Context, in *ssm.PutParameterInput) (*ssm.PutParameterOutput, error) {
+		if aws.ToString(in.Name) == lockName+"/aaaa/1" && strings.Contains(aws.ToString(in.Value), "bbbb") {
+			f.putParameter = put
+			during(ctx)
+		}
+		return put(ctx, in)
+	}
+}
+
 // The holder comes back and renews between a taker's read of its expired
 // lease and the taker's claim: the renewal and the takeover create the same
 // lease, so one of them fails, and it is the taker.
@@ -163,24 +188,15 @@ func TestLockRenewalRacingATakeover(t *testing.T) {
 	ctx := context.Background()
 	f, _ := newMemSSM()
 	c := &clock{t: t0}
-	holder := leaseStore(f, c)
-	if err := holder.Lock(ctx, run("aaaa", c)); err != nil {
-		t.Fatal(err)
-	}
-	c.add(61 * time.Minute)
-	put := f.putParameter
-	f.putParameter = func(ctx context.Context, in *ssm.PutParameterInput) (*ssm.PutParameterOutput, error) {
-		if aws.ToString(in.Name) == lockName+"/aaaa/1" && strings.Contains(aws.ToString(in.Value), "bbbb") {
-			f.putParameter = put
-			holder.lockMu.Lock()
-			h := holder.held
-			holder.lockMu.Unlock()
-			if lost := holder.renew(ctx, h); lost {
-				t.Errorf("the holder's renewal lost: %v", h.lost)
-			}
+	holder := expiredHolder(t, f, c)
+	onTakeoverClaim(f, func(ctx context.Context) {
+		holder.lockMu.Lock()
+		h := holder.held
+		holder.lockMu.Unlock()
+		if lost := holder.renew(ctx, h); lost {
+			t.Errorf("the holder's renewal lost: %v", h.lost)
 		}
-		return put(ctx, in)
-	}
+	})
 	err := leaseStore(f, c).Lock(ctx, run("bbbb", c))
 	var locked *reconcile.LockedError
 	if !errors.As(err, &locked) || locked.Holder.ID != "aaaa" {
@@ -197,24 +213,15 @@ func TestLockStaleTakerOfAnEndedEpoch(t *testing.T) {
 	ctx := context.Background()
 	f, m := newMemSSM()
 	c := &clock{t: t0}
-	holder := leaseStore(f, c)
-	if err := holder.Lock(ctx, run("aaaa", c)); err != nil {
-		t.Fatal(err)
-	}
-	c.add(61 * time.Minute)
-	put := f.putParameter
-	f.putParameter = func(ctx context.Context, in *ssm.PutParameterInput) (*ssm.PutParameterOutput, error) {
-		if aws.ToString(in.Name) == lockName+"/aaaa/1" && strings.Contains(aws.ToString(in.Value), "bbbb") {
-			f.putParameter = put
-			if err := holder.Unlock(ctx, "aaaa"); err != nil {
-				t.Error(err)
-			}
-			if err := leaseStore(f, c).Lock(ctx, run("cccc", c)); err != nil {
-				t.Error(err)
-			}
+	holder := expiredHolder(t, f, c)
+	onTakeoverClaim(f, func(ctx context.Context) {
+		if err := holder.Unlock(ctx, "aaaa"); err != nil {
+			t.Error(err)
 		}
-		return put(ctx, in)
-	}
+		if err := leaseStore(f, c).Lock(ctx, run("cccc", c)); err != nil {
+			t.Error(err)
+		}
+	})
 	err := leaseStore(f, c).Lock(ctx, run("bbbb", c))
 	var locked *reconcile.LockedError
 	if !errors.As(err, &locked) || locked.Holder.ID != "cccc" {

@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/kindtest"
@@ -28,8 +27,7 @@ func TestMain(m *testing.M) { os.Exit(emu.Run(m)) }
 // setup wipes the emulator and returns the kind and a raw client on it.
 func setup(t *testing.T) (*Kind, *ecr.Client) {
 	t.Helper()
-	emu.Reset(t)
-	cfg := emu.Config(t, awsclient.Options{Region: "us-east-2"})
+	cfg := emu.Fresh(t, "us-east-2")
 	return New(cfg), ecr.NewFromConfig(cfg)
 }
 
@@ -83,16 +81,7 @@ func TestIntegrationLifecycle(t *testing.T) {
 		t.Errorf("out-of-band mutability: diff %+v", d)
 	}
 
-	if err := k.Delete(ctx, live.ID); err != nil {
-		t.Fatal(err)
-	}
-	if err := k.Delete(ctx, live.ID); err != nil {
-		t.Errorf("second delete: %v", err)
-	}
-	gone, err := k.Observe(ctx, reconcile.ObserveRequest{ID: live.ID})
-	if err != nil || gone.Exists {
-		t.Errorf("after delete: %+v, %v", gone, err)
-	}
+	kindtest.Delete(t, k, live.ID)
 }
 
 func TestIntegrationStoredPolicyReordered(t *testing.T) {

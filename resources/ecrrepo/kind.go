@@ -52,10 +52,4 @@ func WithTagIndex(x TagIndex) Option { return func(k *Kind) { k.tagIndex = x } }
 func New(cfg aws.Config, opts ...Option) *Kind { return NewWithAPI(ecr.NewFromConfig(cfg), opts...) }
 
 // NewWithAPI returns the kind talking to api (a fake in tests).
-func NewWithAPI(api API, opts ...Option) *Kind {
-	k := &Kind{api: api}
-	for _, o := range opts {
-		o(k)
-	}
-	return k
-}
+func NewWithAPI(api API, opts ...Option) *Kind { return kindkit.Build(&Kind{api: api}, opts) }

@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
+
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // listPageSize is the most repositories one DescribeRepositories page may
@@ -28,9 +30,7 @@ type listing struct {
 // takes its own on its first ObserveBatch or List.
 func (k *Kind) BeginPlan() {
 	k.plan.BeginPlan()
-	if k.tagIndex != nil {
-		k.tagIndex.Reset()
-	}
+	kindkit.ResetIndex(k.tagIndex)
 }
 
 // planListing returns the plan's listing, taking it if the plan has none

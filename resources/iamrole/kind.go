@@ -36,21 +36,11 @@ func WithIndex(x Index) Option { return func(k *Kind) { k.index = x } }
 func New(cfg aws.Config, opts ...Option) *Kind { return NewWithAPI(iam.NewFromConfig(cfg), opts...) }
 
 // NewWithAPI returns the kind talking to api (a fake in tests).
-func NewWithAPI(api API, opts ...Option) *Kind {
-	k := &Kind{api: api}
-	for _, o := range opts {
-		o(k)
-	}
-	return k
-}
+func NewWithAPI(api API, opts ...Option) *Kind { return kindkit.Build(&Kind{api: api}, opts) }
 
 // BeginPlan implements reconcile.PlanScoped: the plan lists roles afresh,
 // so it never reports what an earlier plan saw.
-func (k *Kind) BeginPlan() {
-	if k.index != nil {
-		k.index.Reset()
-	}
-}
+func (k *Kind) BeginPlan() { kindkit.ResetIndex(k.index) }
 
 // Type implements reconcile.Kind.
 func (k *Kind) Type() string { return "iam.role" }

@@ -16,43 +16,18 @@ import (
 	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
-type fakeLambda struct {
-	calls       fakeapi.Calls
-	createAlias func(*lambda.CreateAliasInput) (*lambda.CreateAliasOutput, error)
-	getAlias    func(*lambda.GetAliasInput) (*lambda.GetAliasOutput, error)
-	updateAlias func(*lambda.UpdateAliasInput) (*lambda.UpdateAliasOutput, error)
-	deleteAlias func(*lambda.DeleteAliasInput) (*lambda.DeleteAliasOutput, error)
-	getPolicy   func(*lambda.GetPolicyInput) (*lambda.GetPolicyOutput, error)
-	removePerm  func(*lambda.RemovePermissionInput) (*lambda.RemovePermissionOutput, error)
-}
+// fakeLambda is the shared Lambda fake, except that an alias whose
+// GetPolicy the test did not set has no policy, and that call is not
+// recorded: the tests list the alias calls.
+type fakeLambda struct{ fakeapi.Lambda }
 
-var _ API = (*fakeLambda)(nil)
+func newFake(on fakeapi.LambdaFuncs) *fakeLambda { return &fakeLambda{fakeapi.Lambda{On: on}} }
 
-func (f *fakeLambda) CreateAlias(_ context.Context, in *lambda.CreateAliasInput, _ ...func(*lambda.Options)) (*lambda.CreateAliasOutput, error) {
-	return fakeapi.Call(&f.calls, "CreateAlias", f.createAlias, in)
-}
-
-func (f *fakeLambda) GetAlias(_ context.Context, in *lambda.GetAliasInput, _ ...func(*lambda.Options)) (*lambda.GetAliasOutput, error) {
-	return fakeapi.Call(&f.calls, "GetAlias", f.getAlias, in)
-}
-
-func (f *fakeLambda) UpdateAlias(_ context.Context, in *lambda.UpdateAliasInput, _ ...func(*lambda.Options)) (*lambda.UpdateAliasOutput, error) {
-	return fakeapi.Call(&f.calls, "UpdateAlias", f.updateAlias, in)
-}
-
-func (f *fakeLambda) DeleteAlias(_ context.Context, in *lambda.DeleteAliasInput, _ ...func(*lambda.Options)) (*lambda.DeleteAliasOutput, error) {
-	return fakeapi.Call(&f.calls, "DeleteAlias", f.deleteAlias, in)
-}
-
-func (f *fakeLambda) GetPolicy(_ context.Context, in *lambda.GetPolicyInput, _ ...func(*lambda.Options)) (*lambda.GetPolicyOutput, error) {
-	if f.getPolicy == nil {
+func (f *fakeLambda) GetPolicy(ctx context.Context, in *lambda.GetPolicyInput, opts ...func(*lambda.Options)) (*lambda.GetPolicyOutput, error) {
+	if f.On.GetPolicy == nil {
 		return nil, &types.ResourceNotFoundException{Message: aws.String("no policy")}
 	}
-	return fakeapi.Call(&f.calls, "GetPolicy", f.getPolicy, in)
-}
-
-func (f *fakeLambda) RemovePermission(_ context.Context, in *lambda.RemovePermissionInput, _ ...func(*lambda.Options)) (*lambda.RemovePermissionOutput, error) {
-	return fakeapi.Call(&f.calls, "RemovePermission", f.removePerm, in)
+	return f.Lambda.GetPolicy(ctx, in, opts...)
 }
 
 const aliasARN = "arn:aws:lambda:us-east-2:123456789012:function:fn:live"
@@ -90,7 +65,7 @@ func TestObserve(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			f := &fakeLambda{getAlias: tc.get}
+			f := newFake(fakeapi.LambdaFuncs{GetAlias: tc.get})
 			got, err := NewWithAPI(f).Observe(context.Background(), tc.req)
 			if err != nil {
 				t.Fatal(err)
@@ -98,7 +73,7 @@ func TestObserve(t *testing.T) {
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Errorf("Observe (-want +got):\n%s", d)
 			}
-			if d := cmp.Diff(tc.wantCalls, f.calls.List()); d != "" {
+			if d := cmp.Diff(tc.wantCalls, f.Calls.List()); d != "" {
 				t.Errorf("calls (-want +got):\n%s", d)
 			}
 		})
@@ -134,7 +109,7 @@ func TestCreate(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			f := &fakeLambda{createAlias: tc.create, updateAlias: update}
+			f := newFake(fakeapi.LambdaFuncs{CreateAlias: tc.create, UpdateAlias: update})
 			got, err := NewWithAPI(f).Create(context.Background(), spec.Props{
 				"function_name": "fn", "name": "live", "function_version": "2", "description": "",
 			})
@@ -144,7 +119,7 @@ func TestCreate(t *testing.T) {
 			if d := cmp.Diff(liveObs, got); d != "" {
 				t.Errorf("Create (-want +got):\n%s", d)
 			}
-			if d := cmp.Diff(tc.wantCalls, f.calls.List()); d != "" {
+			if d := cmp.Diff(tc.wantCalls, f.Calls.List()); d != "" {
 				t.Errorf("calls (-want +got):\n%s", d)
 			}
 		})
@@ -152,9 +127,9 @@ func TestCreate(t *testing.T) {
 }
 
 func TestDelete(t *testing.T) {
-	f := &fakeLambda{deleteAlias: func(*lambda.DeleteAliasInput) (*lambda.DeleteAliasOutput, error) {
+	f := newFake(fakeapi.LambdaFuncs{DeleteAlias: func(*lambda.DeleteAliasInput) (*lambda.DeleteAliasOutput, error) {
 		return nil, &types.ResourceNotFoundException{Message: aws.String("Function not found")}
-	}}
+	}})
 	if err := NewWithAPI(f).Delete(context.Background(), "fn:live"); err != nil {
 		t.Errorf("Delete of an absent alias = %v, want nil", err)
 	}

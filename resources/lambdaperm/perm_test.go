@@ -17,27 +17,6 @@ import (
 	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
-type fakeLambda struct {
-	calls            fakeapi.Calls
-	addPermission    func(*lambda.AddPermissionInput) (*lambda.AddPermissionOutput, error)
-	getPolicy        func(*lambda.GetPolicyInput) (*lambda.GetPolicyOutput, error)
-	removePermission func(*lambda.RemovePermissionInput) (*lambda.RemovePermissionOutput, error)
-}
-
-var _ API = (*fakeLambda)(nil)
-
-func (f *fakeLambda) AddPermission(_ context.Context, in *lambda.AddPermissionInput, _ ...func(*lambda.Options)) (*lambda.AddPermissionOutput, error) {
-	return fakeapi.Call(&f.calls, "AddPermission", f.addPermission, in)
-}
-
-func (f *fakeLambda) GetPolicy(_ context.Context, in *lambda.GetPolicyInput, _ ...func(*lambda.Options)) (*lambda.GetPolicyOutput, error) {
-	return fakeapi.Call(&f.calls, "GetPolicy", f.getPolicy, in)
-}
-
-func (f *fakeLambda) RemovePermission(_ context.Context, in *lambda.RemovePermissionInput, _ ...func(*lambda.Options)) (*lambda.RemovePermissionOutput, error) {
-	return fakeapi.Call(&f.calls, "RemovePermission", f.removePermission, in)
-}
-
 const (
 	sourceARN = "arn:aws:execute-api:us-east-2:123456789012:abc123/*/*"
 	// As Lambda writes it: principal and source ARN rewritten.
@@ -89,12 +68,12 @@ func TestObserve(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			f := &fakeLambda{getPolicy: func(in *lambda.GetPolicyInput) (*lambda.GetPolicyOutput, error) {
+			f := &fakeapi.Lambda{On: fakeapi.LambdaFuncs{GetPolicy: func(in *lambda.GetPolicyInput) (*lambda.GetPolicyOutput, error) {
 				if aws.ToString(in.Qualifier) != "live" {
 					return nil, fmt.Errorf("GetPolicy asked without the alias qualifier: %+v", in)
 				}
 				return tc.policy, tc.err
-			}}
+			}}}
 			got, err := NewWithAPI(f).Observe(context.Background(), tc.req)
 			if err != nil {
 				t.Fatal(err)
@@ -102,8 +81,8 @@ func TestObserve(t *testing.T) {
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Errorf("Observe (-want +got):\n%s", d)
 			}
-			if len(f.calls.List()) != tc.wantCalls {
-				t.Errorf("calls = %v, want %d", f.calls.List(), tc.wantCalls)
+			if len(f.Calls.List()) != tc.wantCalls {
+				t.Errorf("calls = %v, want %d", f.Calls.List(), tc.wantCalls)
 			}
 		})
 	}
@@ -165,16 +144,16 @@ func TestCreate(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			n := 0
-			f := &fakeLambda{
-				addPermission: func(in *lambda.AddPermissionInput) (*lambda.AddPermissionOutput, error) {
+			f := &fakeapi.Lambda{On: fakeapi.LambdaFuncs{
+				AddPermission: func(in *lambda.AddPermissionInput) (*lambda.AddPermissionOutput, error) {
 					n++
 					return tc.add[n-1](in)
 				},
-				getPolicy: func(*lambda.GetPolicyInput) (*lambda.GetPolicyOutput, error) { return tc.policy, nil },
-				removePermission: func(*lambda.RemovePermissionInput) (*lambda.RemovePermissionOutput, error) {
+				GetPolicy: func(*lambda.GetPolicyInput) (*lambda.GetPolicyOutput, error) { return tc.policy, nil },
+				RemovePermission: func(*lambda.RemovePermissionInput) (*lambda.RemovePermissionOutput, error) {
 					return &lambda.RemovePermissionOutput{}, nil
 				},
-			}
+			}}
 			got, err := NewWithAPI(f).Create(context.Background(), desired)
 			if err != nil {
 				t.Fatal(err)
@@ -182,7 +161,7 @@ func TestCreate(t *testing.T) {
 			if d := cmp.Diff(liveObs, got); d != "" {
 				t.Errorf("Create (-want +got):\n%s", d)
 			}
-			if d := cmp.Diff(tc.wantCalls, f.calls.List()); d != "" {
+			if d := cmp.Diff(tc.wantCalls, f.Calls.List()); d != "" {
 				t.Errorf("calls (-want +got):\n%s", d)
 			}
 		})
@@ -190,9 +169,9 @@ func TestCreate(t *testing.T) {
 }
 
 func TestDeleteToleratesAbsence(t *testing.T) {
-	f := &fakeLambda{removePermission: func(*lambda.RemovePermissionInput) (*lambda.RemovePermissionOutput, error) {
+	f := &fakeapi.Lambda{On: fakeapi.LambdaFuncs{RemovePermission: func(*lambda.RemovePermissionInput) (*lambda.RemovePermissionOutput, error) {
 		return nil, &types.ResourceNotFoundException{Message: aws.String("No policy is associated with the given resource.")}
-	}}
+	}}}
 	if err := NewWithAPI(f).Delete(context.Background(), "fn:live:apigw"); err != nil {
 		t.Errorf("Delete = %v, want nil", err)
 	}
@@ -235,18 +214,18 @@ func TestChangesAreSerialisedPerFunction(t *testing.T) {
 			t.Errorf("the first call on %s never overlapped the other function's", fn)
 		}
 	}
-	f := &fakeLambda{
-		addPermission: func(in *lambda.AddPermissionInput) (*lambda.AddPermissionOutput, error) {
+	f := &fakeapi.Lambda{On: fakeapi.LambdaFuncs{
+		AddPermission: func(in *lambda.AddPermissionInput) (*lambda.AddPermissionOutput, error) {
 			fn := aws.ToString(in.FunctionName)
 			rendezvous(fn)
 			enter(fn)
 			return &lambda.AddPermissionOutput{Statement: aws.String(`{"Sid":"` + aws.ToString(in.StatementId) + `"}`)}, nil
 		},
-		removePermission: func(in *lambda.RemovePermissionInput) (*lambda.RemovePermissionOutput, error) {
+		RemovePermission: func(in *lambda.RemovePermissionInput) (*lambda.RemovePermissionOutput, error) {
 			enter(aws.ToString(in.FunctionName))
 			return &lambda.RemovePermissionOutput{}, nil
 		},
-	}
+	}}
 	k := NewWithAPI(f)
 	var wg sync.WaitGroup
 	for _, fn := range []string{"a", "b"} {

@@ -5,6 +5,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
 // Kind reconciles logs.log_group resources.
@@ -35,20 +36,10 @@ func New(cfg aws.Config, opts ...Option) *Kind {
 }
 
 // NewWithAPI returns the kind talking to api (a fake in tests).
-func NewWithAPI(api API, opts ...Option) *Kind {
-	k := &Kind{api: api}
-	for _, o := range opts {
-		o(k)
-	}
-	return k
-}
+func NewWithAPI(api API, opts ...Option) *Kind { return kindkit.Build(&Kind{api: api}, opts) }
 
 var _ reconcile.PlanScoped = (*Kind)(nil)
 
 // BeginPlan drops the tag index's listing, so the plan confirms tags from
 // its own.
-func (k *Kind) BeginPlan() {
-	if k.tagIndex != nil {
-		k.tagIndex.Reset()
-	}
-}
+func (k *Kind) BeginPlan() { kindkit.ResetIndex(k.tagIndex) }

@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
-	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/kindtest"
@@ -27,8 +26,7 @@ func TestMain(m *testing.M) { os.Exit(emu.Run(m)) }
 // setup wipes the emulator and returns the kind and a raw client on it.
 func setup(t *testing.T) (*Kind, *ssm.Client) {
 	t.Helper()
-	emu.Reset(t)
-	cfg := emu.Config(t, awsclient.Options{Region: "us-east-2"})
+	cfg := emu.Fresh(t, "us-east-2")
 	return New(cfg), ssm.NewFromConfig(cfg)
 }
 
@@ -105,16 +103,7 @@ func TestIntegrationLifecycle(t *testing.T) {
 		t.Errorf("out-of-band value change: diff %+v", d)
 	}
 
-	if err := k.Delete(ctx, "/trip/dev/openai-key"); err != nil {
-		t.Fatal(err)
-	}
-	if err := k.Delete(ctx, "/trip/dev/openai-key"); err != nil {
-		t.Errorf("second delete: %v", err)
-	}
-	gone, err := k.Observe(ctx, reconcile.ObserveRequest{ID: "/trip/dev/openai-key"})
-	if err != nil || gone.Exists {
-		t.Errorf("after delete: %+v, %v", gone, err)
-	}
+	kindtest.Delete(t, k, "/trip/dev/openai-key")
 }
 
 func TestIntegrationTierAndType(t *testing.T) {

@@ -126,18 +126,7 @@ func TestUpdateCallsOnlyWhatChanged(t *testing.T) {
 			}
 			desired := desiredParam()
 			tc.change(desired)
-			diff := reconcile.ComputeDiff(k.Schema(), desired, live.Props, nil)
-			fake.calls = nil
-			obs, err := k.Update(ctx, reconcile.UpdateRequest{ID: live.ID, Desired: desired, Live: live, Diff: diff})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tc.wantCalls, writes(fake.calls)); diff != "" {
-				t.Errorf("calls (-want +got):\n%s", diff)
-			}
-			if d := reconcile.ComputeDiff(k.Schema(), desired, obs.Props, nil); len(d) > 0 {
-				t.Errorf("diff after update: %v", d.Paths())
-			}
+			kindtesting.UpdateWrites(t, k, desired, live, &fake.calls, writes, tc.wantCalls)
 		})
 	}
 }

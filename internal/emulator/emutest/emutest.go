@@ -59,3 +59,11 @@ func (p *Package) Config(t testing.TB, o awsclient.Options) aws.Config {
 	}
 	return cfg
 }
+
+// Fresh wipes the emulator and returns a configuration for region pointing
+// at it: how a test of the package starts from nothing.
+func (p *Package) Fresh(t testing.TB, region string) aws.Config {
+	t.Helper()
+	p.Reset(t)
+	return p.Config(t, awsclient.Options{Region: region})
+}
