@@ -11,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
-	"github.com/trip-assistant/stack/internal/emulator/emutest"
 	"github.com/trip-assistant/stack/internal/lambdaproto"
+	"github.com/trip-assistant/stack/internal/testinfra/emulator/emutest"
 )
 
 // countingSSM passes reads to the emulator and counts them.

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/trip-assistant/stack/internal/chaos"
-	"github.com/trip-assistant/stack/internal/faultproxy"
+	"github.com/trip-assistant/stack/internal/testinfra/chaos"
+	"github.com/trip-assistant/stack/internal/testinfra/faultproxy"
 	"github.com/trip-assistant/stack/reconcile/ssmstate"
 )
 

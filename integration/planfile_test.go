@@ -22,7 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
-	"github.com/trip-assistant/stack/internal/chaos"
+	"github.com/trip-assistant/stack/internal/testinfra/chaos"
 	"github.com/trip-assistant/stack/reconcile/ssmstate"
 )
 

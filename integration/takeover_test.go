@@ -16,7 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/trip-assistant/stack/internal/chaos"
+	"github.com/trip-assistant/stack/internal/testinfra/chaos"
 	"github.com/trip-assistant/stack/reconcile/ssmstate"
 )
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the local emulator image used by internal/emulator's container mode:
+# Builds the local emulator image used by internal/testinfra/emulator's container mode:
 # a FROM scratch image holding a static kumo binary, so nothing is pulled from
 # a registry. The kumo version is the one go.mod pins.
 #
@@ -7,7 +7,7 @@
 #   IMAGE=name:tag scripts/emulator-image.sh
 #   FORCE=1 scripts/emulator-image.sh      # rebuild even if the image is current
 #
-# Then: EMULATOR_IMAGE=reconcile-kumo:local go test -tags integration ./internal/emulator/
+# Then: EMULATOR_IMAGE=reconcile-kumo:local go test -tags integration ./internal/testinfra/emulator/
 set -euo pipefail
 
 IMAGE=${IMAGE:-reconcile-kumo:local}
@@ -43,7 +43,7 @@ FROM scratch
 LABEL org.opencontainers.image.title="kumo AWS emulator for reconcile tests" \\
       org.opencontainers.image.version="$version"
 COPY kumo /kumo
-# KUMO_PORT (default 4566) is set by internal/emulator to a free port.
+# KUMO_PORT (default 4566) is set by internal/testinfra/emulator to a free port.
 ENV KUMO_HOST=0.0.0.0
 ENTRYPOINT ["/kumo"]
 DOCKERFILE

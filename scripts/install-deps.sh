@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need that Go modules do not bring: moto (the
-# emulator the integration tests run against), shellcheck (internal/workflows
+# emulator the integration tests run against), shellcheck (internal/devtools/workflows
 # checks workflow and CI scripts with it) and a Docker engine (for the
 # container-mode emulator test). Idempotent: a second run only checks.
 #

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/trip-assistant/stack/internal/awsclient"
-	"github.com/trip-assistant/stack/internal/busyaccount"
-	"github.com/trip-assistant/stack/internal/stackgen"
+	"github.com/trip-assistant/stack/internal/testinfra/busyaccount"
+	"github.com/trip-assistant/stack/internal/testinfra/stackgen"
 )
 
 // fillParallel is how many creations the bench sends the emulator at once

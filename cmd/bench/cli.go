@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/trip-assistant/stack/internal/awsclient"
-	"github.com/trip-assistant/stack/internal/emulator"
-	"github.com/trip-assistant/stack/internal/stackgen"
+	"github.com/trip-assistant/stack/internal/testinfra/emulator"
+	"github.com/trip-assistant/stack/internal/testinfra/stackgen"
 )
 
 var progressOut = os.Stderr

@@ -1,4 +1,4 @@
-// Command chaos runs the killed-runs harness (internal/chaos) on moto and
+// Command chaos runs the killed-runs harness (internal/testinfra/chaos) on moto and
 // prints its figures: `make chaos`.
 package main
 
@@ -11,9 +11,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/trip-assistant/stack/internal/chaos"
-	"github.com/trip-assistant/stack/internal/emulator"
-	"github.com/trip-assistant/stack/internal/faultproxy"
+	"github.com/trip-assistant/stack/internal/testinfra/chaos"
+	"github.com/trip-assistant/stack/internal/testinfra/emulator"
+	"github.com/trip-assistant/stack/internal/testinfra/faultproxy"
 )
 
 func main() {

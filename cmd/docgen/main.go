@@ -8,7 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/trip-assistant/stack/internal/docgen"
+	"github.com/trip-assistant/stack/internal/devtools/docgen"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec/jsonschema"
 	"github.com/trip-assistant/stack/resources/kinds"

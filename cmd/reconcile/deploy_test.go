@@ -20,7 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/deploy"
-	"github.com/trip-assistant/stack/internal/fakeapi"
+	"github.com/trip-assistant/stack/internal/testinfra/fakeapi"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
 	"github.com/trip-assistant/stack/resources/kinds"

@@ -18,7 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/trip-assistant/stack/internal/emulator/emutest"
+	"github.com/trip-assistant/stack/internal/testinfra/emulator/emutest"
 	"github.com/trip-assistant/stack/reconcile"
 )
 

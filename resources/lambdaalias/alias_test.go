@@ -11,7 +11,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/trip-assistant/stack/internal/fakeapi"
+	"github.com/trip-assistant/stack/internal/testinfra/fakeapi"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
 )

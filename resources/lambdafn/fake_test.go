@@ -7,7 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
-	"github.com/trip-assistant/stack/internal/fakeapi"
+	"github.com/trip-assistant/stack/internal/testinfra/fakeapi"
 )
 
 // fakeLambda answers each call with its function field and records the

@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/trip-assistant/stack/internal/fakeapi"
+	"github.com/trip-assistant/stack/internal/testinfra/fakeapi"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
 )

@@ -7,14 +7,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/trip-assistant/stack/internal/docgen"
+	"github.com/trip-assistant/stack/internal/devtools/docgen"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/resources/kinds"
 )
 
 // The README's kind reference is what the kinds the CLI wires declare.
 func TestREADMEKindReferenceIsCurrent(t *testing.T) {
-	const readme = "../../README.md"
+	const readme = "../../../README.md"
 	want, err := docgen.KindReference(reconcile.Schemas(kinds.All(aws.Config{})))
 	if err != nil {
 		t.Fatal(err)

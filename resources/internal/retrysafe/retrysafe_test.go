@@ -16,8 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 
-	"github.com/trip-assistant/stack/internal/faultproxy"
-	"github.com/trip-assistant/stack/internal/retrysafe"
+	"github.com/trip-assistant/stack/internal/testinfra/faultproxy"
+	"github.com/trip-assistant/stack/resources/internal/retrysafe"
 )
 
 // world is an API Gateway that makes an API per CreateApi, behind a fault

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/trip-assistant/stack/internal/faultproxy"
+	"github.com/trip-assistant/stack/internal/testinfra/faultproxy"
 )
 
 // Print writes the report as one table, each figure against its goal, and

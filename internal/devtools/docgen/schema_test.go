@@ -19,7 +19,7 @@ import (
 	"github.com/trip-assistant/stack/resources/kinds"
 )
 
-const schemaFile = "../../spec.schema.json"
+const schemaFile = "../../../spec.schema.json"
 
 // The committed schema is what the kinds the CLI wires generate.
 func TestSpecSchemaIsCurrent(t *testing.T) {
@@ -39,7 +39,7 @@ func TestSpecSchemaIsCurrent(t *testing.T) {
 // spec.yaml names the schema on its first line, as the YAML language
 // server reads it.
 func TestSpecNamesSchema(t *testing.T) {
-	b, err := os.ReadFile("../../spec.yaml")
+	b, err := os.ReadFile("../../../spec.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ var yamlBlock = regexp.MustCompile("(?s)```yaml\n(.*?)```")
 // the loader and the schema.
 func TestSchemaAcceptsTheExamples(t *testing.T) {
 	s := compileSchema(t)
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestSchemaAcceptsTheExamples(t *testing.T) {
 	if len(examples) == 0 {
 		t.Fatal("the README shows no spec")
 	}
-	own, err := os.ReadFile("../../spec.yaml")
+	own, err := os.ReadFile("../../../spec.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

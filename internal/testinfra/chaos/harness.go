@@ -23,7 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/trip-assistant/stack/internal/awsclient"
-	"github.com/trip-assistant/stack/internal/faultproxy"
+	"github.com/trip-assistant/stack/internal/testinfra/faultproxy"
 	"github.com/trip-assistant/stack/reconcile/ssmstate"
 )
 

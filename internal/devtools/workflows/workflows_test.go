@@ -12,7 +12,7 @@ import (
 
 // root is the repository root, seen from this package's directory (where
 // `go test` runs the test binary).
-const root = "../.."
+const root = "../../.."
 
 var workflowsDir = filepath.Join(root, ".github", "workflows")
 

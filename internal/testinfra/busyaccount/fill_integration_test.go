@@ -17,7 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/internal/awsclient"
-	"github.com/trip-assistant/stack/internal/emulator/emutest"
+	"github.com/trip-assistant/stack/internal/testinfra/emulator/emutest"
 )
 
 var emu emutest.Package

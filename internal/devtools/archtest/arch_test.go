@@ -20,7 +20,7 @@ const module = "github.com/trip-assistant/stack/"
 // functions makes their aliases).
 func imports(t *testing.T) map[string][]string {
 	t.Helper()
-	root, err := filepath.Abs("../..")
+	root, err := filepath.Abs("../../..")
 	if err != nil {
 		t.Fatal(err)
 	}
