@@ -34,7 +34,8 @@ type Item struct {
 
 // Inventory lists, through the SDK, everything of every kind of spec.yaml
 // whose name carries project (the OIDC providers of the account too: an
-// emulator account holds only the stack's).
+// emulator account holds only the stack's), except what the account stack
+// (account.yaml) owns and the stack only reads.
 func Inventory(ctx context.Context, cfg aws.Config, project string) ([]Item, error) {
 	var items []Item
 	add := func(typ, id, identity string) {
@@ -104,7 +105,19 @@ func Inventory(ctx context.Context, cfg aws.Config, project string) ([]Item, err
 		return nil, fmt.Errorf("cannot list oidc providers: %w", err)
 	}
 	for _, p := range oidc.OpenIDConnectProviderList {
-		add("iam.oidc_provider", aws.ToString(p.Arn), "")
+		// The provider account.yaml owns is the account stack's: spec.yaml
+		// only reads it (data:), so it is not this stack's resource.
+		tags, err := ic.ListOpenIDConnectProviderTags(ctx, &iam.ListOpenIDConnectProviderTagsInput{OpenIDConnectProviderArn: p.Arn})
+		if err != nil {
+			return nil, fmt.Errorf("cannot list the tags of oidc provider %s: %w", aws.ToString(p.Arn), err)
+		}
+		accountStack := false
+		for _, t := range tags.Tags {
+			accountStack = accountStack || (aws.ToString(t.Key) == "reconcile:stack" && aws.ToString(t.Value) == project+"/account")
+		}
+		if !accountStack {
+			add("iam.oidc_provider", aws.ToString(p.Arn), "")
+		}
 	}
 	if err := lambdaInventory(ctx, lambda.NewFromConfig(cfg), owned, add); err != nil {
 		return nil, err
