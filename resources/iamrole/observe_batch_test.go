@@ -12,8 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/reconcile"
-	"github.com/trip-assistant/stack/resources/internal/iamindex"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/iamindex"
 )
 
 // fakeIndex lists the roles in listed, as resources/internal/iamindex would.
