@@ -16,8 +16,9 @@ import (
 const listPageSize = 1000
 
 // listing is the registry's repositories as one DescribeRepositories
-// listing found them. ECR has no name filter, so one listing of the whole
-// registry serves both the plan's ObserveBatch calls and its List calls.
+// listing found them. ECR has no name filter, so List (the unmanaged
+// report) lists the whole registry, once a plan for all its prefixes;
+// ObserveBatch asks by name and never reads it.
 type listing struct {
 	repos map[string]types.Repository
 	// complete: every page was read. A listing cut short, or one that
@@ -31,29 +32,6 @@ type listing struct {
 func (k *Kind) BeginPlan() {
 	k.plan.BeginPlan()
 	kindkit.ResetIndex(k.tagIndex)
-}
-
-// planListing returns the plan's listing, taking it if the plan has none
-// yet, and an empty one outside a plan. The listing it takes stops after
-// pages pages, so that observing a few repositories never pages through a
-// large registry. A listing that fails is kept as an empty one and not
-// retried this plan: the reads go by name instead, and List, which lists
-// again, reports the error.
-func (k *Kind) planListing(ctx context.Context, pages int) listing {
-	p, planned := k.plan.InPlan()
-	if !planned {
-		return listing{}
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.listed == nil {
-		l, err := k.list(ctx, pages)
-		if err != nil {
-			l = listing{}
-		}
-		p.listed = &l
-	}
-	return *p.listed
 }
 
 // fullListing returns every repository in the registry: the plan's

@@ -30,18 +30,17 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 	return obs[0], nil
 }
 
-// ObserveBatch reads many repositories. Those the plan's listing of the
-// registry holds are taken from it; the others are asked by name, one
-// DescribeRepositories per 100 names. Then it reads their lifecycle
-// policy and tags, one call each per existing repository (ECR has no batch
-// read for either). The tags call is spared when the run's tag index
-// confirms the repository's tags equal the desired ones (see
-// tagindex.Index.Confirm for why only then).
+// ObserveBatch reads many repositories by name, one DescribeRepositories
+// per 100 names, never from a listing of the registry: ECR has no name
+// filter, so that listing costs the account's size, not the stack's, and
+// moto answers it in one page whatever MaxResults says (issue 14). Then it
+// reads their lifecycle policy and tags, one call each per existing
+// repository (ECR has no batch read for either). The tags call is spared
+// when the run's tag index confirms the repository's tags equal the
+// desired ones (see tagindex.Index.Confirm for why only then). Only List
+// (the unmanaged report) lists the registry.
 func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
-	// A page per thousand names is never more calls than asking by name
-	// takes (100 names a call), and keeps a batch of a few repositories
-	// from paging through a large registry.
-	return k.read(ctx, reqs, k.planListing(ctx, 1+len(reqs)/listPageSize))
+	return k.read(ctx, reqs, listing{})
 }
 
 // read observes reqs. It takes the repositories listed holds from it and

@@ -40,7 +40,7 @@ func (k *Kind) roleNames(ctx context.Context) ([]string, error) {
 		}
 	}
 	var names []string
-	p := iam.NewListRolesPaginator(k.api, &iam.ListRolesInput{})
+	p := iam.NewListRolesPaginator(k.api, &iam.ListRolesInput{MaxItems: aws.Int32(1000)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

@@ -16,7 +16,7 @@ import (
 // listing, so even a lone role costs one GetAccountAuthorizationDetails
 // page against two reads, and that page serves every other IAM resource
 // of the plan. A role the listings did not see (made since, gone, or past
-// their page bound, iamindex.MaxPages) is observed on its own, so absent
+// their page bound, iamindex.MaxPages, or in an account too busy for the listings) is observed on its own, so absent
 // is only ever reported by GetRole. Without an index each role is
 // observed on its own, a few at a time.
 func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {

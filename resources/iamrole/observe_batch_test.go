@@ -13,6 +13,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/iamindex"
 )
 
 // fakeIndex lists the roles in listed, as resources/internal/iamindex would.
@@ -95,8 +96,8 @@ func TestObserveBatchReadsListedRolesFromTheIndex(t *testing.T) {
 			if diff := cmp.Diff(tc.calls, count); diff != "" {
 				t.Errorf("calls (-want +got):\n%s", diff)
 			}
-			if idx.pages != 2 {
-				t.Errorf("listing bound %d pages, want 2 for %d roles", idx.pages, len(tc.reqs))
+			if want := iamindex.MaxPages(len(tc.reqs)); idx.pages != want || want != 1 {
+				t.Errorf("listing bound %d pages, want %d (1) for %d roles", idx.pages, want, len(tc.reqs))
 			}
 		})
 	}

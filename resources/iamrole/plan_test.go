@@ -125,12 +125,15 @@ func TestPlanReadsIAMThroughTheIndex(t *testing.T) {
 	}{
 		"two listings for every role, policy and the lister": {1000, false, map[string]int{
 			"ListRoles": 1, "GetAccountAuthorizationDetails": 1}},
-		// MaxPages(3) is 2 pages: trip-c is read on its own, and List,
-		// which must see every role, lists all four pages itself.
+		// MaxPages(3) is 1 page: it does not end the role listing, so the
+		// account holds more roles than the stack's budget and
+		// GetAccountAuthorizationDetails, which reads the whole account,
+		// is never called: each role and policy is read on its own, and
+		// List, which must see every role, lists all four pages itself.
 		"role listing cut short by the batch's page bound": {1, false, map[string]int{
-			"ListRoles": 2 + 4, "GetAccountAuthorizationDetails": 1, "GetRole": 1, "ListAttachedRolePolicies": 1, "ListRolePolicies": 1}},
+			"ListRoles": 1 + 4, "GetRole": 3, "ListAttachedRolePolicies": 3, "ListRolePolicies": 3, "GetRolePolicy": 3}},
 		"role listing failed": {1000, true, map[string]int{
-			"ListRoles": 1 + 1, "GetAccountAuthorizationDetails": 1, "GetRole": 3, "ListAttachedRolePolicies": 3, "ListRolePolicies": 3}},
+			"ListRoles": 1 + 1, "GetRole": 3, "ListAttachedRolePolicies": 3, "ListRolePolicies": 3, "GetRolePolicy": 3}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

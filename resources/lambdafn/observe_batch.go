@@ -2,111 +2,97 @@ package lambdafn
 
 import (
 	"context"
+	"maps"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/trip-assistant/stack/reconcile"
-	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/fanout"
 )
 
 var _ reconcile.BatchObserver = (*Kind)(nil)
 
-// observeParallelism bounds the GetFunction calls of one batch in flight:
-// the engine gives a batch one of its slots, and a stack of a hundred
+// observeParallelism bounds the functions of one batch read at once: the
+// engine gives a batch one of its slots, and a stack of a hundred
 // functions read one by one would make the plan wait.
 const observeParallelism = 8
 
-// ObserveBatch implements reconcile.BatchObserver. Each function still
-// needs its GetFunction (ListFunctions carries neither the image nor the
-// tags), and its GetPolicy and GetFunctionUrlConfig (what it owns
-// exclusively), but the latest published version of every function comes
-// from one ListFunctions(FunctionVersion=ALL) listing, 50 versions a page,
-// instead of a ListVersionsByFunction each. The listing is made once a
-// plan and List takes its names from it: a no-change plan of N functions
-// in an account holding V versions makes 3N + V/50 calls rather than 4N
-// plus List's own pages.
+// ObserveBatch implements reconcile.BatchObserver: each function is read
+// on its own, GetFunction and ListVersionsByFunction at once, then
+// GetPolicy and GetFunctionUrlConfig (what it owns exclusively), several
+// functions at once.
 //
-// The listing covers the whole account and region, so each batch takes
-// it only a few pages further (see listPages); until it reaches its end,
-// and after it failed, functions are listed one by one. A function the
-// finished listing did not see at all (made meanwhile) is listed on its
-// own too.
+// Why per function and not ListFunctions(FunctionVersion=ALL), which an
+// earlier version shared between the batch and List: that listing has no
+// name filter, so it reads every version of every function in the
+// account. AWS pages it (50 versions a page) but nothing cheap tells how
+// many pages there are before reading them, and moto answers it in one
+// page whatever MaxItems says, 1.2 s for an account of 70 other functions
+// (issue 14). Two reads a function cost the stack's size, whatever the
+// account holds: one call more per function than the listing saved in an
+// empty account (four a function with its attachments).
 func (k *Kind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
-	names := make([]string, len(reqs))
-	wanted := map[string]bool{}
-	for i, r := range reqs {
-		names[i] = requestName(r)
-		if names[i] != "" {
-			wanted[names[i]] = true
+	var names []string
+	index := map[string]int{}
+	for _, r := range reqs {
+		if n := requestName(r); n != "" {
+			if _, ok := index[n]; !ok {
+				index[n] = len(names)
+				names = append(names, n)
+			}
 		}
 	}
-	var versions map[string]string
-	var listed sync.WaitGroup
-	listed.Go(func() { versions = k.listing().latestVersions(ctx, k.api, listPages(len(wanted))) })
-
-	type read struct {
-		out  *lambda.GetFunctionOutput
-		sids []string
-		url  string
-		err  error
+	read := make([]reconcile.Observation, len(names))
+	err := fanout.Each(len(names), observeParallelism, func(i int) error {
+		var err error
+		read[i], err = k.observeBoth(ctx, names[i])
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	reads := make(map[string]*read, len(wanted))
-	for name := range wanted {
-		reads[name] = &read{}
-	}
-	sem := make(chan struct{}, observeParallelism)
-	var wg sync.WaitGroup
-	for name, r := range reads {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			r.out, r.err = k.getFunction(ctx, name)
-			if r.err == nil && r.out != nil {
-				r.sids, r.url, r.err = k.attachments(ctx, name)
-			}
-		}()
-	}
-	wg.Wait()
-	listed.Wait()
-
 	obs := make([]reconcile.Observation, len(reqs))
 	for i, r := range reqs {
-		name := names[i]
-		if name == "" {
-			continue
-		}
-		rd := reads[name]
-		if rd.err != nil {
-			return nil, rd.err
-		}
-		if rd.out == nil {
+		n := requestName(r)
+		if n == "" || !read[index[n]].Exists {
 			continue // absent
 		}
-		version, ok := versions[name]
-		if !ok {
-			var err error
-			if version, err = k.latestVersion(ctx, name); err != nil {
-				return nil, err
-			}
-		}
-		obs[i] = observation(name, rd.out, version)
-		obs[i].Props["permissions"] = spec.StringListValue(rd.sids)
-		obs[i].Props["function_url"] = rd.url
+		obs[i] = read[index[n]]
+		obs[i].Props = maps.Clone(obs[i].Props)
 		obs[i].Props["publish"] = desiredPublish(r.Desired)
 	}
 	return obs, nil
 }
 
-// listPages is how many more pages of the version listing a batch naming
-// n functions may read: half the calls the listing saves it, its n
-// ListVersionsByFunction and the first page of List's own listing, which
-// List would make anyway. So a batch of one function lists too: one page
-// that ends the listing replaces two calls, and later batches of the plan
-// read it for free (functions often sit at different levels: the api
-// function waits for the agent's alias). A batch naming no function
-// lists nothing. The pages a batch reads are not lost when the listing
-// does not end there: a later batch goes on from where it stopped.
-func listPages(n int) int { return (n + 1) / 2 }
+// observeBoth is observe with its two reads made at once: the version
+// listing does not depend on the configuration. GetFunction alone says
+// whether the function exists; versions of a function gone meanwhile
+// read as none.
+func (k *Kind) observeBoth(ctx context.Context, name string) (reconcile.Observation, error) {
+	var (
+		out            *lambda.GetFunctionOutput
+		version        string
+		getErr, verErr error
+		wg             sync.WaitGroup
+	)
+	wg.Go(func() { out, getErr = k.getFunction(ctx, name) })
+	wg.Go(func() { version, verErr = k.latestVersion(ctx, name) })
+	wg.Wait()
+	if getErr != nil {
+		return reconcile.Observation{}, getErr
+	}
+	if out == nil {
+		return reconcile.Observation{}, nil
+	}
+	if verErr != nil {
+		return reconcile.Observation{}, verErr
+	}
+	obs := observation(name, out, version)
+	// What the function owns exclusively (its policy, its URL): read
+	// per function whatever the strategy, so it counts in the budget.
+	if err := k.withAttachments(ctx, name, obs.Props); err != nil {
+		return reconcile.Observation{}, err
+	}
+	return obs, nil
+}

@@ -100,38 +100,25 @@ func TestObserveBatch(t *testing.T) {
 		wantVersions map[string]string // by name; absent ones are missing
 		wantCalls    map[string]int
 	}{
-		"a listing past its bound falls back to one per function": {
+		// The strategy (issue 14): two reads a function whatever the
+		// account holds; the account-wide version listing is never read.
+		"five functions and one gone in an account of 5": {
 			api:          batchFake(5, 4),
 			names:        []string{"f0", "f1", "f2", "f3", "f4", "gone"},
 			wantVersions: map[string]string{"f0": "", "f1": "1", "f2": "2", "f3": "3", "f4": "4"},
-			// 15 versions at 4 a page take 4 pages; 6 functions allow
-			// (6+1)/2 = 3: the listing stops and each function is listed
-			// on its own.
-			wantCalls: map[string]int{"GetFunction": 6, "ListFunctions(ALL)": 3, "ListVersionsByFunction": 5},
+			wantCalls:    map[string]int{"GetFunction": 6, "ListVersionsByFunction": 6},
 		},
-		"listing within its bound": {
-			api:          batchFake(5, 50),
-			names:        []string{"f0", "f1", "f2", "f3", "f4", "gone"},
-			wantVersions: map[string]string{"f0": "", "f1": "1", "f2": "2", "f3": "3", "f4": "4"},
-			wantCalls:    map[string]int{"GetFunction": 6, "ListFunctions(ALL)": 1},
-		},
-		"a function the listing missed is listed on its own": {
-			api:          batchFake(5, 50, "f3"),
-			names:        []string{"f0", "f1", "f2", "f3", "f4"},
-			wantVersions: map[string]string{"f0": "", "f1": "1", "f2": "2", "f3": "7", "f4": "4"},
-			wantCalls:    map[string]int{"GetFunction": 5, "ListFunctions(ALL)": 1, "ListVersionsByFunction": 1},
-		},
-		"two functions share one listing page": {
-			api:          batchFake(2, 50),
+		"two functions in an account of 500": {
+			api:          batchFake(500, 50),
 			names:        []string{"f0", "f1"},
 			wantVersions: map[string]string{"f0": "", "f1": "1"},
-			wantCalls:    map[string]int{"GetFunction": 2, "ListFunctions(ALL)": 1},
+			wantCalls:    map[string]int{"GetFunction": 2, "ListVersionsByFunction": 2},
 		},
-		"one function lists too": {
+		"a function named twice is read once": {
 			api:          batchFake(2, 50),
-			names:        []string{"f1"},
+			names:        []string{"f1", "f1"},
 			wantVersions: map[string]string{"f1": "1"},
-			wantCalls:    map[string]int{"GetFunction": 1, "ListFunctions(ALL)": 1},
+			wantCalls:    map[string]int{"GetFunction": 1, "ListVersionsByFunction": 1},
 		},
 	}
 	for name, tc := range cases {

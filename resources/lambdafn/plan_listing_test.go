@@ -2,12 +2,9 @@ package lambdafn
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/reconcile"
@@ -20,85 +17,39 @@ type planStep struct {
 	list  string   // List with this prefix, when not ""
 }
 
-// TestPlanListing: within a plan, ObserveBatch and List share one listing
-// of every version; a listing cut short or failed leaves both to read on
-// their own, and BeginPlan drops it.
+// TestPlanListing: within a plan, List lists the account's function
+// names once for every prefix (ListFunctions without versions); batches
+// never list the account, so their cost follows the stack, not the
+// account; BeginPlan drops the names.
 func TestPlanListing(t *testing.T) {
-	failAll := func(f *fakeLambda) *fakeLambda {
-		list := f.listFunctions
-		f.listFunctions = func(in *lambda.ListFunctionsInput) (*lambda.ListFunctionsOutput, error) {
-			if in.FunctionVersion == types.FunctionVersionAll {
-				return nil, errors.New("throttled")
-			}
-			return list(in)
-		}
-		return f
-	}
 	cases := map[string]struct {
 		api       *fakeLambda
 		steps     []planStep
 		wantLists [][]string // what each List returned, in order
 		wantCalls map[string]int
 	}{
-		"a batch of two and List share one listing": {
-			api:       batchFake(2, 50),
-			steps:     []planStep{{begin: true}, {batch: []string{"f0", "f1"}}, {list: "f"}},
-			wantLists: [][]string{{"f0", "f1"}},
-			wantCalls: map[string]int{"GetFunction": 2, "ListFunctions(ALL)": 1},
+		"a batch of two in an account of 300 reads two functions": {
+			api:       batchFake(300, 50),
+			steps:     []planStep{{begin: true}, {batch: []string{"f0", "f1"}}},
+			wantCalls: map[string]int{"GetFunction": 2, "ListVersionsByFunction": 2},
 		},
-		"batches of one at different levels share the listing with List": {
-			// The repo's spec: the api function waits for the agent's alias.
-			api:       batchFake(2, 50),
-			steps:     []planStep{{begin: true}, {batch: []string{"f0"}}, {batch: []string{"f1"}}, {list: "f"}},
-			wantLists: [][]string{{"f0", "f1"}},
-			wantCalls: map[string]int{"GetFunction": 2, "ListFunctions(ALL)": 1},
+		"List after batches lists names once, a page per 50 functions": {
+			api:       batchFake(120, 50),
+			steps:     []planStep{{begin: true}, {batch: []string{"f0"}}, {batch: []string{"f1"}}, {list: "f11"}, {list: "f9"}},
+			wantLists: [][]string{{"f11", "f110", "f111", "f112", "f113", "f114", "f115", "f116", "f117", "f118", "f119"}, {"f9", "f90", "f91", "f92", "f93", "f94", "f95", "f96", "f97", "f98", "f99"}},
+			wantCalls: map[string]int{"GetFunction": 2, "ListVersionsByFunction": 2, "ListFunctions": 3},
 		},
-		"a later batch goes on with a listing cut short": {
-			// 10 versions at 4 a page take 3 pages: one function allows
-			// 1, three allow 2 more.
-			api: batchFake(4, 4),
-			steps: []planStep{
-				{begin: true}, {batch: []string{"f0"}}, {batch: []string{"f1", "f2", "f3"}}, {list: "f"},
-			},
-			wantLists: [][]string{{"f0", "f1", "f2", "f3"}},
-			wantCalls: map[string]int{"GetFunction": 4, "ListFunctions(ALL)": 3, "ListVersionsByFunction": 1},
-		},
-		"a listing cut short falls back for both": {
-			// 6 versions at 2 a page take 3 pages; 3 functions allow 2.
-			api:       batchFake(3, 2),
-			steps:     []planStep{{begin: true}, {batch: []string{"f0", "f1", "f2"}}, {list: "f"}},
-			wantLists: [][]string{{"f0", "f1", "f2"}},
-			wantCalls: map[string]int{
-				"GetFunction": 3, "ListFunctions(ALL)": 2, "ListVersionsByFunction": 3,
-				"ListFunctions": 2, // 3 functions at 2 a page
-			},
-		},
-		"a failed listing falls back for both": {
-			api:       failAll(batchFake(2, 50)),
-			steps:     []planStep{{begin: true}, {batch: []string{"f0", "f1"}}, {list: "f"}},
-			wantLists: [][]string{{"f0", "f1"}},
-			wantCalls: map[string]int{"GetFunction": 2, "ListFunctions(ALL)": 1, "ListVersionsByFunction": 2, "ListFunctions": 1},
-		},
-		"a later batch of the plan reads the listing; BeginPlan drops it": {
-			api: batchFake(4, 50),
-			steps: []planStep{
-				{begin: true}, {batch: []string{"f0", "f1"}}, {batch: []string{"f2", "f3"}}, {list: "f"},
-				{begin: true}, {batch: []string{"f0", "f1"}},
-			},
-			wantLists: [][]string{{"f0", "f1", "f2", "f3"}},
-			wantCalls: map[string]int{"GetFunction": 6, "ListFunctions(ALL)": 2},
-		},
-		"List before any batch lists once for every prefix": {
+		"BeginPlan drops the names": {
 			api:       batchFake(3, 50),
-			steps:     []planStep{{begin: true}, {list: "f1"}, {list: "f"}},
+			steps:     []planStep{{begin: true}, {list: "f1"}, {begin: true}, {list: "f"}},
 			wantLists: [][]string{{"f1"}, {"f0", "f1", "f2"}},
-			wantCalls: map[string]int{"ListFunctions": 1},
+			wantCalls: map[string]int{"ListFunctions": 2},
 		},
 		"outside a plan nothing is kept": {
 			api:       batchFake(2, 50),
 			steps:     []planStep{{batch: []string{"f0", "f1"}}, {list: "f"}, {list: "f"}},
 			wantLists: [][]string{{"f0", "f1"}, {"f0", "f1"}},
-			wantCalls: map[string]int{"GetFunction": 2, "ListFunctions(ALL)": 1, "ListFunctions": 2},
+			wantCalls: map[string]int{"GetFunction": 2, "ListVersionsByFunction": 2, "ListFunctions": 2},
 		},
 	}
 	for name, tc := range cases {

@@ -13,14 +13,16 @@ import (
 )
 
 const (
-	// pageSize is the most entries IAM returns a page (it may return fewer).
-	pageSize = 1000
+	// pageSize is the entries asked of IAM a page (it may return fewer):
+	// small, so that the first page tells a small account from a busy one
+	// at little cost.
+	pageSize = 100
 )
 
-// MaxPages bounds the listings a batch of n resources may start: past
-// that many pages the account holds far more roles than the stack, and
-// reading the stack's roles one by one is cheaper.
-func MaxPages(n int) int { return n/100 + 2 }
+// MaxPages bounds the listings a batch of n resources may start, about
+// 10n+100 roles: past that the account holds far more roles than the
+// stack, and reading the stack's roles one by one is cheaper.
+func MaxPages(n int) int { return n/10 + 1 }
 
 // Index is a snapshot of the account's roles, listed on first use and kept
 // until Reset: the IAM kinds reset it when a plan begins, so one index
@@ -71,10 +73,33 @@ func (x *Index) roleListing(ctx context.Context, maxPages int) *listing[types.Ro
 
 // detailListing returns the GetAccountAuthorizationDetails listing since
 // the last Reset, made within maxPages pages unless an earlier call made
-// it.
+// it. It is only made once ListRoles, within the same bound, saw every
+// role of the account: GetAccountAuthorizationDetails returns the whole
+// account whatever MaxItems says on moto, and on AWS a page of it weighs
+// far more than a page of ListRoles, so the cheap listing decides whether
+// the account is small enough (issue 14). In a busy account the listing
+// is empty and incomplete: each role and policy is read on its own.
 func (x *Index) detailListing(ctx context.Context, maxPages int) *listing[types.RoleDetail] {
 	l := x.details.Current()
-	l.once.Do(func() { l.byName, l.complete = x.listDetails(ctx, maxPages) })
+	l.once.Do(func() {
+		if !x.roleListing(ctx, maxPages).complete {
+			l.byName = map[string]types.RoleDetail{}
+			return
+		}
+		l.byName, l.complete = x.listDetails(ctx, maxPages)
+	})
+	return l
+}
+
+// madeDetails returns the detail listing when a batch made it complete
+// this plan, nil otherwise: the unmanaged report, which runs after every
+// batch, never starts it (the Do below closes it empty if none did).
+func (x *Index) madeDetails() *listing[types.RoleDetail] {
+	l := x.details.Current()
+	l.once.Do(func() { l.byName = map[string]types.RoleDetail{} })
+	if !l.complete {
+		return nil
+	}
 	return l
 }
 
@@ -88,13 +113,11 @@ func (x *Index) Role(ctx context.Context, name string, maxPages int) (role types
 		return types.Role{}, nil, false
 	}
 	var (
-		wg      sync.WaitGroup
 		roles   *listing[types.Role]
 		details *listing[types.RoleDetail]
 	)
-	wg.Go(func() { roles = x.roleListing(ctx, maxPages) })
-	wg.Go(func() { details = x.detailListing(ctx, maxPages) })
-	wg.Wait()
+	roles = x.roleListing(ctx, maxPages)
+	details = x.detailListing(ctx, maxPages)
 	r, ok := roles.byName[name]
 	d, ok2 := details.byName[name]
 	if !ok || !ok2 {
@@ -150,14 +173,16 @@ func (x *Index) InlinePolicyNames(ctx context.Context, role string, maxPages int
 }
 
 // RoleTags returns the tags of every role in the account by name, from
-// the GetAccountAuthorizationDetails listing. Not yet listed, it lists
-// every page; ok is false when the listing is incomplete, as in RoleNames.
+// the GetAccountAuthorizationDetails listing a batch of this plan made.
+// It never lists on its own (that listing reads the whole account): ok is
+// false when no batch made it complete, and the caller reads the tags of
+// the few roles it needs one by one.
 func (x *Index) RoleTags(ctx context.Context) (tags map[string]map[string]string, ok bool) {
 	if x == nil {
 		return nil, false
 	}
-	details := x.detailListing(ctx, math.MaxInt)
-	if !details.complete {
+	details := x.madeDetails()
+	if details == nil {
 		return nil, false
 	}
 	tags = make(map[string]map[string]string, len(details.byName))

@@ -106,34 +106,52 @@ func TestRoleCombinesBothListings(t *testing.T) {
 	}
 }
 
-func TestListingsStopAtTheirPageBoundAndKeepWhatTheySaw(t *testing.T) {
-	f := newFake(10, 2, 0)
-	x := NewWithAPI(f)
-	if _, _, ok := x.Role(context.Background(), "r3", 2); !ok {
-		t.Error("r3 (second page) not in the index")
+// TestStrategyFollowsTheAccountsSize: the first pages of ListRoles, within
+// the batch's bound, decide. An account they list to its end is small
+// enough for GetAccountAuthorizationDetails (which reads the whole
+// account); one they do not is busy: that listing is never made, the
+// index holds nothing, and the kinds read each role on their own. The
+// pages read never exceed the bound, whatever the account holds.
+func TestStrategyFollowsTheAccountsSize(t *testing.T) {
+	cases := map[string]struct {
+		roles, perPage, bound int
+		inIndex               bool
+		calls                 map[string]int
+	}{
+		"small account: both listings":              {roles: 4, perPage: 2, bound: 2, inIndex: true, calls: map[string]int{"ListRoles": 2, "GetAccountAuthorizationDetails": 2}},
+		"busy account: the bound of ListRoles only": {roles: 10, perPage: 2, bound: 2, calls: map[string]int{"ListRoles": 2}},
+		"much busier: the same pages":               {roles: 5000, perPage: 2, bound: 2, calls: map[string]int{"ListRoles": 2}},
 	}
-	if _, _, ok := x.Role(context.Background(), "r4", 2); ok {
-		t.Error("r4 (third page, past the bound) in the index")
-	}
-	if diff := cmp.Diff(map[string]int{"ListRoles": 2, "GetAccountAuthorizationDetails": 2}, f.calls); diff != "" {
-		t.Errorf("calls (-want +got):\n%s", diff)
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(tc.roles, tc.perPage, 0)
+			x := NewWithAPI(f)
+			_, _, ok := x.Role(context.Background(), "r1", tc.bound)
+			_, okPolicy := x.InlinePolicy(context.Background(), "r1", "inline", tc.bound)
+			if ok != tc.inIndex || okPolicy != tc.inIndex {
+				t.Errorf("r1 in the index: role %v, policy %v; want %v", ok, okPolicy, tc.inIndex)
+			}
+			if _, ok := x.RoleTags(context.Background()); ok != tc.inIndex {
+				t.Errorf("RoleTags ok = %v, want %v (it never lists on its own)", ok, tc.inIndex)
+			}
+			if diff := cmp.Diff(tc.calls, f.calls); diff != "" {
+				t.Errorf("calls (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
 func TestFailedPageEndsTheListing(t *testing.T) {
 	f := newFake(10, 2, 2)
 	x := NewWithAPI(f)
-	if _, _, ok := x.Role(context.Background(), "r1", 10); !ok {
-		t.Error("r1 (first page) not in the index")
-	}
-	if _, _, ok := x.Role(context.Background(), "r2", 10); ok {
-		t.Error("r2 (failed page) in the index")
+	if _, _, ok := x.Role(context.Background(), "r1", 10); ok {
+		t.Error("r1 in the index after the role listing failed")
 	}
 	if _, ok := x.InlinePolicy(context.Background(), "r5", "inline", 10); ok {
 		t.Error("r5 (after the failed page) in the index")
 	}
-	if n := f.calls["GetAccountAuthorizationDetails"]; n != 2 {
-		t.Errorf("%d GetAccountAuthorizationDetails calls, want 2 (not retried)", n)
+	if diff := cmp.Diff(map[string]int{"ListRoles": 2}, f.calls); diff != "" {
+		t.Errorf("calls (-want +got), a failed listing is not retried:\n%s", diff)
 	}
 }
 
@@ -226,7 +244,7 @@ func TestNilIndexHasNothing(t *testing.T) {
 }
 
 func TestMaxPages(t *testing.T) {
-	for n, want := range map[int]int{4: 2, 99: 2, 100: 3, 250: 4} {
+	for n, want := range map[int]int{4: 1, 9: 1, 10: 2, 100: 11, 250: 26} {
 		if got := MaxPages(n); got != want {
 			t.Errorf("MaxPages(%d) = %d, want %d", n, got, want)
 		}
