@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/trip-assistant/stack/internal/busyaccount"
+	"github.com/trip-assistant/stack/internal/testinfra/busyaccount"
 )
 
 // TestDeletedOutOfBandInABusyAccount: in an account holding another
