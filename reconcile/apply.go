@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/trip-assistant/stack/reconcile/internal/graph"
 	"github.com/trip-assistant/stack/reconcile/spec"
 )
 
@@ -54,165 +55,139 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, sp *spec.Spec, st *State) (
 	}
 	// The records the plan moves are recorded under their new names.
 	st = p.movedRecords(st)
+	a := e.newApplier(ctx, p, sp, st)
+	deletes, rest := map[string][]string{}, map[string][]string{}
+	for _, c := range p.Changes {
+		if c.Action == Delete {
+			deletes[c.Name] = c.Deps
+		} else {
+			rest[c.Name] = c.Deps
+		}
+	}
+	// A failed delete of a dependent blocks the delete of what it uses, as
+	// a failed dependency blocks what uses it.
+	deleted := graph.Walk(ctx, deletes, graph.Options{Limit: e.parallelism(), Reverse: true, Skip: a.skip}, a.apply)
+	graph.Walk(ctx, rest, graph.Options{Limit: e.parallelism(), Upstream: deleted, Skip: a.skip}, a.apply)
+	if err := a.saver.Close(a.state); err != nil {
+		return a.res, err
+	}
+	if !p.Destroy {
+		for name, out := range sp.Outputs {
+			v, err := spec.Expand(out.Template, a.refs)
+			if err == nil {
+				a.res.Outputs[name] = v
+			}
+		}
+	}
+	return a.res, nil
+}
+
+// applier holds one apply while the walks run.
+type applier struct {
+	e       *Engine
+	opCtx   context.Context // operations, once sent, are never cancelled
+	sp      *spec.Spec
+	st      *State // as planned
+	changes map[string]*Change
+	attrs   *attributes // final attributes by name
+	refs    spec.Lookup
+	saver   *Saver
+
+	mu    sync.Mutex // guards the rest
+	state *State     // as recorded so far
+	res   *Result
+	// why holds why each change was skipped, including the no-ops the
+	// result leaves out, so what they block can say it.
+	why map[string]string
+}
+
+func (e *Engine) newApplier(ctx context.Context, p *Plan, sp *spec.Spec, st *State) *applier {
 	opCtx := context.WithoutCancel(ctx)
 	state := st.Clone()
 	state.SpecDigest = sp.Digest
-	res := &Result{Done: map[string]Action{}, Failed: map[string]error{}, Skipped: map[string]string{}, Outputs: map[string]any{}, State: state}
-	saver := NewSaver(opCtx, e.Store, state)
-
-	var mu sync.Mutex
-	attrs := map[string]map[string]string{} // final attributes by name
-	finished := map[string]chan struct{}{}
+	a := &applier{
+		e: e, opCtx: opCtx, sp: sp, st: st, changes: map[string]*Change{}, attrs: newAttributes(),
+		saver: NewSaver(opCtx, e.Store, state), state: state, why: map[string]string{},
+		res: &Result{Done: map[string]Action{}, Failed: map[string]error{}, Skipped: map[string]string{}, Outputs: map[string]any{}, State: state},
+	}
+	a.refs = references(sp, a.attrs)
 	for _, c := range p.Changes {
-		finished[c.Name] = make(chan struct{})
+		a.changes[c.Name] = c
 		if c.Live.Exists {
-			attrs[c.Name] = c.Live.Attrs
+			a.attrs.set(c.Name, c.Live.Attrs)
 		}
 	}
-	lookup := func(expr string) (string, bool) {
-		if v, ok := sp.Value(expr); ok || !strings.Contains(expr, ".") || strings.HasPrefix(expr, "input.") {
-			return v, ok
-		}
-		name, attr, _ := strings.Cut(expr, ".")
-		mu.Lock()
-		defer mu.Unlock()
-		v, ok := attrs[name][attr]
-		return v, ok
-	}
-	blocked := func(name string) string {
-		mu.Lock()
-		defer mu.Unlock()
-		if err, ok := res.Failed[name]; ok {
-			return fmt.Sprintf("%s failed: %v", name, firstLine(err))
-		}
-		if why, ok := res.Skipped[name]; ok {
-			return fmt.Sprintf("%s was not applied (%s)", name, why)
-		}
-		return ""
-	}
+	return a
+}
 
-	// waitFor lists who must finish first: for deletes, the resources that
-	// depend on this one and are deleted too; otherwise its dependencies.
-	dependents := map[string][]string{}
-	isDelete := map[string]bool{}
-	for _, c := range p.Changes {
-		isDelete[c.Name] = c.Action == Delete
+// skip records a change that was not attempted because blocker failed or
+// was not applied ("": the run was interrupted). A resource with nothing
+// planned is left out of the result, so the report names only real work,
+// and what it blocks is told what blocked it.
+func (a *applier) skip(name, blocker string) {
+	c := a.changes[name]
+	a.mu.Lock()
+	why := errInterrupted.Error()
+	silent := func(n string) bool { d := a.changes[n]; return d.Action == NoOp && !d.StateStale }
+	switch {
+	case blocker == "":
+	case a.res.Failed[blocker] != nil:
+		why = fmt.Sprintf("%s failed: %v", blocker, firstLine(a.res.Failed[blocker]))
+	case silent(blocker):
+		why = a.why[blocker]
+	default:
+		why = fmt.Sprintf("%s was not applied (%s)", blocker, a.why[blocker])
 	}
-	for _, c := range p.Changes {
-		for _, d := range c.Deps {
-			if isDelete[c.Name] && isDelete[d] {
-				dependents[d] = append(dependents[d], c.Name)
-			}
-		}
+	a.why[name] = why
+	if silent(name) {
+		a.mu.Unlock()
+		return
 	}
-	lastDelete := make(chan struct{})
-	var deleteWG sync.WaitGroup
+	a.res.Skipped[name] = why
+	a.mu.Unlock()
+	a.e.emit(Event{Phase: Skipped, Name: c.Name, Type: c.Type, Action: c.Action, Err: errors.New(why)})
+}
 
-	// skip records a change that was not attempted; a resource with
-	// nothing planned is left out, so the report names only real work.
-	skip := func(c *Change, why error) {
-		if c.Action == NoOp && !c.StateStale {
-			return
-		}
-		mu.Lock()
-		res.Skipped[c.Name] = why.Error()
-		mu.Unlock()
-		e.emit(Event{Phase: Skipped, Name: c.Name, Type: c.Type, Action: c.Action, Err: why})
+// apply carries out one change and records it.
+func (a *applier) apply(name string) error {
+	c := a.changes[name]
+	action, ob, err := a.e.applyOne(a.opCtx, a.sp, c, a.refs)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if err != nil {
+		a.res.Failed[c.Name] = err
+		return err
 	}
-	sem := make(chan struct{}, e.parallelism())
-	var wg sync.WaitGroup
-	for _, c := range p.Changes {
-		var waitFor []string
-		if c.Action == Delete {
-			waitFor = dependents[c.Name]
-			deleteWG.Add(1)
-		} else {
-			waitFor = c.Deps
-		}
-		wg.Add(1)
-		go func(c *Change) {
-			defer wg.Done()
-			defer close(finished[c.Name])
-			if c.Action == Delete {
-				defer deleteWG.Done()
-			} else {
-				<-lastDelete
-			}
-			for _, d := range waitFor {
-				if ch, ok := finished[d]; ok {
-					<-ch
-				}
-			}
-			for _, d := range waitFor {
-				if why := blocked(d); why != "" {
-					// A failed dependent blocks the delete of what it uses,
-					// as a failed dependency blocks what uses it.
-					skip(c, errors.New(why))
-					return
-				}
-			}
-			if ctx.Err() != nil {
-				skip(c, errInterrupted)
-				return
-			}
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if ctx.Err() != nil {
-				skip(c, errInterrupted)
-				return
-			}
-			action, ob, _, err := e.applyOne(opCtx, sp, c, lookup)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				res.Failed[c.Name] = err
-				return
-			}
-			if action != NoOp {
-				res.Done[c.Name] = action
-			}
-			switch {
-			case c.Data:
-				// Read only: a record left from when the stack owned it
-				// is dropped, and nothing else is written.
-				if _, ok := state.Resources[c.Name]; ok {
-					delete(state.Resources, c.Name)
-					saver.Dirty(state)
-				}
-				return
-			case action == Delete || (c.Action == NoOp && !c.InSpec):
-				// The record of a type that changed is under the logical
-				// name: drop it only if it is still that type's.
-				if r, ok := state.Resources[logicalName(c.Name)]; ok && r.Type == c.Type {
-					delete(state.Resources, logicalName(c.Name))
-				}
-			case ob.Exists:
-				attrs[c.Name] = ob.Attrs
-				state.Resources[c.Name] = StateResource{
-					Type: c.Type, ID: ob.ID, Digest: specDigest(e.Kinds[c.Type].Schema(), sp, sp.Resources[c.Name], c.Name),
-					Protect: c.Protect, Deps: c.Deps, Extra: st.Resources[c.Name].Extra,
-				}
-			}
-			if action != NoOp || digestChanged(st, state, c.Name) {
-				saver.Dirty(state)
-			}
-		}(c)
+	if action != NoOp {
+		a.res.Done[c.Name] = action
 	}
-	go func() { deleteWG.Wait(); close(lastDelete) }()
-	wg.Wait()
-	if err := saver.Close(state); err != nil {
-		return res, err
-	}
-	for name, out := range sp.Outputs {
-		if p.Destroy {
-			break
+	state := a.state
+	switch {
+	case c.Data:
+		// Read only: a record left from when the stack owned it
+		// is dropped, and nothing else is written.
+		if _, ok := state.Resources[c.Name]; ok {
+			delete(state.Resources, c.Name)
+			a.saver.Dirty(state)
 		}
-		v, err := spec.Expand(out.Template, lookup)
-		if err == nil {
-			res.Outputs[name] = v
+		return nil
+	case action == Delete || (c.Action == NoOp && !c.InSpec):
+		// The record of a type that changed is under the logical
+		// name: drop it only if it is still that type's.
+		if r, ok := state.Resources[logicalName(c.Name)]; ok && r.Type == c.Type {
+			delete(state.Resources, logicalName(c.Name))
+		}
+	case ob.Exists:
+		a.attrs.set(c.Name, ob.Attrs)
+		state.Resources[c.Name] = StateResource{
+			Type: c.Type, ID: ob.ID, Digest: specDigest(a.e.Kinds[c.Type].Schema(), a.sp, a.sp.Resources[c.Name], c.Name),
+			Protect: c.Protect, Deps: c.Deps, Extra: a.st.Resources[c.Name].Extra,
 		}
 	}
-	return res, nil
+	if action != NoOp || digestChanged(a.st, state, c.Name) {
+		a.saver.Dirty(state)
+	}
+	return nil
 }
 
 var errInterrupted = errors.New("interrupted before it started")
@@ -229,22 +204,22 @@ func firstLine(err error) string {
 }
 
 // applyOne carries out one change with the attributes now known.
-func (e *Engine) applyOne(ctx context.Context, sp *spec.Spec, c *Change, lookup spec.Lookup) (Action, Observation, spec.Props, error) {
+func (e *Engine) applyOne(ctx context.Context, sp *spec.Spec, c *Change, lookup spec.Lookup) (Action, Observation, error) {
 	action := c.Action
 	if c.Data || (action == NoOp && !c.Live.Exists) {
 		// Neither made nor recorded (a destroy of what is already gone):
 		// there is nothing to resolve or compare.
-		return action, c.Live, nil, nil
+		return action, c.Live, nil
 	}
 	var desired spec.Props
 	k := e.Kinds[c.Type]
 	if r := sp.Resources[logicalName(c.Name)]; c.InSpec && action != Delete {
 		d, err := r.Resolve(k.Schema(), lookup)
 		if err != nil {
-			return action, Observation{}, nil, err
+			return action, Observation{}, err
 		}
 		if hasUnknown(d) {
-			return action, Observation{}, nil, fmt.Errorf("values still unknown after their dependencies were applied")
+			return action, Observation{}, fmt.Errorf("values still unknown after their dependencies were applied")
 		}
 		injectTags(k.Schema(), d, sp, c.Name)
 		copyDeclared(k.Schema(), d, c.Desired)
@@ -252,23 +227,15 @@ func (e *Engine) applyOne(ctx context.Context, sp *spec.Spec, c *Change, lookup 
 		// Values a dependency produced during this apply can turn a no-op
 		// into an update (a function's new version moves its alias).
 		if action == NoOp || action == Update || action == Import || action == Move {
-			diff := computeDiff(k.Schema(), desired, c.Live.Props, diffOptions{Ignore: r.Ignore, Manage: r.Manage, SpecChanged: true})
-			c.Diff = diff
-			switch {
-			case len(diff) == 0 && action == Update:
-				action = NoOp
-			case len(diff) > 0:
-				action = Update
-				for _, d := range diff {
-					if d.ForceNew {
-						action = Replace
-					}
-				}
+			c.Diff = diffFor(k.Schema(), r, desired, c.Live.Props, true)
+			// An import, a move or a no-op stays one while nothing differs.
+			if next := actionFor(c.Diff); next != NoOp || action == Update {
+				action = next
 			}
 		}
 	}
 	if action == NoOp || action == Import || action == Move {
-		return action, c.Live, desired, nil
+		return action, c.Live, nil
 	}
 	start := time.Now()
 	e.emit(Event{Phase: Started, Name: c.Name, Type: c.Type, Action: action})
@@ -296,5 +263,5 @@ func (e *Engine) applyOne(ctx context.Context, sp *spec.Spec, c *Change, lookup 
 		ev.Phase = Failed
 	}
 	e.emit(ev)
-	return action, ob, desired, err
+	return action, ob, err
 }

@@ -42,3 +42,17 @@ func checkOwner(c *Change, stack string) string {
 		"To share it, declare it under data: in this spec so this stack only reads it, and let %s own it; or give this stack its own",
 		c.Name, c.Type, c.DisplayID(), owner, TagStack, verb, owner)
 }
+
+// injectTags adds the ownership tags to kinds that take tags.
+func injectTags(schema spec.Schema, desired spec.Props, sp *spec.Spec, name string) {
+	if f, ok := schema["tags"]; !ok || f.Type != spec.StringMap {
+		return
+	}
+	tags := map[string]any{}
+	for k, v := range spec.ToStringMap(desired["tags"]) {
+		tags[k] = v
+	}
+	tags[TagStack] = sp.Project + "/" + sp.Environment
+	tags[TagName] = tagName(sp, logicalName(name))
+	desired["tags"] = tags
+}

@@ -68,7 +68,7 @@ func (e *Engine) Reobserve(ctx context.Context, p *Plan, sp *spec.Spec, st *Stat
 	}
 	out := make(map[string]Observation, len(p.Changes))
 	for _, c := range p.Changes {
-		ob := obs[logicalName(c.Name)+"\x00"+c.Type]
+		ob := obs[typed{c.Type, logicalName(c.Name)}]
 		ob.Props = redact(e.Kinds[c.Type].Schema(), ob.Props)
 		out[c.Name] = ob
 	}
