@@ -24,8 +24,12 @@ func actionFor(d Diff) Action {
 
 // diffFor compares a spec resource's desired props with the live ones,
 // with the fields the spec ignores or takes back as it says.
-func diffFor(schema spec.Schema, r *spec.Resource, desired, live spec.Props, specChanged bool) Diff {
-	return computeDiff(schema, desired, live, diffOptions{Ignore: r.Ignore, Manage: r.Manage, SpecChanged: specChanged})
+func diffFor(schema spec.Schema, r *spec.Resource, desired, live spec.Props, specChanged bool, notCompared []string) Diff {
+	ignore := r.Ignore
+	if len(notCompared) > 0 {
+		ignore = append(slices.Clone(ignore), notCompared...)
+	}
+	return computeDiff(schema, desired, live, diffOptions{Ignore: ignore, Manage: r.Manage, SpecChanged: specChanged})
 }
 
 // planChange decides the action and class of one resource.
@@ -76,6 +80,9 @@ func planChange(n *node, desired spec.Props, live Observation, destroy bool) *Ch
 			c.Class = SpecChanged
 		}
 		return c
+	}
+	c.NotCompared = n.notCompared
+	switch {
 	case !live.Exists:
 		c.Action = Create
 		c.Class = NewInSpec
@@ -87,7 +94,8 @@ func planChange(n *node, desired spec.Props, live Observation, destroy bool) *Ch
 	schema := n.kind.Schema()
 	adopting := n.state == nil || imported(n.state)
 	specChanged := !adopting && !sameSpec(n.state.Digest, n.digest, schema, desired)
-	c.Diff = diffFor(schema, n.res, desired, live.Props, specChanged || adopting)
+	skip := notComparedPaths(n.notCompared)
+	c.Diff = diffFor(schema, n.res, desired, live.Props, specChanged || adopting, skip)
 	c.Action = actionFor(c.Diff)
 	if c.Action == NoOp {
 		if n.state == nil {
@@ -100,7 +108,7 @@ func planChange(n *node, desired spec.Props, live Observation, destroy bool) *Ch
 		c.Class = Adopted
 	case specChanged:
 		c.Class = SpecChanged
-	case hasUnknown(desired):
+	case hasUnknown(withoutPaths(desired, skip)):
 		// The spec is as applied, but a dependency is being made or
 		// changed: the value it will give is not known yet.
 		c.Class = DependencyChanged
@@ -122,5 +130,8 @@ func stateStale(n *node, c *Change) bool {
 	if n.state == nil {
 		return true
 	}
-	return n.state.Protect != c.Protect || !slices.Equal(n.state.Deps, c.Deps) || n.state.ID != c.ID || n.state.Digest != n.digest
+	// Without the values of unset inputs the digest cannot be told: only
+	// an apply with every input set records it.
+	digestMoved := n.state.Digest != n.digest && len(n.notCompared) == 0
+	return n.state.Protect != c.Protect || !slices.Equal(n.state.Deps, c.Deps) || n.state.ID != c.ID || digestMoved
 }

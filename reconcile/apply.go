@@ -50,6 +50,9 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, sp *spec.Spec, st *State) (
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	if err := notComparedErr(p); err != nil {
+		return nil, err
+	}
 	if sp.Digest != p.SpecDigest || st.Serial != p.StateSerial {
 		return nil, fmt.Errorf("the plan was made from spec %s and state serial %d, not from spec %s and state serial %d: plan again", p.SpecDigest, p.StateSerial, sp.Digest, st.Serial)
 	}
@@ -71,7 +74,7 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, sp *spec.Spec, st *State) (
 	if err := a.saver.Close(a.state); err != nil {
 		return a.res, err
 	}
-	if !p.Destroy {
+	if !p.Destroy && len(p.Targets) == 0 {
 		for name, out := range sp.Outputs {
 			v, err := spec.Expand(out.Template, a.refs)
 			if err == nil {
@@ -190,6 +193,21 @@ func (a *applier) apply(name string) error {
 	return nil
 }
 
+// notComparedErr refuses a plan that left fields out of its comparison:
+// apply needs every value it writes.
+func notComparedErr(p *Plan) error {
+	var missing []string
+	for _, c := range p.Changes {
+		for _, n := range c.NotCompared {
+			missing = append(missing, fmt.Sprintf("%s.%s (%s)", c.Name, n.Path, n.Reason))
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("the plan did not compare %s: set the variables and plan again to apply", strings.Join(missing, ", "))
+}
+
 var errInterrupted = errors.New("interrupted before it started")
 
 func digestChanged(before, after *State, name string) bool {
@@ -227,7 +245,7 @@ func (e *Engine) applyOne(ctx context.Context, sp *spec.Spec, c *Change, lookup 
 		// Values a dependency produced during this apply can turn a no-op
 		// into an update (a function's new version moves its alias).
 		if action == NoOp || action == Update || action == Import || action == Move {
-			c.Diff = diffFor(k.Schema(), r, desired, c.Live.Props, true)
+			c.Diff = diffFor(k.Schema(), r, desired, c.Live.Props, true, nil)
 			// An import, a move or a no-op stays one while nothing differs.
 			if next := actionFor(c.Diff); next != NoOp || action == Update {
 				action = next

@@ -79,11 +79,19 @@ type node struct {
 	deps  []string
 	// digest is specDigest of res: what the state records once applied.
 	digest string
+	// notCompared are the fields of res whose inputs are unset.
+	notCompared []NotCompared
 }
 
 // PlanOptions tune planning.
 type PlanOptions struct {
 	Destroy bool
+	// Targets narrow the plan to these resources and what they need
+	// (Terraform's -target); empty plans everything.
+	Targets []string
+	// Replace names resources to replace even where nothing forces it
+	// (Terraform's -replace).
+	Replace []string
 }
 
 // Plan observes every resource, in dependency order and in parallel, and
@@ -96,13 +104,21 @@ func (e *Engine) Plan(ctx context.Context, sp *spec.Spec, state *State, o PlanOp
 	pl.state, pl.moved = movedState(sp, state, pl.p)
 	pl.buildNodes()
 	pl.declared = declaredSets(sp, pl.nodes)
+	if err := pl.scope(); err != nil {
+		return nil, err
+	}
+	if err := pl.checkReplace(); err != nil {
+		return nil, err
+	}
 	for _, level := range graph.Levels(pl.edges()) {
 		if err := pl.observeLevel(ctx, level); err != nil {
 			return nil, err
 		}
 	}
 	pl.order()
-	if o.Destroy {
+	if o.Destroy || len(pl.p.Targets) > 0 {
+		// A targeted plan sees part of the stack: outputs and the
+		// unmanaged report need all of it.
 		return pl.p, nil
 	}
 	if err := pl.outputs(); err != nil {
@@ -169,6 +185,7 @@ func (pl *planner) buildNodes() {
 		}
 		if n.res != nil && !n.res.Data {
 			n.digest = specDigest(n.kind.Schema(), sp, n.res, n.name)
+			n.notCompared = unsetInputs(sp, n.kind.Schema(), n.res.Props, "")
 		}
 	}
 	pl.nodes = nodes
@@ -229,8 +246,12 @@ func (pl *planner) observeLevel(ctx context.Context, level []string) error {
 // must refuse, and makes its attributes known to the levels after it.
 func (pl *planner) classify(n *node, desired spec.Props, live Observation) {
 	p := pl.p
+	if len(n.notCompared) > 0 && live.Exists {
+		n.digest = specDigestAssuming(n.kind.Schema(), pl.sp, n.res, n.name, n.notCompared, live.Props)
+	}
 	c := planChange(n, desired, live, pl.o.Destroy)
 	markMoved(c, pl.moved)
+	pl.forceReplace(c)
 	if err := checkOwner(c, p.Stack); err != "" {
 		p.Errors = append(p.Errors, err)
 	}

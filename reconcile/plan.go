@@ -56,7 +56,8 @@ const (
 	Adopted           Class = "adopted" // existed in AWS, not in the state
 	DependencyChanged Class = "dependency_changed"
 	Destroying        Class = "destroy"
-	Moved             Class = "moved" // renamed in the spec by moved:
+	Moved             Class = "moved"             // renamed in the spec by moved:
+	ReplaceRequested  Class = "replace_requested" // --replace
 )
 
 // Describe is the class as a plan shows it.
@@ -80,6 +81,8 @@ func (c Class) Describe() string {
 		return "destroy"
 	case Moved:
 		return "moved"
+	case ReplaceRequested:
+		return "replace requested (--replace)"
 	}
 	return ""
 }
@@ -102,6 +105,9 @@ type Change struct {
 	// MovedFrom is the name the state records the resource under, which
 	// the spec's moved: renames to Name.
 	MovedFrom string `json:"moved_from,omitempty"`
+	// NotCompared lists the fields left out of the comparison because an
+	// input they use is unset: the plan cannot be applied.
+	NotCompared []NotCompared `json:"not_compared,omitempty"`
 
 	// The rest is what apply needs beyond the JSON plan of format 1. It is
 	// data, safe to keep: secrets appear only as Secret digests.
@@ -150,6 +156,10 @@ type Plan struct {
 	// that another stack of this tool owns: never listed as unmanaged.
 	Neighbours map[string]int `json:"neighbours,omitempty"`
 	Outputs    map[string]any `json:"outputs,omitempty"`
+	// Targets are the --target names a targeted plan covers, with what
+	// they need; Excluded names every resource it leaves out, untouched.
+	Targets  []string `json:"targets,omitempty"`
+	Excluded []string `json:"excluded,omitempty"`
 	// Errors make the plan impossible to apply (deleting a protected
 	// resource, a resource that cannot be observed).
 	Errors []string `json:"errors,omitempty"`

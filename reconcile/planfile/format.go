@@ -54,25 +54,30 @@ type planDoc struct {
 	Neighbours  map[string]int        `json:"neighbours,omitempty"`
 	Outputs     map[string]value      `json:"outputs,omitempty"`
 	Errors      []string              `json:"errors,omitempty"`
+	Targets     []string              `json:"targets,omitempty"`
+	Excluded    []string              `json:"excluded,omitempty"`
 	SpecDigest  string                `json:"spec_digest"`
 	StateSerial int64                 `json:"state_serial"`
 }
 
 type changeDoc struct {
-	Name       string           `json:"name"`
-	Type       string           `json:"type"`
-	ID         string           `json:"id,omitempty"`
-	Action     reconcile.Action `json:"action"`
-	Class      reconcile.Class  `json:"class,omitempty"`
-	Diff       []fieldDiffDoc   `json:"diff,omitempty"`
-	Deps       []string         `json:"depends_on,omitempty"`
-	Protect    bool             `json:"protect,omitempty"`
-	Data       bool             `json:"data,omitempty"`
-	MovedFrom  string           `json:"moved_from,omitempty"`
-	InSpec     bool             `json:"in_spec,omitempty"`
-	StateStale bool             `json:"state_stale,omitempty"`
-	Desired    map[string]value `json:"desired,omitempty"`
-	Live       observationDoc   `json:"live"`
+	Name      string           `json:"name"`
+	Type      string           `json:"type"`
+	ID        string           `json:"id,omitempty"`
+	Action    reconcile.Action `json:"action"`
+	Class     reconcile.Class  `json:"class,omitempty"`
+	Diff      []fieldDiffDoc   `json:"diff,omitempty"`
+	Deps      []string         `json:"depends_on,omitempty"`
+	Protect   bool             `json:"protect,omitempty"`
+	Data      bool             `json:"data,omitempty"`
+	MovedFrom string           `json:"moved_from,omitempty"`
+	// NotCompared is carried so that apply refuses such a plan however
+	// it was saved.
+	NotCompared []reconcile.NotCompared `json:"not_compared,omitempty"`
+	InSpec      bool                    `json:"in_spec,omitempty"`
+	StateStale  bool                    `json:"state_stale,omitempty"`
+	Desired     map[string]value        `json:"desired,omitempty"`
+	Live        observationDoc          `json:"live"`
 }
 
 type fieldDiffDoc struct {
@@ -196,7 +201,7 @@ func toDocument(f *File) (*document, error) {
 		Format: Format, FormatVersion: FormatVersion, ToolVersion: f.ToolVersion, Created: f.Created, Basis: f.Basis,
 		Plan: planDoc{
 			Stack: p.Stack, Region: p.Region, Destroy: p.Destroy, Unmanaged: p.Unmanaged, Neighbours: p.Neighbours,
-			Errors: p.Errors, SpecDigest: p.SpecDigest, StateSerial: p.StateSerial, Changes: []changeDoc{},
+			Errors: p.Errors, Targets: p.Targets, Excluded: p.Excluded, SpecDigest: p.SpecDigest, StateSerial: p.StateSerial, Changes: []changeDoc{},
 		},
 	}
 	var err error
@@ -206,7 +211,7 @@ func toDocument(f *File) (*document, error) {
 	for _, c := range p.Changes {
 		cd := changeDoc{
 			Name: c.Name, Type: c.Type, ID: c.ID, Action: c.Action, Class: c.Class, Deps: c.Deps, Protect: c.Protect,
-			Data: c.Data, MovedFrom: c.MovedFrom, InSpec: c.InSpec, StateStale: c.StateStale,
+			Data: c.Data, MovedFrom: c.MovedFrom, NotCompared: c.NotCompared, InSpec: c.InSpec, StateStale: c.StateStale,
 			Live: observationDoc{Exists: c.Live.Exists, ID: c.Live.ID, Attrs: c.Live.Attrs},
 		}
 		if cd.Desired, err = encodeProps(c.Name+".desired", c.Desired); err != nil {
@@ -234,7 +239,7 @@ func fromDocument(d *document) (*File, error) {
 	pd := d.Plan
 	p := &reconcile.Plan{
 		FormatVersion: reconcile.FormatVersion, Stack: pd.Stack, Region: pd.Region, Destroy: pd.Destroy,
-		Unmanaged: pd.Unmanaged, Neighbours: pd.Neighbours, Errors: pd.Errors,
+		Unmanaged: pd.Unmanaged, Neighbours: pd.Neighbours, Errors: pd.Errors, Targets: pd.Targets, Excluded: pd.Excluded,
 		SpecDigest: pd.SpecDigest, StateSerial: pd.StateSerial,
 	}
 	damaged := func(err error) (*File, error) { return nil, fmt.Errorf("the saved plan is damaged: %w", err) }
@@ -248,7 +253,7 @@ func fromDocument(d *document) (*File, error) {
 	for _, cd := range pd.Changes {
 		c := &reconcile.Change{
 			Name: cd.Name, Type: cd.Type, ID: cd.ID, Action: cd.Action, Class: cd.Class, Deps: cd.Deps, Protect: cd.Protect,
-			Data: cd.Data, MovedFrom: cd.MovedFrom, InSpec: cd.InSpec, StateStale: cd.StateStale,
+			Data: cd.Data, MovedFrom: cd.MovedFrom, NotCompared: cd.NotCompared, InSpec: cd.InSpec, StateStale: cd.StateStale,
 			Live: reconcile.Observation{Exists: cd.Live.Exists, ID: cd.Live.ID, Attrs: cd.Live.Attrs},
 		}
 		if c.Desired, err = decodeProps(cd.Name+".desired", cd.Desired); err != nil {

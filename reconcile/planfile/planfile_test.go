@@ -301,7 +301,7 @@ func TestDecodeErrors(t *testing.T) {
 		"not JSON":         {gz("plan"), "the saved plan is damaged: invalid character 'p' looking for beginning of value"},
 		"another format":   {gz(`{"format":"terraform"}`), `not a saved plan: its format is "terraform", not "reconcile-plan"`},
 		"a newer version":  {gz(`{"format":"reconcile-plan","format_version":2,"tool_version":"v9"}`), "the saved plan is in format version 2 (written by reconcile v9); this reconcile reads version 1: apply it with the reconcile that made it, or plan again"},
-		"an unknown field": {gz(`{"format":"reconcile-plan","format_version":1,"plan":{"targets":["x"]}}`), `the saved plan is damaged: json: unknown field "targets"`},
+		"an unknown field": {gz(`{"format":"reconcile-plan","format_version":1,"plan":{"shrubbery":["x"]}}`), `the saved plan is damaged: json: unknown field "shrubbery"`},
 		"a bad value":      {gz(`{"format":"reconcile-plan","format_version":1,"plan":{"changes":[{"name":"x","desired":{"a":{"t":"int64","v":"7"}},"live":{}}]}}`), "the saved plan is damaged: x.desired.a: a int64 value: json: cannot unmarshal string into Go value of type int64"},
 	}
 	for name, tc := range cases {
@@ -323,7 +323,8 @@ func TestValueTypesRoundTrip(t *testing.T) {
 		"secret": reconcile.Secret{Digest: reconcile.SecretDigest("v")}, "empty": []any{},
 	}
 	p := &reconcile.Plan{FormatVersion: reconcile.FormatVersion, Stack: "demo/dev", Outputs: map[string]any{},
-		Changes: []*reconcile.Change{{Name: "x", Type: "fake.role", Action: reconcile.Update, Desired: props, MovedFrom: "old_x", Data: true, Deps: []string{"y"}, Protect: true, StateStale: true, InSpec: true, Class: reconcile.SpecChanged, ID: "x-id",
+		Targets: []string{"x"}, Excluded: []string{"z"},
+		Changes: []*reconcile.Change{{Name: "x", Type: "fake.role", Action: reconcile.Update, Desired: props, MovedFrom: "old_x", NotCompared: []reconcile.NotCompared{{Path: "value", Reason: "TOKEN unset"}}, Data: true, Deps: []string{"y"}, Protect: true, StateStale: true, InSpec: true, Class: reconcile.SpecChanged, ID: "x-id",
 			Live: reconcile.Observation{Exists: true, ID: "x", Props: props, Attrs: map[string]string{"arn": "a"}},
 			Diff: reconcile.Diff{{Path: "i", Before: int64(1), After: spec.Unknown{Ref: "${r.arn}"}}}}}}
 	// Every field of the change is set: one added to reconcile.Change that

@@ -18,6 +18,9 @@ type Harness struct {
 	Engine *reconcile.Engine
 	// Env is what the spec's inputs read.
 	Env map[string]string
+	// AllowUnsetInputs loads specs whose inputs are unset, as a drift
+	// check without the secret does.
+	AllowUnsetInputs bool
 
 	planned map[*reconcile.Plan]planned
 }
@@ -34,7 +37,7 @@ func NewHarness() *Harness {
 func (h *Harness) Load(tb testing.TB, sp, environment string) *spec.Spec {
 	tb.Helper()
 	s, err := spec.Load("spec.yaml", []byte(sp), spec.LoadOptions{
-		Environment: environment, Types: reconcile.Schemas(h.Kinds),
+		Environment: environment, Types: reconcile.Schemas(h.Kinds), AllowUnsetInputs: h.AllowUnsetInputs,
 		LookupEnv: func(k string) (string, bool) { v, ok := h.Env[k]; return v, ok },
 	})
 	if err != nil {
@@ -46,19 +49,29 @@ func (h *Harness) Load(tb testing.TB, sp, environment string) *spec.Spec {
 // Plan plans spec against the stored state.
 func (h *Harness) Plan(ctx context.Context, tb testing.TB, sp *spec.Spec, destroy bool) *reconcile.Plan {
 	tb.Helper()
-	st, err := h.Store.Load(ctx)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p, err := h.Engine.Plan(ctx, sp, st, reconcile.PlanOptions{Destroy: destroy})
+	p, err := h.PlanWith(ctx, sp, reconcile.PlanOptions{Destroy: destroy})
 	if err != nil {
 		tb.Fatalf("Plan() = %v", err)
+	}
+	return p
+}
+
+// PlanWith plans spec against the stored state with options, returning
+// the planning error.
+func (h *Harness) PlanWith(ctx context.Context, sp *spec.Spec, o reconcile.PlanOptions) (*reconcile.Plan, error) {
+	st, err := h.Store.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := h.Engine.Plan(ctx, sp, st, o)
+	if err != nil {
+		return nil, err
 	}
 	if h.planned == nil {
 		h.planned = map[*reconcile.Plan]planned{}
 	}
 	h.planned[p] = planned{sp, st}
-	return p
+	return p, nil
 }
 
 // planned is what a plan was made from.
