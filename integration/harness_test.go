@@ -96,11 +96,17 @@ func reconcile(t *testing.T, dir string, args ...string) result {
 
 func reconcileEnv(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
+	return reconcileIn(t, dir, cliEnv(env...), args...)
+}
+
+// reconcileIn runs the CLI in dir with exactly the environment env.
+func reconcileIn(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Dir = dir
-	cmd.Env = cliEnv(env...)
+	cmd.Env = env
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

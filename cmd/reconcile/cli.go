@@ -116,6 +116,10 @@ func planRunner(ctx context.Context, g *globals, exec func(context.Context, runn
 		cmd.Args = cobra.MaximumNArgs(1)
 	}
 	fs.BoolVar(&c.detailedExitcode, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when none, 1 on error")
+	fs.StringArrayVar(&c.targets, "target", nil, "plan only this resource and what it depends on (with a destroy: what depends on it); repeatable. The plan names what it leaves out")
+	if m != modeDestroy {
+		fs.StringArrayVar(&c.replace, "replace", nil, "replace this resource even if nothing forces it; repeatable")
+	}
 	fs.BoolVar(&c.stats, "stats", false, "print API calls and phase timings at the end")
 	fs.IntVar(&parallelism, "parallelism", 10, "AWS operations run at once")
 	if cmd.Args == nil {

@@ -21,6 +21,8 @@ type planCommand struct {
 	dryRun           bool
 	destroy          bool
 	detailedExitcode bool
+	targets          []string // --target: plan these and what they need
+	replace          []string // --replace: force these to be replaced
 	output           string
 	noColor          bool
 	stats            bool
@@ -33,6 +35,12 @@ type planCommand struct {
 }
 
 func (c *planCommand) validate() error {
+	if c.destroy && len(c.replace) > 0 {
+		return fmt.Errorf("--replace cannot be used with --destroy: a destroy replaces nothing")
+	}
+	if c.saved != nil && len(c.targets)+len(c.replace) > 0 {
+		return fmt.Errorf("a saved plan is applied exactly as it was made: give --target and --replace to the plan that saves it (reconcile plan --out)")
+	}
 	switch c.output {
 	case "text", "json", "markdown":
 		return nil
@@ -61,6 +69,10 @@ func (c *planCommand) Run(ctx context.Context) error {
 	if c.saved != nil {
 		return c.applySaved(ctx)
 	}
+	// A plan that applies nothing may leave inputs unset (a drift check
+	// without the secret): the fields they feed are reported as not
+	// compared. Apply, and a plan saved to be applied, need every value.
+	c.flags.allowUnsetInputs = c.dryRun && c.out == ""
 	stopLoad := c.counts.Phase("load")
 	st, err := c.flags.load(ctx)
 	stopLoad()
@@ -85,7 +97,7 @@ func (c *planCommand) Run(ctx context.Context) error {
 	start := time.Now()
 	c.progress("Reading %d resources of %s (%s)... ", len(st.spec.Resources)+countRemoved(st.spec, state), st.name(), st.spec.Region)
 	stopObserve := c.counts.Phase("observe")
-	plan, err := eng.Plan(ctx, st.spec, state, reconcile.PlanOptions{Destroy: c.destroy})
+	plan, err := eng.Plan(ctx, st.spec, state, reconcile.PlanOptions{Destroy: c.destroy, Targets: c.targets, Replace: c.replace})
 	stopObserve()
 	if err != nil {
 		c.progress("failed\n")
@@ -153,7 +165,7 @@ func (c *planCommand) finish(ctx context.Context, eng *reconcile.Engine, st *sta
 	if err != nil {
 		return err
 	}
-	if err := c.recordOutputs(ctx, st, res); err != nil {
+	if err := c.recordOutputs(ctx, st, plan, res); err != nil {
 		return err
 	}
 	if ctx.Err() != nil {
@@ -167,9 +179,11 @@ func (c *planCommand) finish(ctx context.Context, eng *reconcile.Engine, st *sta
 
 // recordOutputs keeps the outputs of a complete apply next to the state,
 // for `reconcile outputs` and CD; a destroy clears them.
-func (c *planCommand) recordOutputs(ctx context.Context, st *stack, res *reconcile.Result) error {
+func (c *planCommand) recordOutputs(ctx context.Context, st *stack, plan *reconcile.Plan, res *reconcile.Result) error {
 	store := st.outputs
-	if store == nil || res.Err() != nil || ctx.Err() != nil {
+	if store == nil || res.Err() != nil || ctx.Err() != nil || len(plan.Targets) > 0 {
+		// A targeted apply saw part of the stack: the outputs recorded
+		// stay those of the last full apply.
 		return nil
 	}
 	values := map[string]string{}

@@ -19,6 +19,8 @@ type Document struct {
 	Changes       []ChangeDocument      `json:"changes"`
 	Unmanaged     []reconcile.Unmanaged `json:"unmanaged"`
 	Neighbours    map[string]int        `json:"neighbours,omitempty"`
+	Targets       []string              `json:"targets,omitempty"`
+	Excluded      []string              `json:"excluded,omitempty"`
 	Outputs       map[string]any        `json:"outputs"`
 	Errors        []string              `json:"errors"`
 	Apply         *ApplyDocument        `json:"apply,omitempty"`
@@ -64,7 +66,7 @@ func NewDocument(p *reconcile.Plan, r *reconcile.Result, stats any) Document {
 	d := Document{
 		FormatVersion: reconcile.FormatVersion, Stack: p.Stack, Region: p.Region, Destroy: p.Destroy,
 		HasChanges: p.HasChanges(), Summary: p.Summary(), Changes: changeDocuments(p.Changes),
-		Unmanaged: p.Unmanaged, Neighbours: p.Neighbours, Outputs: p.Outputs, Errors: p.Errors, Stats: stats,
+		Unmanaged: p.Unmanaged, Neighbours: p.Neighbours, Targets: p.Targets, Excluded: p.Excluded, Outputs: p.Outputs, Errors: p.Errors, Stats: stats,
 	}
 	if d.Unmanaged == nil {
 		d.Unmanaged = []reconcile.Unmanaged{}

@@ -21,6 +21,9 @@ func Markdown(w io.Writer, p *reconcile.Plan) {
 		fmt.Fprintf(w, "> [!WARNING]\n> **Drift:** %d resource(s) changed outside the spec.\n\n", s.Drift)
 	}
 	fmt.Fprintf(w, "**%s**\n\n", SummaryLine(p))
+	if line := ScopeLine(p); line != "" {
+		fmt.Fprintf(w, "> [!NOTE]\n> %s\n\n", line)
+	}
 	var rows []*reconcile.Change
 	for _, c := range p.Changes {
 		if c.Action != reconcile.NoOp {
@@ -73,6 +76,14 @@ func Markdown(w io.Writer, p *reconcile.Plan) {
 		fmt.Fprintln(w)
 		for _, u := range p.Unmanaged {
 			fmt.Fprintf(w, "- %s `%s`\n", u.Type, u.ID)
+		}
+		fmt.Fprintln(w)
+	}
+	if lines := NotComparedLines(p); len(lines) > 0 {
+		fmt.Fprintln(w, "**Not compared** (an input they use is unset):")
+		fmt.Fprintln(w)
+		for _, line := range lines {
+			fmt.Fprintf(w, "- %s\n", line)
 		}
 		fmt.Fprintln(w)
 	}

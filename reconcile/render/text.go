@@ -104,8 +104,14 @@ func Text(w io.Writer, p *reconcile.Plan, st Style) {
 	if line := NeighboursLine(p); line != "" {
 		fmt.Fprintf(w, "  %s\n", line)
 	}
+	for _, line := range NotComparedLines(p) {
+		fmt.Fprintf(w, "  ? %s\n", line)
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, SummaryLine(p))
+	if line := ScopeLine(p); line != "" {
+		fmt.Fprintln(w, line)
+	}
 	if sensitive {
 		fmt.Fprintln(w, "Secret values are shown as (sensitive).")
 	}
@@ -334,6 +340,12 @@ func fieldLine(c *reconcile.Change, d reconcile.FieldDiff) string {
 func SummaryLine(p *reconcile.Plan) string {
 	s := p.Summary()
 	if !p.HasChanges() {
+		switch {
+		case len(p.Targets) > 0:
+			return "No changes. The targeted resources match the spec."
+		case len(NotComparedLines(p)) > 0:
+			return "No changes in what was compared. The stack matches the spec but for the fields not compared."
+		}
 		return "No changes. The stack matches the spec."
 	}
 	var b strings.Builder

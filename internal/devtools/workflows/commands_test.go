@@ -27,10 +27,10 @@ var globalFlags = []string{"spec", "env", "endpoint", "region", "profile", "outp
 // Workflows may use only these and globalFlags; TestDocumentedFlagsExist
 // checks each is registered in cmd/reconcile.
 var reconcileFlags = map[string][]string{
-	"":        {"dry-run", "destroy", "detailed-exitcode", "parallelism", "stats"},
-	"plan":    {"destroy", "detailed-exitcode", "parallelism", "stats", "out"},
-	"apply":   {"detailed-exitcode", "parallelism", "stats"},
-	"destroy": {"dry-run", "detailed-exitcode", "parallelism", "stats"},
+	"":        {"dry-run", "destroy", "detailed-exitcode", "parallelism", "stats", "target", "replace"},
+	"plan":    {"destroy", "detailed-exitcode", "parallelism", "stats", "out", "target", "replace"},
+	"apply":   {"detailed-exitcode", "parallelism", "stats", "target", "replace"},
+	"destroy": {"dry-run", "detailed-exitcode", "parallelism", "stats", "target"},
 	"unlock":  {},
 	"outputs": {},
 	"deploy":  {"function", "image", "smoke-url", "smoke-attempts", "smoke-interval", "dry-run"},
@@ -372,7 +372,7 @@ func cliFlags(t *testing.T, dir string) map[string]bool {
 	// The index of the name argument: fs.String(name, ...), fs.StringVar(&v, name, ...).
 	nameArg := map[string]int{
 		"String": 0, "Bool": 0, "Int": 0, "Int64": 0, "Uint": 0, "Uint64": 0, "Float64": 0, "Duration": 0, "Func": 0, "BoolFunc": 0,
-		"StringVar": 1, "BoolVar": 1, "IntVar": 1, "Int64Var": 1, "UintVar": 1, "Uint64Var": 1, "Float64Var": 1, "DurationVar": 1, "Var": 1, "TextVar": 1,
+		"StringVar": 1, "StringArrayVar": 1, "StringSliceVar": 1, "BoolVar": 1, "IntVar": 1, "Int64Var": 1, "UintVar": 1, "Uint64Var": 1, "Float64Var": 1, "DurationVar": 1, "Var": 1, "TextVar": 1,
 	}
 	flags := map[string]bool{}
 	for _, path := range files {
