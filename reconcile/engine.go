@@ -92,6 +92,10 @@ type PlanOptions struct {
 	// Replace names resources to replace even where nothing forces it
 	// (Terraform's -replace).
 	Replace []string
+	// SkipUnmanaged leaves out the unmanaged report: for the kinds whose
+	// API filters no names it lists the account, which in a busy account
+	// costs more than the stack's own reads. The plan says it was skipped.
+	SkipUnmanaged bool
 }
 
 // Plan observes every resource, in dependency order and in parallel, and
@@ -123,6 +127,10 @@ func (e *Engine) Plan(ctx context.Context, sp *spec.Spec, state *State, o PlanOp
 	}
 	if err := pl.outputs(); err != nil {
 		return nil, err
+	}
+	if o.SkipUnmanaged {
+		pl.p.UnmanagedSkipped = true
+		return pl.p, nil
 	}
 	if err := pl.unmanaged(ctx); err != nil {
 		return nil, err

@@ -804,3 +804,25 @@ resources:
 		t.Errorf("a missing data source: plan error = %v", err)
 	}
 }
+
+// TestSkipUnmanaged: --skip-unmanaged leaves the report out and says so; a
+// stray resource with the stack's prefix is reported only without it.
+func TestSkipUnmanaged(t *testing.T) {
+	ctx := t.Context()
+	h := newHarness()
+	h.Kinds[fakekind.Role] = fakekind.Listing{Kind: h.Fakes[fakekind.Role]}
+	sp := h.Load(t, baseSpec, "")
+	h.Apply(ctx, t, sp, false)
+	h.Cloud.Put(fakekind.Role, "demo-stray", map[string]any{"name": "demo-stray"})
+	p, err := h.PlanWith(ctx, sp, reconcile.PlanOptions{SkipUnmanaged: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.UnmanagedSkipped || len(p.Unmanaged) != 0 {
+		t.Errorf("skipped plan: UnmanagedSkipped=%v Unmanaged=%v", p.UnmanagedSkipped, p.Unmanaged)
+	}
+	p = h.Plan(ctx, t, sp, false)
+	if p.UnmanagedSkipped || len(p.Unmanaged) != 1 || p.Unmanaged[0].ID != "demo-stray" {
+		t.Errorf("full plan: UnmanagedSkipped=%v Unmanaged=%v, want demo-stray", p.UnmanagedSkipped, p.Unmanaged)
+	}
+}

@@ -152,6 +152,9 @@ type Plan struct {
 	Destroy       bool        `json:"destroy,omitempty"`
 	Changes       []*Change   `json:"changes"`
 	Unmanaged     []Unmanaged `json:"unmanaged,omitempty"`
+	// UnmanagedSkipped: the plan did not look for unmanaged resources
+	// (--skip-unmanaged), so Unmanaged being empty says nothing.
+	UnmanagedSkipped bool `json:"unmanaged_skipped,omitempty"`
 	// Neighbours counts, by stack, the resources with the stack's prefix
 	// that another stack of this tool owns: never listed as unmanaged.
 	Neighbours map[string]int `json:"neighbours,omitempty"`

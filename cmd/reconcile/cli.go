@@ -120,6 +120,7 @@ func planRunner(ctx context.Context, g *globals, exec func(context.Context, runn
 	if m != modeDestroy {
 		fs.StringArrayVar(&c.replace, "replace", nil, "replace this resource even if nothing forces it; repeatable")
 	}
+	fs.BoolVar(&c.skipUnmanaged, "skip-unmanaged", false, "do not look for unmanaged resources with the stack's prefix (in a busy account that report lists the account for some kinds); the plan says it skipped it")
 	fs.BoolVar(&c.stats, "stats", false, "print API calls and phase timings at the end")
 	fs.IntVar(&parallelism, "parallelism", 10, "AWS operations run at once")
 	if cmd.Args == nil {

@@ -23,6 +23,7 @@ type planCommand struct {
 	detailedExitcode bool
 	targets          []string // --target: plan these and what they need
 	replace          []string // --replace: force these to be replaced
+	skipUnmanaged    bool     // --skip-unmanaged
 	output           string
 	noColor          bool
 	stats            bool
@@ -97,7 +98,7 @@ func (c *planCommand) Run(ctx context.Context) error {
 	start := time.Now()
 	c.progress("Reading %d resources of %s (%s)... ", len(st.spec.Resources)+countRemoved(st.spec, state), st.name(), st.spec.Region)
 	stopObserve := c.counts.Phase("observe")
-	plan, err := eng.Plan(ctx, st.spec, state, reconcile.PlanOptions{Destroy: c.destroy, Targets: c.targets, Replace: c.replace})
+	plan, err := eng.Plan(ctx, st.spec, state, reconcile.PlanOptions{Destroy: c.destroy, Targets: c.targets, Replace: c.replace, SkipUnmanaged: c.skipUnmanaged})
 	stopObserve()
 	if err != nil {
 		c.progress("failed\n")

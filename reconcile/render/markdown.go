@@ -71,6 +71,10 @@ func Markdown(w io.Writer, p *reconcile.Plan) {
 	if s.Unchanged > 0 {
 		fmt.Fprintf(w, "%d resource(s) unchanged.\n\n", s.Unchanged)
 	}
+	if p.UnmanagedSkipped {
+		fmt.Fprintln(w, "_Unmanaged resources were not looked for (`--skip-unmanaged`)._")
+		fmt.Fprintln(w)
+	}
 	if len(p.Unmanaged) > 0 {
 		fmt.Fprintln(w, "**Unmanaged** (carry the stack's prefix, not in state; left alone):")
 		fmt.Fprintln(w)

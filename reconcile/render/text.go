@@ -98,6 +98,9 @@ func Text(w io.Writer, p *reconcile.Plan, st Style) {
 	if unchanged > 0 {
 		fmt.Fprintf(w, "  = %d resources unchanged\n", unchanged)
 	}
+	if p.UnmanagedSkipped {
+		fmt.Fprintln(w, "  ? unmanaged resources were not looked for (--skip-unmanaged)")
+	}
 	for _, u := range p.Unmanaged {
 		fmt.Fprintf(w, "  ? unmanaged: %s %s (matches the stack's prefix, not in state; left alone)\n", u.Type, u.ID)
 	}
