@@ -45,6 +45,9 @@ func (b *bench) busy(ctx context.Context, t *table, specFile string, sizes, leve
 	if err := b.emu.Reset(ctx); err != nil {
 		return err
 	}
+	if err := b.applyAccount(ctx, stacks[0].dir, specFile); err != nil {
+		return err
+	}
 	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: "us-east-2", Endpoint: b.emu.Endpoint})
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -30,6 +31,11 @@ func (b *bench) criticalPath(ctx context.Context, t *table, label, dir string) e
 	progress("%s: apply from empty in process, for its critical path...", label)
 	if err := b.emu.Reset(ctx); err != nil {
 		return err
+	}
+	if _, err := os.Stat(filepath.Join(dir, "account.yaml")); err == nil {
+		if _, err := b.run(ctx, dir, "--spec", "account.yaml"); err != nil {
+			return err
+		}
 	}
 	env := map[string]string{}
 	for _, kv := range b.env(b.emu.Endpoint) {
