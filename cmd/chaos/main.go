@@ -33,6 +33,7 @@ func run() error {
 	raceEvery := flag.Int("race-every", 4, "every Nth kill is followed by a racing round (0: none)")
 	bin := flag.String("reconcile", "bin/reconcile", "the reconcile binary")
 	specFile := flag.String("spec", "spec.yaml", "the spec to apply")
+	accountFile := flag.String("account", "account.yaml", "the account stack the spec reads under data:, applied once first (\"\" for none)")
 	verbose := flag.Bool("v", false, "log every step")
 	flag.Parse()
 	r, err := faultproxy.ParseRates(*rates)
@@ -42,6 +43,12 @@ func run() error {
 	binary, err := filepath.Abs(*bin) // runs start in a directory of their own
 	if err != nil {
 		return err
+	}
+	var account []byte
+	if *accountFile != "" {
+		if account, err = os.ReadFile(*accountFile); err != nil {
+			return err
+		}
 	}
 	spec, err := os.ReadFile(*specFile)
 	if err != nil {
@@ -56,7 +63,7 @@ func run() error {
 		return err
 	}
 	defer emu.Stop()
-	c := chaos.Config{Binary: binary, Spec: string(spec), Endpoint: emu.Endpoint, Runs: *runs, Seed: *seed, Rates: r,
+	c := chaos.Config{Binary: binary, Spec: string(spec), Account: string(account), Endpoint: emu.Endpoint, Runs: *runs, Seed: *seed, Rates: r,
 		MaxKillDelay: *maxDelay, LockLease: *lease, Racers: *racers, RaceEvery: *raceEvery, Project: "trip-assistant", Environment: "dev", Region: "us-east-2"}
 	if *verbose {
 		c.Log = os.Stderr

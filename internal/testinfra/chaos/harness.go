@@ -30,8 +30,12 @@ import (
 // Config is one chaos run: Runs kills of `reconcile`, each followed by the
 // documented recovery and the next run.
 type Config struct {
-	Binary   string // the reconcile CLI
-	Spec     string // spec.yaml's text
+	Binary string // the reconcile CLI
+	Spec   string // spec.yaml's text
+	// Account is account.yaml's text, applied once before the runs
+	// (straight to the emulator, not under faults: it is the setup, as an
+	// administrator applies it once per account). Empty: none.
+	Account  string
 	Endpoint string // the emulator
 	Runs     int
 	Seed     uint64
@@ -123,6 +127,9 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	defer health.Close()
 	h.health = health.URL
 	if err := h.writeSpec(); err != nil {
+		return nil, err
+	}
+	if err := h.applyAccount(ctx); err != nil {
 		return nil, err
 	}
 
@@ -525,4 +532,23 @@ func (h *harness) failed(img string) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.bad[img]
+}
+
+// applyAccount applies the account stack that spec.yaml reads under data:.
+func (h *harness) applyAccount(ctx context.Context) error {
+	if h.c.Account == "" {
+		return nil
+	}
+	if err := os.WriteFile(filepath.Join(h.dir, "account.yaml"), []byte(h.c.Account), 0o644); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, h.c.Binary, "--spec", "account.yaml")
+	cmd.Dir = h.dir
+	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+h.c.Endpoint, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "NO_COLOR=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("cannot apply account.yaml: %w\n%s", err, out)
+	}
+	return nil
 }
