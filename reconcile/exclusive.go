@@ -54,7 +54,11 @@ func declaredSets(sp *spec.Spec, nodes map[string]*node) map[string]map[string][
 				}
 				key, ok := att.AttachmentKey(id, props)
 				if !ok {
-					continue
+					// A member not yet told apart (an id AWS assigns on
+					// create, or one a killed run made and the plan is
+					// adopting) could be any live member: this plan does
+					// not enforce the set.
+					key = undecided
 				}
 				if out[d] == nil {
 					out[d] = map[string][]string{}
@@ -70,16 +74,27 @@ func declaredSets(sp *spec.Spec, nodes map[string]*node) map[string]map[string][
 }
 
 // fillDeclared sets every exclusive set of desired to the members declared.
+// A set one of whose members is undecided is left out of desired, so the
+// diff does not compare it: removing "extras" then could remove the very
+// member being adopted. The next plan, with the member recorded, does.
 func fillDeclared(schema spec.Schema, desired spec.Props, declared map[string][]string) {
 	if desired == nil {
 		return
 	}
 	for field, f := range schema {
-		if f.DeclaredBy != "" {
-			desired[field] = spec.StringListValue(append([]string{}, declared[field]...))
+		if f.DeclaredBy == "" {
+			continue
 		}
+		if slices.Contains(declared[field], undecided) {
+			delete(desired, field)
+			continue
+		}
+		desired[field] = spec.StringListValue(append([]string{}, declared[field]...))
 	}
 }
+
+// undecided stands in a declared set for a member whose key is not known.
+const undecided = "\x00undecided"
 
 // copyDeclared carries the exclusive sets a plan decided into props
 // resolved again at apply time.
