@@ -218,13 +218,10 @@ func (pl *planner) observeLevel(ctx context.Context, level []string) error {
 	refs := references(pl.sp, pl.attrs)
 	for _, name := range level {
 		n := pl.nodes[name]
-		req := ObserveRequest{Name: logicalName(name)}
-		if n.state != nil {
-			req.ID = n.state.ID
-		}
+		var d spec.Props
 		if n.res != nil {
-			req.Ignore = n.res.Ignore
-			d, err := n.res.Resolve(n.kind.Schema(), refs)
+			var err error
+			d, err = n.res.Resolve(n.kind.Schema(), refs)
 			if err != nil {
 				return err
 			}
@@ -233,8 +230,8 @@ func (pl *planner) observeLevel(ctx context.Context, level []string) error {
 				fillDeclared(n.kind.Schema(), d, pl.declared[name])
 			}
 			desired[name] = d
-			req.Desired = d
 		}
+		req := observeRequest(name, n.state, n.res, d)
 		t := n.kind.Type()
 		reqs[t] = append(reqs[t], req)
 		kinds[t] = n.kind
@@ -314,4 +311,18 @@ func (pl *planner) unmanaged(ctx context.Context) error {
 	}
 	pl.p.Unmanaged, pl.p.Neighbours = um, neighbours
 	return nil
+}
+
+// observeRequest is the request a plan makes to observe one resource, and
+// the one a saved plan's check (Reobserve) makes again: the two must not
+// differ, or every observation would seem to have moved.
+func observeRequest(name string, state *StateResource, res *spec.Resource, desired spec.Props) ObserveRequest {
+	req := ObserveRequest{Name: logicalName(name), Desired: desired}
+	if state != nil {
+		req.ID = state.ID
+	}
+	if res != nil {
+		req.Ignore = res.Ignore
+	}
+	return req
 }

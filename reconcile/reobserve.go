@@ -35,9 +35,7 @@ func (e *Engine) ResourceDigests(sp *spec.Spec) map[string]string {
 // name, redacted as a plan keeps them. sp and st must be the spec and state
 // p was planned from. It changes nothing.
 //
-// The requests must be the ones Plan makes, or a kind reads another set
-// of fields and every observation seems to have moved: a field added to
-// ObserveRequest is filled here too.
+// The requests are the ones Plan makes (observeRequest builds both).
 func (e *Engine) Reobserve(ctx context.Context, p *Plan, sp *spec.Spec, st *State) (map[string]Observation, error) {
 	e.beginPlan()
 	// As Plan does: records the spec's moved: renames are under their new
@@ -50,16 +48,17 @@ func (e *Engine) Reobserve(ctx context.Context, p *Plan, sp *spec.Spec, st *Stat
 		if k == nil {
 			return nil, fmt.Errorf("%s: the plan names type %q, which this version of reconcile does not know", c.Name, c.Type)
 		}
-		req := ObserveRequest{Name: logicalName(c.Name), Desired: c.Desired}
-		if r := sp.Resources[logicalName(c.Name)]; c.InSpec && r != nil {
-			req.Ignore = r.Ignore
+		var res *spec.Resource
+		if c.InSpec {
+			res = sp.Resources[logicalName(c.Name)]
 		}
 		// As Plan does: the record is this node's only if it is of its type
 		// (a type change plans the old record under name#old).
+		var rec *StateResource
 		if sr, ok := st.Resources[logicalName(c.Name)]; ok && sr.Type == c.Type {
-			req.ID = sr.ID
+			rec = &sr
 		}
-		reqs[c.Type] = append(reqs[c.Type], req)
+		reqs[c.Type] = append(reqs[c.Type], observeRequest(c.Name, rec, res, c.Desired))
 		kinds[c.Type] = k
 	}
 	obs, err := e.observe(ctx, kinds, reqs)
