@@ -69,14 +69,7 @@ destroy).`,
 		unlockRunner(ctx, g, exec),
 		graphRunner(ctx, g, exec),
 		schemaRunner(ctx, g, exec),
-		&cobra.Command{
-			Use:                "state COMMAND",
-			Short:              "List, show, forget, list the history of or restore the state's records",
-			DisableFlagParsing: true,
-			RunE: func(_ *cobra.Command, args []string) error {
-				return (&stateCommand{flags: g.stack}).Run(ctx, args)
-			},
-		},
+		stateRunner(ctx, g, exec),
 		&cobra.Command{
 			Use:   "version",
 			Short: "Print reconcile's version",

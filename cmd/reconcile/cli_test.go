@@ -83,6 +83,8 @@ func TestCommandLine(t *testing.T) {
 		"-replace, one dash, on the root":    {args: []string{"-replace=api", "-dry-run"}, want: plan(planCommand{dryRun: true, replace: []string{"api"}})},
 		"destroy --target":                   {args: []string{"destroy", "--target", "api"}, want: plan(planCommand{destroy: true, targets: []string{"api"}})},
 		"unlock, globals both sides":         {args: []string{"--env", "prod", "unlock", "abc123", "--spec", "s.yaml"}, want: &unlockCommand{flags: spec(stackFlags{spec: "s.yaml", env: "prod"}), id: "abc123"}},
+		"state list, globals before":         {args: []string{"--spec", "s.yaml", "--env", "prod", "state", "list"}, want: &stateCommand{flags: spec(stackFlags{spec: "s.yaml", env: "prod"}), sub: "list", args: []string{}}},
+		"state rm, globals after":            {args: []string{"state", "rm", "a", "b", "--spec", "s.yaml"}, want: &stateCommand{flags: spec(stackFlags{spec: "s.yaml"}), sub: "rm", args: []string{"a", "b"}}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -91,7 +93,7 @@ func TestCommandLine(t *testing.T) {
 				t.Fatalf("reconcile %s: %v\n%s", strings.Join(tc.args, " "), err, out)
 			}
 			opts := cmp.Options{
-				cmp.AllowUnexported(planCommand{}, savedPlan{}, deployCommand{}, outputsCommand{}, unlockCommand{}, stackFlags{}),
+				cmp.AllowUnexported(planCommand{}, savedPlan{}, deployCommand{}, outputsCommand{}, unlockCommand{}, stateCommand{}, stackFlags{}),
 				cmpopts.IgnoreFields(planCommand{}, "counts"),
 			}
 			if diff := cmp.Diff(tc.want, got, opts); diff != "" {

@@ -117,9 +117,8 @@ func (c *importCommand) Run(ctx context.Context) error {
 	} else {
 		rep, err = im.One(ctx, st.spec, c.name, c.id)
 	}
-	var held *reconcile.LockedError
-	if errors.As(err, &held) {
-		return fmt.Errorf("%w\nIf that run is gone, clear the lock with:  reconcile unlock --spec %s %s", err, c.flags.spec, held.Holder.ID)
+	if err != nil {
+		err = withLockHint(err, c.flags.spec)
 	}
 	if err != nil {
 		return err

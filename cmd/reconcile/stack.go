@@ -118,11 +118,7 @@ func (s *stack) lock(ctx context.Context, operation string) (reconcile.LockInfo,
 func (s *stack) acquire(ctx context.Context, operation, specFile string, stderr io.Writer) (reconcile.LockInfo, func(), error) {
 	info, err := s.lock(ctx, operation)
 	if err != nil {
-		var held *reconcile.LockedError
-		if errors.As(err, &held) {
-			return info, nil, fmt.Errorf("%w\nIf that run is gone, clear the lock with:  reconcile unlock --spec %s %s", err, specFile, held.Holder.ID)
-		}
-		return info, nil, err
+		return info, nil, withLockHint(err, specFile)
 	}
 	if from := s.takenFrom(); from != "" {
 		// A killed run's lock recovers without a person: say so, so the
@@ -172,4 +168,14 @@ func (s *stack) takenFrom() string {
 		return ""
 	}
 	return s.ssm.TakenFrom()
+}
+
+// withLockHint adds to a refusal by a held lock the command that clears it;
+// any other error is returned as it is.
+func withLockHint(err error, specFile string) error {
+	var held *reconcile.LockedError
+	if errors.As(err, &held) {
+		return fmt.Errorf("%w\nIf that run is gone, clear the lock with:  reconcile unlock --spec %s %s", err, specFile, held.Holder.ID)
+	}
+	return err
 }

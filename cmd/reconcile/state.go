@@ -2,43 +2,62 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
 	"time"
 
-	"github.com/spf13/pflag"
+	"github.com/spf13/cobra"
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/statecmd"
 )
 
-const stateUsage = `usage: reconcile state COMMAND [--spec FILE] [ARGS]
-  list            the resources the state records
-  show NAME       what it records of one (secrets as (sensitive))
-  rm NAME...      forget resources; AWS is not touched
-  history         the record's versions SSM keeps
-  restore SERIAL  put a version back as a new serial`
+// stateCommand runs one of `reconcile state ...`; statecmd does the work.
+type stateCommand struct {
+	flags stackFlags
+	sub   string
+	args  []string
+}
 
-// stateCommand parses `reconcile state ...`; statecmd does the work.
-type stateCommand struct{ flags stackFlags }
+// stateRunner is `reconcile state` and its subcommands. Like every other
+// command they take the global flags before or after their name.
+func stateRunner(ctx context.Context, g *globals, exec func(context.Context, runner) error) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "state COMMAND",
+		Short: "List, show, forget, list the history of or restore the state's records",
+		Args:  cobra.NoArgs,
+	}
+	for _, s := range []struct {
+		use, short string
+		args       cobra.PositionalArgs
+	}{
+		{"list", "The resources the state records", cobra.NoArgs},
+		{"show NAME", "What the state records of one resource (secrets as (sensitive))", cobra.ExactArgs(1)},
+		{"rm NAME...", "Forget resources; AWS is not touched", cobra.MinimumNArgs(1)},
+		{"history", "The state record's versions SSM keeps", cobra.NoArgs},
+		{"restore SERIAL", "Put a version of the state back as a new serial", cobra.ExactArgs(1)},
+	} {
+		cmd.AddCommand(&cobra.Command{
+			Use: s.use, Short: s.short, Args: s.args,
+			RunE: func(c *cobra.Command, args []string) error {
+				if err := textOnly("state", g.output); err != nil {
+					return err
+				}
+				return exec(ctx, &stateCommand{flags: g.stack, sub: c.Name(), args: args})
+			},
+		})
+	}
+	return cmd
+}
 
-func (c *stateCommand) Run(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		return errors.New(stateUsage)
-	}
-	sub := args[0]
-	fs := pflag.NewFlagSet("reconcile state "+sub, pflag.ContinueOnError)
-	c.flags.register(fs)
-	if err := fs.Parse(args[1:]); err != nil {
-		return exitCode(1)
-	}
-	want := map[string]int{"list": 0, "show": 1, "history": 0, "restore": 1}
-	n, known := want[sub]
-	switch {
-	case sub == "rm" && fs.NArg() == 0, known && fs.NArg() != n, !known && sub != "rm":
-		return errors.New(stateUsage)
+func (c *stateCommand) Run(ctx context.Context) error {
+	var serial int64
+	if c.sub == "restore" {
+		var err error
+		if serial, err = strconv.ParseInt(c.args[0], 10, 64); err != nil {
+			return fmt.Errorf("reconcile state restore: SERIAL must be a number, got %q (see reconcile state history)", c.args[0])
+		}
 	}
 	// The state commands change no resource: they need the spec's
 	// structure, not its secrets.
@@ -53,32 +72,20 @@ func (c *stateCommand) Run(ctx context.Context, args []string) error {
 		Sensitive: st.holdsSecret,
 		Out:       os.Stdout,
 	}
-	err = nil
-	switch sub {
+	switch c.sub {
 	case "list":
 		err = cmds.List(ctx)
 	case "show":
-		err = cmds.Show(ctx, fs.Arg(0))
+		err = cmds.Show(ctx, c.args[0])
 	case "rm":
-		err = cmds.Rm(ctx, fs.Args())
+		err = cmds.Rm(ctx, c.args)
 	case "history":
 		err = cmds.History(ctx)
 	case "restore":
-		serial, perr := strconv.ParseInt(fs.Arg(0), 10, 64)
-		if perr != nil {
-			return fmt.Errorf("reconcile state restore: SERIAL must be a number, got %q (see reconcile state history)", fs.Arg(0))
-		}
 		err = cmds.Restore(ctx, serial)
 	}
-	var held *reconcile.LockedError
-	if errors.As(err, &held) {
-		return fmt.Errorf("%w\nIf that run is gone, clear the lock with:  reconcile unlock --spec %s %s", err, c.flags.spec, held.Holder.ID)
-	}
-	return err
+	return withLockHint(err, c.flags.spec)
 }
-
-// holdsSecret tells whether a resource of the spec takes a sensitive
-// property, so its recorded digest is not shown.
 func (s *stack) holdsSecret(name string) bool {
 	r, ok := s.spec.Resources[name]
 	if !ok {
