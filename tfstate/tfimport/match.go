@@ -104,7 +104,7 @@ func match(set *Set, sv specView, kinds map[string]reconcile.Kind) (*Result, err
 				progress = true
 				continue
 			}
-			key, ok := imp.ImportKey(resolve(r.Props, lookup).(spec.Props))
+			key, ok := imp.ImportKey(resolve(r.Props, lookup))
 			if !ok {
 				if waitsOn(r, pending) {
 					continue

@@ -101,7 +101,7 @@ func TestWriteSpecRoundTrip(t *testing.T) {
 		r := matched[sr.Name]
 		schema := ks[sr.Type].Schema()
 		want := spec.WithDefaults(schema, r.Props)
-		got := spec.WithDefaults(schema, resolve(sr.Props, lookup).(spec.Props))
+		got := spec.WithDefaults(schema, resolve(sr.Props, lookup))
 		for k, v := range want {
 			if _, secret := v.(tfstate.Secret); secret {
 				if s, _ := sr.Props[k].(string); !strings.HasPrefix(s, "${input.") || !view.Inputs[strings.TrimSuffix(strings.TrimPrefix(s, "${input."), "}")].Sensitive {
