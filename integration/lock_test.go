@@ -246,19 +246,26 @@ resources:
     type: ssm.parameter
     properties: {name: /b, value: "${a.name}"}
 `)
-	// An endpoint nobody listens on: any AWS call would fail differently.
-	r := reconcileEnv(t, dir, []string{"AWS_ENDPOINT_URL=http://127.0.0.1:9"}, "--spec", "spec.yaml", "--dry-run")
-	if r.Code != 1 {
-		t.Fatalf("want exit 1: %s", r)
-	}
-	for _, want := range []string{
+	refusedBeforeAnyAWSCall(t, dir, []string{"--spec", "spec.yaml", "--dry-run"}, []string{
 		"spec.yaml:8:23: resources.logs.properties.retention_days:",
 		"spec.yaml:14:7: resources.fn_role.properties.colour: unknown field",
 		"spec.yaml:19:13: resources.agent.properties.role: unknown reference ${fn_rol.arn}: no resource named \"fn_rol\" (did you mean fn_role?)",
 		"spec.yaml:20:20: resources.agent.properties.memory_size: expected an integer, got \"lots\"",
 		"dependency cycle: a → b → a",
 		"errors; nothing was sent to AWS.",
-	} {
+	})
+}
+
+// refusedBeforeAnyAWSCall runs reconcile against an endpoint nobody listens
+// on (any AWS call would fail differently) and wants exit 1 with every one
+// of wants in stderr, and no sign of an AWS call.
+func refusedBeforeAnyAWSCall(t *testing.T, dir string, args, wants []string) {
+	t.Helper()
+	r := reconcileEnv(t, dir, []string{"AWS_ENDPOINT_URL=http://127.0.0.1:9"}, args...)
+	if r.Code != 1 {
+		t.Fatalf("want exit 1: %s", r)
+	}
+	for _, want := range wants {
 		if !strings.Contains(r.Stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.Stderr)
 		}
@@ -291,23 +298,12 @@ environments:
       ghost:
         enabled: false
 `)
-	r := reconcileEnv(t, dir, []string{"AWS_ENDPOINT_URL=http://127.0.0.1:9"}, "plan", "--spec", "spec.yaml", "--env", "dev")
-	if r.Code != 1 {
-		t.Fatalf("want exit 1: %s", r)
-	}
-	for _, want := range []string{
+	refusedBeforeAnyAWSCall(t, dir, []string{"plan", "--spec", "spec.yaml", "--env", "dev"}, []string{
 		"spec.yaml:15:11: resources.logs.properties.retention: unknown field (did you mean retention_days?)",
 		"(in environment prod)",
 		"spec.yaml:16:7: environments.prod.resources.ghost: override for a resource that is not declared in resources (in environment prod)",
 		"2 errors; nothing was sent to AWS.",
-	} {
-		if !strings.Contains(r.Stderr, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, r.Stderr)
-		}
-	}
-	if strings.Contains(r.Stderr, "127.0.0.1:9") {
-		t.Errorf("an AWS call was attempted:\n%s", r.Stderr)
-	}
+	})
 }
 
 // TestApplyWithClosedOutputFinishesAndUnlocks: `reconcile 2>&1 | head -1`
