@@ -215,7 +215,12 @@ const specDigestPrefix = "t"
 // never because AWS changed a value a reference reads (a version published
 // by hand): that is drift, not a spec change.
 func specDigest(schema spec.Schema, sp *spec.Spec, r *spec.Resource, name string) string {
-	props := staticProps(sp, r, schema, false)
+	return digestSpecProps(schema, sp, name, staticProps(sp, r, schema, false))
+}
+
+// digestSpecProps is specDigest of props already made static (staticProps),
+// with the stack's ownership tags added as apply sends them.
+func digestSpecProps(schema spec.Schema, sp *spec.Spec, name string, props spec.Props) string {
 	injectTags(schema, props, sp, name)
 	return specDigestPrefix + Digest(schema, props)
 }

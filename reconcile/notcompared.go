@@ -74,8 +74,7 @@ func specDigestAssuming(schema spec.Schema, sp *spec.Spec, r *spec.Resource, nam
 		}
 		setPath(props, n.Path, v)
 	}
-	injectTags(schema, props, sp, name)
-	return specDigestPrefix + Digest(schema, props)
+	return digestSpecProps(schema, sp, name, props)
 }
 
 // withoutPaths is a copy of p without the fields at paths.
