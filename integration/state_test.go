@@ -4,6 +4,8 @@ package integration
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"syscall"
@@ -16,28 +18,39 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// lockParams lists, through the SDK, every parameter of the many-spec
-// stack's lock.
-func lockParams(t *testing.T) []string {
+// checkLockReleased checks, through the SDK, that the many-spec stack's
+// lock is free and clean: what stays of it is the lock parameter and the
+// last run's release, nothing else (the leases before it were deleted).
+func checkLockReleased(t *testing.T) {
 	t.Helper()
 	api := ssm.NewFromConfig(awsConfig(t, "us-east-2"))
-	var out []string
-	if _, err := api.GetParameter(context.Background(), &ssm.GetParameterInput{Name: aws.String("/reconcile/many/dev/lock")}); err == nil {
-		out = append(out, "/reconcile/many/dev/lock")
+	const lock = "/reconcile/many/dev/lock"
+	if _, err := api.GetParameter(context.Background(), &ssm.GetParameterInput{Name: aws.String(lock)}); err != nil {
+		t.Errorf("the lock parameter %s: %v", lock, err)
 	}
-	p := ssm.NewGetParametersByPathPaginator(api, &ssm.GetParametersByPathInput{Path: aws.String("/reconcile/many/dev/lock"), Recursive: aws.Bool(true)})
+	var leases []string
+	p := ssm.NewGetParametersByPathPaginator(api, &ssm.GetParametersByPathInput{Path: aws.String(lock), Recursive: aws.Bool(true)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(context.Background())
 		must(t, err)
 		for _, prm := range page.Parameters {
-			out = append(out, aws.ToString(prm.Name))
+			var rec struct {
+				Released bool `json:"released"`
+			}
+			must(t, json.Unmarshal([]byte(aws.ToString(prm.Value)), &rec))
+			leases = append(leases, fmt.Sprintf("%s (released %t)", aws.ToString(prm.Name), rec.Released))
+			if !rec.Released {
+				t.Errorf("lease %s is not a release: the lock is held or its old leases were left", aws.ToString(prm.Name))
+			}
 		}
 	}
-	return out
+	if len(leases) != 1 {
+		t.Errorf("the lock's leases = %v, want one release", leases)
+	}
 }
 
 // A killed apply's lock needs no unlock: once its lease has run out, the
-// next run takes it over, converges, and leaves no lock behind.
+// next run takes it over, converges, and leaves the lock released.
 func TestKilledApplysLockIsTakenOverAfterItsLease(t *testing.T) {
 	const n = 20
 	// Long enough that the next run starts within it on a busy machine.
@@ -73,9 +86,7 @@ func TestKilledApplysLockIsTakenOverAfterItsLease(t *testing.T) {
 	if p, r := plan(t, dir); r.Code != 0 {
 		t.Fatalf("re-plan: %v\n%s", p.changed(), r)
 	}
-	if got := lockParams(t); len(got) != 0 {
-		t.Errorf("lock parameters left after the run that took over: %v", got)
-	}
+	checkLockReleased(t)
 }
 
 // A corrupted record stops apply before any write to the stack; history
@@ -128,9 +139,7 @@ func TestDamagedStateStopsApplyAndRestoreBringsItBack(t *testing.T) {
 	if p, r := plan(t, dir); r.Code != 0 {
 		t.Fatalf("plan after the restore: %v\n%s", p.changed(), r)
 	}
-	if got := lockParams(t); len(got) != 0 {
-		t.Errorf("lock parameters left after the restore: %v", got)
-	}
+	checkLockReleased(t)
 
 	// state list / show / rm on the restored record.
 	l := reconcile(t, dir, "state", "list", "--spec", "spec.yaml")

@@ -110,9 +110,7 @@ func TestRunsRacingForAnExpiredLockOneWins(t *testing.T) {
 		t.Errorf("the lock's parameters during the race: %d double holders, %d takeovers seen in %d polls, want 0 and 1: %v",
 			f.DoubleHolders, f.Takeovers, f.Polls, f.Details)
 	}
-	if got := lockParams(t); len(got) != 0 {
-		t.Errorf("lock parameters left after the winner released its lock: %v", got)
-	}
+	checkLockReleased(t)
 	if diff := cmp.Diff(wantNames(n), liveNames(t)); diff != "" {
 		t.Errorf("resources after the race (-want +got):\n%s", diff)
 	}

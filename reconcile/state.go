@@ -70,10 +70,6 @@ type LockInfo struct {
 type LockedError struct {
 	Stack  string
 	Holder LockInfo
-	// Releasing says the holder began to release the lock and has not
-	// finished: a release takes a moment, unless its run was killed, and
-	// Holder.Expires then bounds how long it may take.
-	Releasing bool
 }
 
 func (e *LockedError) Error() string {
@@ -82,11 +78,7 @@ func (e *LockedError) Error() string {
 	msg := fmt.Sprintf("the stack %s is locked by run %s (%s, %s, since %s, %s ago)",
 		e.Stack, e.Holder.ID, e.Holder.Who, e.Holder.Operation, e.Holder.Since.Format(time.RFC3339), ago)
 	in := max(0, e.Holder.Expires.Sub(now)).Round(time.Second)
-	switch {
-	case e.Releasing:
-		msg += fmt.Sprintf(", which is releasing it; if that run was killed before it finished, its lease expires at %s (in %s) and the next run after that takes the lock over",
-			e.Holder.Expires.Format(time.RFC3339), in)
-	case !e.Holder.Expires.IsZero():
+	if !e.Holder.Expires.IsZero() {
 		msg += fmt.Sprintf("; its lease expires at %s (in %s) unless that run renews it, and the next run after that takes the lock over",
 			e.Holder.Expires.Format(time.RFC3339), in)
 	}

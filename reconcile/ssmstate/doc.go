@@ -78,19 +78,22 @@
 // minutes by default) while it runs, so a lock whose holder died frees
 // itself. SSM has no compare-and-swap and no TTL; what it does guarantee is
 // an atomic create-if-absent (PutParameter with Overwrite=false), and the
-// lock is built on that alone. <prefix>/lock is created by the first run:
-// lease 0 of an epoch named by that run's id. Every later lease n of the
-// epoch is a parameter of its own, <prefix>/lock/<epoch>/<n>, holding the
-// holder's reconcile.LockInfo and when its lease expires. A renewal of
-// lease n and a takeover of an expired lease n both create lease n+1, so
-// exactly one of them exists, however many runs race: the holder that
-// renews in time keeps its lock, and one taker wins an expired one. A
-// holder whose lease ran out (stalled past it) fails its next renewal and
-// refuses to save the state from then on. Unlock writes one more lease,
-// marked released (which races renewals and takeovers the same way), then
-// deletes the lock parameter and the leases. A run that read an epoch
-// before it was deleted and creates one of its leases afterwards checks
-// the lock parameter and finds the epoch gone. What this cannot cover is
-// inherent to leases: a holder stalled longer than its lease between a
-// check and a write. `reconcile unlock` releases a lock at once.
+// lock is built on that alone. <prefix>/lock is created by the stack's
+// first run: lease 0 of a chain (the epoch) named by that run's id. Every
+// later lease n is a parameter of its own, <prefix>/lock/<epoch>/<n>,
+// holding the holder's reconcile.LockInfo and when its lease expires. A
+// renewal of lease n, a takeover of an expired lease n, a release of lease
+// n and a claim of a released lease n all create lease n+1, so exactly one
+// of them exists, however many runs race: the holder that renews in time
+// keeps its lock, one taker wins an expired one, one claimant a released
+// one. A holder whose lease ran out (stalled past it) fails its next
+// renewal and refuses to save the state from then on. Unlock writes the
+// release, then deletes the leases before it; nothing deletes the lock
+// parameter or the latest lease, so the chain never ends under a run that
+// read it. Because old numbers are deleted, a create from a stale read can
+// succeed on a number used before: a run trusts a lease it created only
+// after listing the chain and finding it the latest, and withdraws it
+// otherwise. What this cannot cover is inherent to leases: a holder stalled
+// longer than its lease between a check and a write. `reconcile unlock`
+// releases a lock at once.
 package ssmstate

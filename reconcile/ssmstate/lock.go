@@ -23,24 +23,26 @@ import (
 // before the lease runs out.
 const DefaultLease = 2 * time.Minute
 
-// leaseRecord is one lease of an epoch: who holds the lock until when. The
-// lock parameter holds lease 0; <lock>/<epoch>/<n> holds lease n.
+// leaseRecord is one lease of the lock: who holds it until when. The lock
+// parameter holds lease 0; <lock>/<epoch>/<n> holds lease n.
 type leaseRecord struct {
 	reconcile.LockInfo
 	// TakenFrom names the run whose expired lease this one took over.
 	TakenFrom string `json:"taken_from,omitempty"`
-	// Released marks the last lease of an epoch, written by Unlock before
-	// it deletes the epoch's parameters. Expires then bounds how long the
-	// release may take before the epoch is taken over like an expired one.
+	// Released marks a lease that ends its holder's turn: written by
+	// Unlock, it frees the lock at once, and the next run claims the
+	// lease after it. Expires is then when it was released.
 	Released bool `json:"released,omitempty"`
 }
 
 // leaseState is the lock as read: the epoch (the id of the run that created
-// the lock parameter), the number of its latest lease, and that lease.
+// the lock parameter), the number of its latest lease and that lease, and
+// the numbers of the leases before it still stored.
 type leaseState struct {
-	epoch string
-	n     int
-	cur   leaseRecord
+	epoch   string
+	n       int
+	cur     leaseRecord
+	earlier []int
 }
 
 func (l *leaseState) expired(now time.Time) bool {
@@ -72,71 +74,87 @@ func (s *Store) slot(epoch string, n int) string { return s.slotPath(epoch) + "/
 //
 // SSM has no compare-and-swap, so the lock is built on what it guarantees:
 // PutParameter with Overwrite=false creates a name only if it is absent,
-// atomically. The first run creates <prefix>/lock (lease 0 of an epoch
-// named by its run id). Every later lease of the epoch is a new parameter
-// <prefix>/lock/<epoch>/<n>, created the same way: a renewal by the holder
-// and a takeover by another run of an expired lease n both create lease
-// n+1, so exactly one of them succeeds, however many race. A live holder
-// renews long before its lease expires, so a taker never even tries its
-// lease; a holder that was stalled past its lease finds lease n+1 taken at
-// its next renewal and stops writing the state.
+// atomically. The first run of a stack creates <prefix>/lock, lease 0 of a
+// chain named by its run id (the epoch). Every later lease is a new
+// parameter <prefix>/lock/<epoch>/<n>, created the same way: a renewal by
+// the holder, a takeover by another run of an expired lease n, a release by
+// the holder and a claim by the next run of a released lease all create
+// lease n+1, so exactly one of them succeeds, however many race. The chain
+// never ends: nothing deletes the lock parameter, so no run can be left
+// holding a lease of a lock that is gone. A live holder renews long before
+// its lease expires, so a taker never even tries its lease; a holder that
+// was stalled past its lease finds lease n+1 taken at its next renewal and
+// stops writing the state.
 func (s *Store) Lock(ctx context.Context, info reconcile.LockInfo) error {
-	now := s.now().UTC()
-	info.Expires = now.Add(s.lease)
-	value, err := json.Marshal(leaseRecord{LockInfo: info})
-	if err != nil {
-		return fmt.Errorf("cannot lock %s: %w", s.stack, err)
-	}
-	// A lock that changes hands between our create and our read is read
+	info.Expires = s.now().UTC().Add(s.lease)
+	// A lock that changes hands between our read and our create is read
 	// again; a live holder is reported at once.
 	for range 3 {
-		err := s.create(ctx, s.lock, string(value), "reconcile lock of "+s.stack)
-		var exists *types.ParameterAlreadyExists
-		if err == nil {
-			s.hold(ctx, info.ID, 0, info, "")
-			return nil
-		}
-		if !errors.As(err, &exists) {
-			return fmt.Errorf("cannot lock %s with SSM parameter %s: %w", s.stack, s.lock, err)
-		}
 		ls, err := s.readLease(ctx)
 		if err != nil {
-			return fmt.Errorf("cannot lock %s: it is locked, and %w", s.stack, err)
+			return fmt.Errorf("cannot lock %s: %w", s.stack, err)
 		}
 		if ls == nil {
+			// The stack's first lock: lease 0 is the lock parameter.
+			took, err := s.createFirst(ctx, info)
+			if took || err != nil {
+				return err
+			}
 			continue
 		}
 		if ls.cur.ID == info.ID && !ls.cur.Released {
-			// Our own create (of the lock or of a takeover lease), whose
-			// answer was lost and whose retry by the SDK found it done:
-			// run ids are never reused.
+			// Our own create (of the lock or of a lease), whose answer was
+			// lost and whose retry by the SDK found it done: run ids are
+			// never reused.
 			if ls.cur.TakenFrom != "" {
 				s.takeovers.Add(1)
 			}
 			s.hold(ctx, ls.epoch, ls.n, ls.cur.LockInfo, ls.cur.TakenFrom)
 			return nil
 		}
-		now = s.now().UTC()
-		if !ls.expired(now) {
-			return &reconcile.LockedError{Stack: s.stack, Holder: ls.cur.LockInfo, Releasing: ls.cur.Released}
+		var from string
+		switch {
+		case ls.cur.Released:
+		case ls.expired(s.now().UTC()):
+			from = ls.cur.ID
+		default:
+			return &reconcile.LockedError{Stack: s.stack, Holder: ls.cur.LockInfo}
 		}
-		took, err := s.takeOver(ctx, ls, info)
-		if err != nil {
+		took, err := s.claim(ctx, ls, info, from)
+		if took || err != nil {
 			return err
-		}
-		if took {
-			return nil
 		}
 	}
 	return fmt.Errorf("cannot lock %s: the lock parameter %s changed hands three times while being taken; try again", s.stack, s.lock)
 }
 
-// takeOver claims lease n+1 of an expired epoch. It reports false when
-// another run claimed it first or the epoch ended meanwhile.
-func (s *Store) takeOver(ctx context.Context, ls *leaseState, info reconcile.LockInfo) (bool, error) {
+// createFirst creates the lock parameter, lease 0 of the chain info.ID
+// names. It reports false when another run created it first.
+func (s *Store) createFirst(ctx context.Context, info reconcile.LockInfo) (bool, error) {
+	value, err := json.Marshal(leaseRecord{LockInfo: info})
+	if err != nil {
+		return false, fmt.Errorf("cannot lock %s: %w", s.stack, err)
+	}
+	err = s.create(ctx, s.lock, string(value), "reconcile lock of "+s.stack)
+	var exists *types.ParameterAlreadyExists
+	switch {
+	case errors.As(err, &exists):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("cannot lock %s with SSM parameter %s: %w", s.stack, s.lock, err)
+	}
+	s.hold(ctx, info.ID, 0, info, "")
+	return true, nil
+}
+
+// claim creates lease n+1 after ls's latest: a takeover of an expired
+// lease of the run from, or, with from "", the claim of a released lock.
+// It reports false when another run created that lease first, or when the
+// lease turns out not to be the latest.
+func (s *Store) claim(ctx context.Context, ls *leaseState, info reconcile.LockInfo, from string) (bool, error) {
 	info.Since = s.now().UTC()
 	info.Expires = info.Since.Add(s.lease)
-	value, err := json.Marshal(leaseRecord{LockInfo: info, TakenFrom: ls.cur.ID})
+	value, err := json.Marshal(leaseRecord{LockInfo: info, TakenFrom: from})
 	if err != nil {
 		return false, err
 	}
@@ -147,27 +165,39 @@ func (s *Store) takeOver(ctx context.Context, ls *leaseState, info reconcile.Loc
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("cannot take over the expired lock of %s (run %s) with SSM parameter %s: %w", s.stack, ls.cur.ID, name, err)
-	}
-	// A lease can only be created once while its epoch lives; a stale read
-	// can only succeed on an epoch Unlock has deleted (it deletes the lock
-	// parameter before the leases). The epoch must still be there.
-	out, err := s.api.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(s.lock)})
-	var notFound *types.ParameterNotFound
-	if err != nil && !errors.As(err, &notFound) {
-		return false, fmt.Errorf("cannot check the lock of %s after taking it over: %w", s.stack, err)
-	}
-	if err == nil {
-		var first leaseRecord
-		if json.Unmarshal([]byte(aws.ToString(out.Parameter.Value)), &first) == nil && first.ID == ls.epoch {
-			s.hold(ctx, ls.epoch, ls.n+1, info, ls.cur.ID)
-			s.takeovers.Add(1)
-			return true, nil
+		if from != "" {
+			return false, fmt.Errorf("cannot take over the expired lock of %s (run %s) with SSM parameter %s: %w", s.stack, from, name, err)
 		}
+		return false, fmt.Errorf("cannot lock %s with SSM parameter %s: %w", s.stack, name, err)
 	}
-	// The epoch ended: the lease just made belongs to no lock.
-	_, _ = s.api.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(name)})
-	return false, nil
+	latest, err := s.isLatest(ctx, ls.epoch, ls.n+1)
+	if err != nil {
+		return false, fmt.Errorf("cannot lock %s: %w; the lease %s just written expires at %s", s.stack, err, name, info.Expires.Format(time.RFC3339))
+	}
+	if !latest {
+		// A claim made from a read older than leases an unlock has since
+		// cleaned up: the number was free again, but the lock moved on.
+		_, _ = s.api.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(name)})
+		return false, nil
+	}
+	if from != "" {
+		s.takeovers.Add(1)
+	}
+	s.hold(ctx, ls.epoch, ls.n+1, info, from)
+	return true, nil
+}
+
+// isLatest says whether lease n is the latest of the epoch. A lease is
+// trusted only once this is checked after creating it: Unlock deletes the
+// leases before its release, so a create from a stale read can succeed on
+// a number used before, and only a later lease then shows the lock moved
+// on.
+func (s *Store) isLatest(ctx context.Context, epoch string, n int) (bool, error) {
+	latest, _, _, err := s.latestLease(ctx, epoch)
+	if err != nil {
+		return false, err
+	}
+	return latest == n, nil
 }
 
 func (s *Store) create(ctx context.Context, name, value, description string, optFns ...func(*ssm.Options)) error {
@@ -250,17 +280,33 @@ func (s *Store) renew(ctx context.Context, h *holding) bool {
 	var exists *types.ParameterAlreadyExists
 	var ls *leaseState
 	var rerr error
-	if errors.As(err, &exists) {
+	moved := false
+	switch {
+	case errors.As(err, &exists):
 		ls, rerr = s.readLease(cctx)
 		if rerr == nil && ls != nil && ls.n == next && ls.cur.ID == info.ID && !ls.cur.Released && ls.cur.TakenFrom == "" {
 			// Our renewal, whose answer was lost and whose retry found
 			// it done.
 			err, info = nil, ls.cur.LockInfo
 		}
+	case err == nil:
+		// A renewal carried out late can land on a number a takeover
+		// used and an unlock cleaned up since: it counts only if it is
+		// the latest lease.
+		latest, lerr := s.isLatest(cctx, h.epoch, next)
+		switch {
+		case lerr != nil:
+			err = lerr // tried again at the next tick while the lease holds
+		case !latest:
+			moved = true
+		}
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	switch {
+	case moved:
+		h.lost = fmt.Errorf("the lock of %s was taken over by another run: this run's lease expired before its renewal was carried out", s.stack)
+		return true
 	case err == nil:
 		h.n, h.info, h.validUntil = next, info, info.Expires.Add(-s.lease/6)
 		return false
@@ -331,9 +377,13 @@ func (s *Store) TakenFrom() string {
 }
 
 // Unlock releases the lock if its holder's id is id. The holder's own
-// store stops renewing first. A release that was left halfway (its run
-// killed, or the answer to one of its calls lost) is finished by calling
-// Unlock again with the same id.
+// store stops renewing first. The release is one more lease, marked
+// released, so it races a renewal or a takeover like they race each other;
+// once it exists the next run claims the lock at once. Then the leases
+// before it are deleted; the lock parameter and the release stay, so the
+// chain never ends under a run that read it. A release whose clean-up was
+// cut short (its run killed, an answer lost) is finished by calling Unlock
+// again with the same id, or by the next run's unlock.
 func (s *Store) Unlock(ctx context.Context, id string) error {
 	s.lockMu.Lock()
 	h := s.held
@@ -350,80 +400,59 @@ func (s *Store) Unlock(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("cannot unlock %s: %w", s.stack, err)
 	}
-	if ls == nil || (ls.cur.Released && ls.cur.ID != id) {
+	if ls == nil || (ls.cur.Released && (ls.cur.ID != id || len(ls.earlier) == 0)) {
 		return fmt.Errorf("cannot unlock %s with id %s: it is not locked: %w", s.stack, id, reconcile.ErrNoLock)
 	}
 	if ls.cur.ID != id {
 		return fmt.Errorf("cannot unlock %s with id %s: it is locked by run %s (%s, %s, since %s): %w",
 			s.stack, id, ls.cur.ID, ls.cur.Who, ls.cur.Operation, ls.cur.Since.Format("2006-01-02 15:04:05 MST"), reconcile.ErrNoLock)
 	}
-	release, rec := ls.n, ls.cur
-	if !rec.Released || !s.now().Before(s.releaseDeadline(rec)) {
-		// The release is one more lease, so it races a renewal or a
-		// takeover like they race each other: if it is created, nobody
-		// else can extend the epoch, and its parameters can go. A release
-		// of ours left too long is released anew, for the same reason.
-		if release, rec, err = s.writeRelease(ctx, ls, id); err != nil {
+	if !ls.cur.Released {
+		if err := s.writeRelease(ctx, ls, id); err != nil {
 			return err
 		}
 	}
-	// The lock parameter first: a run that reads a lease of this epoch
-	// afterwards sees the epoch gone (see takeOver). After the release's
-	// deadline a run may take the epoch over, and deleting its lock
-	// parameter then would end its epoch under it: give up before.
-	dctx, cancel := context.WithTimeout(ctx, s.releaseDeadline(rec).Sub(s.now()))
-	defer cancel()
-	_, err = s.api.DeleteParameter(dctx, &ssm.DeleteParameterInput{Name: aws.String(s.lock)})
-	var notFound *types.ParameterNotFound
-	if err != nil && !errors.As(err, &notFound) {
-		if dctx.Err() != nil && ctx.Err() == nil {
-			return fmt.Errorf("cannot unlock %s: deleting SSM parameter %s took too long; the lease of the release expires at %s and the next run after that takes the lock over: %w",
-				s.stack, s.lock, rec.Expires.Format(time.RFC3339), err)
-		}
-		return fmt.Errorf("cannot unlock %s: cannot delete SSM parameter %s: %w", s.stack, s.lock, err)
-	}
+	// Every lease before the release: none can be extended any more.
 	var leases []string
-	for i := 1; i <= release; i++ {
-		leases = append(leases, s.slot(ls.epoch, i))
+	for _, n := range ls.earlier {
+		leases = append(leases, s.slot(ls.epoch, n))
+	}
+	if !ls.cur.Released && ls.n > 0 {
+		leases = append(leases, s.slot(ls.epoch, ls.n))
 	}
 	for lo := 0; lo < len(leases); lo += getBatch {
 		if _, err := s.api.DeleteParameters(ctx, &ssm.DeleteParametersInput{Names: leases[lo:min(lo+getBatch, len(leases))]}); err != nil {
-			return fmt.Errorf("the lock of %s is released, but its leases under %s were not all deleted: %w", s.stack, s.slotPath(ls.epoch), err)
+			return fmt.Errorf("the lock of %s is released, but its old leases under %s were not all deleted (the next unlock deletes them): %w", s.stack, s.slotPath(ls.epoch), err)
 		}
 	}
 	return nil
 }
 
-// releaseDeadline is when the unlocker stops trusting its release: a
-// margin before its lease expires and takers may claim the epoch.
-func (s *Store) releaseDeadline(rec leaseRecord) time.Time { return rec.Expires.Add(-s.lease / 6) }
-
-// writeRelease creates the release lease after ls's latest and returns its
-// number and record.
-func (s *Store) writeRelease(ctx context.Context, ls *leaseState, id string) (int, leaseRecord, error) {
+// writeRelease creates the release lease after ls's latest.
+func (s *Store) writeRelease(ctx context.Context, ls *leaseState, id string) error {
 	rec := ls.cur
 	rec.Released, rec.TakenFrom = true, ""
-	rec.Expires = s.now().UTC().Add(s.lease)
+	rec.Expires = s.now().UTC()
 	value, err := json.Marshal(rec)
 	if err != nil {
-		return 0, rec, err
+		return err
 	}
 	name := s.slot(ls.epoch, ls.n+1)
 	err = s.create(ctx, name, string(value), "")
 	var exists *types.ParameterAlreadyExists
 	if errors.As(err, &exists) {
 		// Our own release, whose answer was lost and whose retry found it
-		// done, or a renewal or takeover that came first.
+		// done, or a takeover that came first.
 		again, rerr := s.readLease(ctx)
 		if rerr == nil && again != nil && again.epoch == ls.epoch && again.n == ls.n+1 && again.cur.ID == id && again.cur.Released {
-			return again.n, again.cur, nil
+			return nil
 		}
-		return 0, rec, fmt.Errorf("cannot unlock %s with id %s: its lease was renewed or taken over meanwhile: %w", s.stack, id, reconcile.ErrNoLock)
+		return fmt.Errorf("cannot unlock %s with id %s: its lease was taken over meanwhile: %w", s.stack, id, reconcile.ErrNoLock)
 	}
 	if err != nil {
-		return 0, rec, fmt.Errorf("cannot unlock %s: cannot write SSM parameter %s: %w", s.stack, name, err)
+		return fmt.Errorf("cannot unlock %s: cannot write SSM parameter %s: %w", s.stack, name, err)
 	}
-	return ls.n + 1, rec, nil
+	return nil
 }
 
 // ReadLock returns the holder of the latest lease, nil when unlocked.
@@ -450,27 +479,44 @@ func (s *Store) readLease(ctx context.Context) (*leaseState, error) {
 		return nil, fmt.Errorf("the lock of %s in SSM parameter %s is unreadable (%v); if no run holds it, delete the parameter", s.stack, s.lock, err)
 	}
 	ls.epoch = ls.cur.ID
-	var latest string
-	p := ssm.NewGetParametersByPathPaginator(s.api, &ssm.GetParametersByPathInput{Path: aws.String(s.slotPath(ls.epoch))})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("cannot read the leases of the lock of %s under %s: %w", s.stack, s.slotPath(ls.epoch), err)
-		}
-		for _, prm := range page.Parameters {
-			n, err := strconv.Atoi(strings.TrimPrefix(aws.ToString(prm.Name), s.slotPath(ls.epoch)+"/"))
-			if err != nil || n <= ls.n {
-				continue
-			}
-			ls.n, latest = n, aws.ToString(prm.Value)
-		}
+	n, latest, earlier, err := s.latestLease(ctx, ls.epoch)
+	if err != nil {
+		return nil, err
 	}
-	if ls.n > 0 {
+	ls.n, ls.earlier = n, earlier
+	if n > 0 {
 		var rec leaseRecord
 		if err := json.Unmarshal([]byte(latest), &rec); err != nil {
-			return nil, fmt.Errorf("the lease %s of the lock of %s is unreadable (%v); if no run holds it, delete the parameters under %s", s.slot(ls.epoch, ls.n), s.stack, err, s.lock)
+			return nil, fmt.Errorf("the lease %s of the lock of %s is unreadable (%v); if no run holds it, delete the parameters under %s", s.slot(ls.epoch, n), s.stack, err, s.lock)
 		}
 		ls.cur = rec
 	}
 	return ls, nil
+}
+
+// latestLease lists the leases of epoch: the number of the latest (0, the
+// lock parameter, when there is none) and its value, and the numbers of
+// the others.
+func (s *Store) latestLease(ctx context.Context, epoch string) (n int, value string, earlier []int, err error) {
+	p := ssm.NewGetParametersByPathPaginator(s.api, &ssm.GetParametersByPathInput{Path: aws.String(s.slotPath(epoch))})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return 0, "", nil, fmt.Errorf("cannot read the leases of the lock of %s under %s: %w", s.stack, s.slotPath(epoch), err)
+		}
+		for _, prm := range page.Parameters {
+			i, err := strconv.Atoi(strings.TrimPrefix(aws.ToString(prm.Name), s.slotPath(epoch)+"/"))
+			switch {
+			case err != nil || i <= 0:
+			case i > n:
+				if n > 0 {
+					earlier = append(earlier, n)
+				}
+				n, value = i, aws.ToString(prm.Value)
+			default:
+				earlier = append(earlier, i)
+			}
+		}
+	}
+	return n, value, earlier, nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/reconcile"
 )
@@ -105,8 +107,16 @@ func TestIntegrationLockTakeoverRace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := api.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(lockName)}); err == nil || len(left.Parameters) != 0 {
-		t.Errorf("after Unlock, parameters left: %d (lock read: %v)", len(left.Parameters), err)
+	var names []string
+	for _, p := range left.Parameters {
+		names = append(names, aws.ToString(p.Name))
+	}
+	slices.Sort(names)
+	if diff := cmp.Diff([]string{lockName, lockName + "/dead/2"}, names); diff != "" {
+		t.Errorf("after Unlock, the lock parameter and the release stay, the leases before go (-want +got):\n%s", diff)
+	}
+	if got, err := stores[winner].ReadLock(ctx); err != nil || got != nil {
+		t.Errorf("after Unlock, ReadLock() = %v, %v; want nil", got, err)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/trip-assistant/stack/reconcile"
 )
@@ -113,12 +114,12 @@ func TestLockExpiredLeaseIsTakenOver(t *testing.T) {
 		t.Errorf("Save() by the new holder = %v", err)
 	}
 
-	// The new holder's unlock leaves no lock parameter behind.
+	// The new holder's unlock leaves the lock parameter and its release.
 	if err := taker.Unlock(ctx, "bbbb"); err != nil {
 		t.Fatal(err)
 	}
-	if got := lockParams(m); len(got) != 0 {
-		t.Errorf("after Unlock, lock parameters left: %v", got)
+	if diff := cmp.Diff([]string{lockName, lockName + "/aaaa/2"}, lockParams(m)); diff != "" {
+		t.Errorf("after Unlock, lock parameters (-want +got):\n%s", diff)
 	}
 	if err := leaseStore(f, takerClock).Lock(ctx, run("cccc", takerClock)); err != nil {
 		t.Errorf("Lock() after the unlock = %v", err)
@@ -207,61 +208,83 @@ func TestLockRenewalRacingATakeover(t *testing.T) {
 	}
 }
 
-// A taker whose read is older than an unlock and a new lock creates a lease
-// of an epoch that is gone; it must see that and not hold two locks.
-func TestLockStaleTakerOfAnEndedEpoch(t *testing.T) {
+// A taker whose read is older than a takeover, an unlock and a new claim
+// creates a lease whose number the unlock cleaned up: the create succeeds,
+// but the lease is not the latest, so the taker must see that, remove it
+// and not hold a second lock.
+func TestLockStaleClaimOfACleanedLease(t *testing.T) {
 	ctx := context.Background()
 	f, m := newMemSSM()
 	c := &clock{t: t0}
-	holder := expiredHolder(t, f, c)
+	expiredHolder(t, f, c)
 	onTakeoverClaim(f, func(ctx context.Context) {
-		if err := holder.Unlock(ctx, "aaaa"); err != nil {
+		other := leaseStore(f, c)
+		if err := other.Lock(ctx, run("cccc", c)); err != nil {
 			t.Error(err)
 		}
-		if err := leaseStore(f, c).Lock(ctx, run("cccc", c)); err != nil {
+		if err := other.Unlock(ctx, "cccc"); err != nil {
+			t.Error(err)
+		}
+		if err := leaseStore(f, c).Lock(ctx, run("dddd", c)); err != nil {
 			t.Error(err)
 		}
 	})
-	err := leaseStore(f, c).Lock(ctx, run("bbbb", c))
+	stale := leaseStore(f, c)
+	err := stale.Lock(ctx, run("bbbb", c))
 	var locked *reconcile.LockedError
-	if !errors.As(err, &locked) || locked.Holder.ID != "cccc" {
-		t.Fatalf("Lock() on an ended epoch = %v, want *LockedError by cccc", err)
+	if !errors.As(err, &locked) || locked.Holder.ID != "dddd" {
+		t.Fatalf("Lock() from a stale read = %v, want *LockedError by dddd", err)
 	}
-	if diff := slices.Compare([]string{lockName}, lockParams(m)); diff != 0 {
-		t.Errorf("lock parameters = %v, want the new lock only (the void lease removed)", lockParams(m))
+	if stale.holder() != nil {
+		t.Errorf("the stale taker holds %v", stale.holder())
+	}
+	want := []string{lockName, lockName + "/aaaa/2", lockName + "/aaaa/3"}
+	if diff := cmp.Diff(want, lockParams(m)); diff != "" {
+		t.Errorf("lock parameters (-want +got), the stale lease removed:\n%s", diff)
 	}
 }
 
-// A run that died between writing its release and deleting the lock leaves
-// a released epoch: refused while the release may still be running, then
-// taken over.
+// A run that died between writing its release and deleting its old leases
+// leaves a released lock: the next run claims it at once, without waiting
+// for any lease, and its unlock deletes what the dead run left.
 func TestLockAbandonedRelease(t *testing.T) {
 	ctx := context.Background()
-	f, _ := newMemSSM()
+	f, m := newMemSSM()
 	c := &clock{t: t0}
 	holder := leaseStore(f, c)
 	if err := holder.Lock(ctx, run("aaaa", c)); err != nil {
 		t.Fatal(err)
 	}
-	del := f.deleteParameter
-	f.deleteParameter = func(ctx context.Context, in *ssm.DeleteParameterInput) (*ssm.DeleteParameterOutput, error) {
+	holder.lockMu.Lock()
+	h := holder.held
+	holder.lockMu.Unlock()
+	if lost := holder.renew(ctx, h); lost {
+		t.Fatal(h.lost)
+	}
+	del := f.deleteParameters
+	f.deleteParameters = func(ctx context.Context, in *ssm.DeleteParametersInput) (*ssm.DeleteParametersOutput, error) {
 		return nil, errors.New("killed")
 	}
-	if err := holder.Unlock(ctx, "aaaa"); err == nil {
-		t.Fatal("Unlock() succeeded without deleting the lock")
+	if err := holder.Unlock(ctx, "aaaa"); err == nil || !strings.Contains(err.Error(), "is released") {
+		t.Fatalf("Unlock() whose clean-up failed = %v, want an error saying the lock is released", err)
 	}
-	f.deleteParameter = del
+	f.deleteParameters = del
 	if got, err := holder.ReadLock(ctx); err != nil || got != nil {
 		t.Errorf("ReadLock() of a released lock = %v, %v; want nil", got, err)
 	}
-	err := leaseStore(f, c).Lock(ctx, run("bbbb", c))
-	var locked *reconcile.LockedError
-	if !errors.As(err, &locked) || !locked.Releasing || !strings.Contains(err.Error(), "locked by run aaaa") || !strings.Contains(err.Error(), "which is releasing it") {
-		t.Errorf("Lock() during a release = %v, want a refusal saying aaaa is releasing it", err)
+	next := leaseStore(f, c)
+	if err := next.Lock(ctx, run("bbbb", c)); err != nil {
+		t.Fatalf("Lock() after an abandoned release = %v, want the lock at once", err)
 	}
-	c.add(61 * time.Minute)
-	if err := leaseStore(f, c).Lock(ctx, run("bbbb", c)); err != nil {
-		t.Errorf("Lock() after an abandoned release = %v, want a takeover", err)
+	if next.Takeovers() != 0 || next.TakenFrom() != "" {
+		t.Errorf("claiming a released lock counted as a takeover: %d, %q", next.Takeovers(), next.TakenFrom())
+	}
+	if err := next.Unlock(ctx, "bbbb"); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{lockName, lockName + "/aaaa/4"}
+	if diff := cmp.Diff(want, lockParams(m)); diff != "" {
+		t.Errorf("lock parameters after the next unlock (-want +got):\n%s", diff)
 	}
 }
 
@@ -376,14 +399,16 @@ func TestLockLostAnswers(t *testing.T) {
 	if err := taker.Unlock(ctx, "bbbb"); err != nil {
 		t.Fatalf("Unlock() whose answers were lost = %v", err)
 	}
-	if got := lockParams(m); len(got) != 0 {
-		t.Errorf("lock parameters left after the unlock: %v", got)
+	// The lock parameter and the release stay; the leases before it go.
+	want := []string{lockName, lockName + "/aaaa/3"}
+	if diff := cmp.Diff(want, lockParams(m)); diff != "" {
+		t.Errorf("lock parameters after the unlock (-want +got):\n%s", diff)
 	}
 }
 
 // A release left halfway (the run killed after writing it) is finished by
-// an unlock with the same id, before or after its lease expired; another
-// id is told there is no lock.
+// an unlock with the same id, at any time; another id is told there is no
+// lock.
 func TestUnlockFinishesAnAbandonedRelease(t *testing.T) {
 	for _, wait := range []time.Duration{0, 2 * time.Hour} {
 		t.Run(wait.String(), func(t *testing.T) {
@@ -394,14 +419,20 @@ func TestUnlockFinishesAnAbandonedRelease(t *testing.T) {
 			if err := holder.Lock(ctx, run("aaaa", c)); err != nil {
 				t.Fatal(err)
 			}
-			del := f.deleteParameter
-			f.deleteParameter = func(context.Context, *ssm.DeleteParameterInput) (*ssm.DeleteParameterOutput, error) {
+			holder.lockMu.Lock()
+			h := holder.held
+			holder.lockMu.Unlock()
+			if lost := holder.renew(ctx, h); lost {
+				t.Fatal(h.lost)
+			}
+			del := f.deleteParameters
+			f.deleteParameters = func(context.Context, *ssm.DeleteParametersInput) (*ssm.DeleteParametersOutput, error) {
 				return nil, errors.New("killed")
 			}
 			if err := holder.Unlock(ctx, "aaaa"); err == nil {
-				t.Fatal("Unlock() succeeded without deleting the lock")
+				t.Fatal("Unlock() succeeded without deleting the old leases")
 			}
-			f.deleteParameter = del
+			f.deleteParameters = del
 			c.add(wait)
 			if err := leaseStore(f, c).Unlock(ctx, "bbbb"); !errors.Is(err, reconcile.ErrNoLock) {
 				t.Errorf("Unlock() by another id = %v, want ErrNoLock", err)
@@ -409,8 +440,9 @@ func TestUnlockFinishesAnAbandonedRelease(t *testing.T) {
 			if err := leaseStore(f, c).Unlock(ctx, "aaaa"); err != nil {
 				t.Fatalf("Unlock() finishing the release = %v", err)
 			}
-			if got := lockParams(m); len(got) != 0 {
-				t.Errorf("lock parameters left: %v", got)
+			want := []string{lockName, lockName + "/aaaa/2"}
+			if diff := cmp.Diff(want, lockParams(m)); diff != "" {
+				t.Errorf("lock parameters left (-want +got):\n%s", diff)
 			}
 			if err := leaseStore(f, c).Lock(ctx, run("cccc", c)); err != nil {
 				t.Errorf("Lock() after the release = %v", err)

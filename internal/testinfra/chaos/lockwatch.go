@@ -117,15 +117,15 @@ func (w *LockWatch) observe(at time.Time, found map[string]lease) {
 }
 
 // checkChain looks, in every epoch, at each lease that follows one of
-// another run: it must be a takeover made after that lease expired (or
-// the holder's own release).
+// another run: it must follow that run's release, or be a takeover made
+// after that lease expired.
 func (w *LockWatch) checkChain() {
 	for name, l := range w.seen {
 		if l.N == 0 || w.early[name] {
 			continue
 		}
 		prev, ok := w.previous(l)
-		if !ok || prev.ID == l.ID {
+		if !ok || prev.ID == l.ID || prev.Released {
 			continue
 		}
 		if l.TakenFrom == "" || !l.Since.After(prev.Expires) {
@@ -134,15 +134,15 @@ func (w *LockWatch) checkChain() {
 	}
 }
 
-// previous is the latest lease seen before l in its epoch.
+// previous is the lease seen just before l in its epoch. Unlock deletes
+// old leases, so one may never be seen: then nothing is judged.
 func (w *LockWatch) previous(l lease) (lease, bool) {
-	best, ok := lease{N: -1}, false
 	for _, o := range w.seen {
-		if o.Epoch == l.Epoch && o.N < l.N && o.N > best.N {
-			best, ok = o, true
+		if o.Epoch == l.Epoch && o.N == l.N-1 {
+			return o, true
 		}
 	}
-	return best, ok
+	return lease{}, false
 }
 
 func (w *LockWatch) read(ctx context.Context) (map[string]lease, error) {

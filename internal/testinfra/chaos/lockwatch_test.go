@@ -31,6 +31,20 @@ func TestLockWatchCountsDoubleHolders(t *testing.T) {
 		"another run's lease that is no takeover": {polls: []poll{
 			{1, map[string]lease{lock + "@aaaa": dead, lock + "/aaaa/1": {Epoch: "aaaa", N: 1, ID: "bbbb", Since: at(7), Expires: at(13)}}},
 		}, want: 1},
+		"a claim after a release": {polls: []poll{
+			{1, map[string]lease{lock + "@aaaa": dead, lock + "/aaaa/1": {Epoch: "aaaa", N: 1, ID: "aaaa", Since: at(0), Expires: at(1), Released: true}}},
+			{2, map[string]lease{lock + "@aaaa": dead, lock + "/aaaa/1": {Epoch: "aaaa", N: 1, ID: "aaaa", Since: at(0), Expires: at(1), Released: true},
+				lock + "/aaaa/2": {Epoch: "aaaa", N: 2, ID: "bbbb", Since: at(2), Expires: at(8)}}},
+		}},
+		"a takeover seen after the leases before it were cleaned up": {polls: []poll{
+			{1, map[string]lease{lock + "@aaaa": dead}},
+			{9, map[string]lease{lock + "@aaaa": dead, lock + "/aaaa/3": {Epoch: "aaaa", N: 3, ID: "cccc", Since: at(9), Expires: at(15), TakenFrom: "bbbb"}}},
+		}},
+		"a claim of a lease that was live": {polls: []poll{
+			{1, map[string]lease{lock + "@aaaa": dead, lock + "/aaaa/1": {Epoch: "aaaa", N: 1, ID: "aaaa", Since: at(0), Expires: at(9)}}},
+			{2, map[string]lease{lock + "@aaaa": dead, lock + "/aaaa/1": {Epoch: "aaaa", N: 1, ID: "aaaa", Since: at(0), Expires: at(9)},
+				lock + "/aaaa/2": {Epoch: "aaaa", N: 2, ID: "bbbb", Since: at(2), Expires: at(8)}}},
+		}, want: 1},
 		"a release, then a new epoch": {polls: []poll{
 			{1, map[string]lease{lock + "@aaaa": dead, lock + "/aaaa/1": {Epoch: "aaaa", N: 1, ID: "aaaa", Since: at(0), Expires: at(8), Released: true}}},
 			{2, map[string]lease{lock + "@bbbb": {Epoch: "bbbb", ID: "bbbb", Since: at(2), Expires: at(8)}, lock + "/aaaa/1": {Epoch: "aaaa", N: 1, ID: "aaaa", Since: at(0), Expires: at(8), Released: true}}},
