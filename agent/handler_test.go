@@ -21,41 +21,44 @@ import (
 
 const testKey = "sk-test-SECRETSECRET"
 
-// chatRequest is what the fake provider records of each call.
-type chatRequest struct {
+// providerRequest is what the fake provider records of each call.
+type providerRequest struct {
 	Path          string
 	Authorization string
-	Model         string            `json:"model"`
-	Messages      []recordedMessage `json:"messages"`
+	Model         string          `json:"model"`
+	Instructions  string          `json:"instructions"`
+	Input         []recordedInput `json:"input"`
 }
 
-type recordedMessage struct {
+// recordedInput is an input item; the SDK sends messages in the short
+// form, {role, content}, without "type": "message".
+type recordedInput struct {
 	Role    string `json:"role"`
 	Content string `json:"content"`
 }
 
-// fakeProvider is an OpenAI-compatible server answering /chat/completions
-// with respond, recording every request.
+// fakeProvider is an OpenAI-compatible server answering the Responses API
+// (POST /responses under the base URL) with respond, recording every request.
 type fakeProvider struct {
 	*httptest.Server
 	mu       sync.Mutex
-	requests []chatRequest
+	requests []providerRequest
 }
 
 func newFakeProvider(t *testing.T, respond http.HandlerFunc) *fakeProvider {
 	t.Helper()
 	p := &fakeProvider{}
 	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var rec chatRequest
+		var rec providerRequest
 		if err := json.NewDecoder(r.Body).Decode(&rec); err != nil {
 			t.Errorf("provider: cannot decode request body: %v", err)
 		}
-		rec.Path = r.URL.Path
+		rec.Path = r.Method + " " + r.URL.Path
 		rec.Authorization = r.Header.Get("Authorization")
 		p.mu.Lock()
 		p.requests = append(p.requests, rec)
 		p.mu.Unlock()
-		if r.URL.Path != "/chat/completions" {
+		if rec.Path != "POST /responses" {
 			http.NotFound(w, r)
 			return
 		}
@@ -65,10 +68,10 @@ func newFakeProvider(t *testing.T, respond http.HandlerFunc) *fakeProvider {
 	return p
 }
 
-func (p *fakeProvider) recorded() []chatRequest {
+func (p *fakeProvider) recorded() []providerRequest {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return append([]chatRequest(nil), p.requests...)
+	return append([]providerRequest(nil), p.requests...)
 }
 
 func answer(status int, body string) http.HandlerFunc {
@@ -81,9 +84,29 @@ func answer(status int, body string) http.HandlerFunc {
 	}
 }
 
-const completionOK = `{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-mini-2024-07-18",
-"choices":[{"index":0,"message":{"role":"assistant","content":"Day 1: Alfama and the castle."},"finish_reason":"stop"}],
-"usage":{"prompt_tokens":42,"completion_tokens":7,"total_tokens":49}}`
+// response is a Responses API body with the given status, extra top-level
+// fields (a JSON fragment ending in a comma, or "") and output items.
+func response(status, extra, output string) string {
+	return `{"id":"resp_1","object":"response","created_at":1,"status":"` + status + `",` + extra +
+		`"model":"gpt-4o-mini-2024-07-18","output":[` + output + `],
+"usage":{"input_tokens":42,"input_tokens_details":{"cached_tokens":0},"output_tokens":7,"output_tokens_details":{"reasoning_tokens":0},"total_tokens":49}}`
+}
+
+// message is an assistant output message with the given content parts.
+func message(parts string) string {
+	return `{"type":"message","id":"msg_1","status":"completed","role":"assistant","content":[` + parts + `]}`
+}
+
+func outputText(text string) string {
+	return `{"type":"output_text","text":` + jsonString(text) + `,"annotations":[]}`
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+var responseOK = response("completed", "", message(outputText("Day 1: Alfama and the castle.")))
 
 func TestHandle(t *testing.T) {
 	longHistory := make([]lambdaproto.Message, 23)
@@ -94,13 +117,15 @@ func TestHandle(t *testing.T) {
 		}
 		longHistory[i] = lambdaproto.Message{Role: role, Content: fmt.Sprint("turn ", i)}
 	}
-	recorded := func(h []lambdaproto.Message, msg string) []recordedMessage {
-		m := []recordedMessage{{Role: "system", Content: systemPrompt}}
+	recorded := func(h []lambdaproto.Message, msg string) []recordedInput {
+		var in []recordedInput
 		for _, e := range h {
-			m = append(m, recordedMessage{Role: e.Role, Content: e.Content})
+			in = append(in, recordedInput{Role: e.Role, Content: e.Content})
 		}
-		return append(m, recordedMessage{Role: "user", Content: msg})
+		return append(in, recordedInput{Role: "user", Content: msg})
 	}
+	okReply := lambdaproto.Response{Reply: "Day 1: Alfama and the castle.", Model: "gpt-4o-mini-2024-07-18",
+		Usage: &lambdaproto.Usage{PromptTokens: 42, CompletionTokens: 7, TotalTokens: 49}}
 	errorPayload := func(typ, msg string) lambdaproto.Response {
 		return lambdaproto.Response{Error: &lambdaproto.Error{Type: typ, Message: msg}}
 	}
@@ -111,35 +136,35 @@ func TestHandle(t *testing.T) {
 		provider     http.HandlerFunc
 		timeout      time.Duration
 		want         lambdaproto.Response
-		wantRequests []chatRequest // nil: not checked beyond the count
+		wantRequests []providerRequest // nil: not checked beyond the count
 		wantCalls    int
 	}{
 		"reply with history": {
 			payload:  `{"message":"Plan two days in Lisbon","history":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello! Where to?"}]}`,
-			provider: answer(200, completionOK),
-			want: lambdaproto.Response{Reply: "Day 1: Alfama and the castle.", Model: "gpt-4o-mini-2024-07-18",
-				Usage: &lambdaproto.Usage{PromptTokens: 42, CompletionTokens: 7, TotalTokens: 49}},
-			wantRequests: []chatRequest{{
-				Path: "/chat/completions", Authorization: "Bearer " + testKey, Model: "test-model",
-				Messages: recorded([]lambdaproto.Message{{Role: "user", Content: "Hi"}, {Role: "assistant", Content: "Hello! Where to?"}}, "Plan two days in Lisbon"),
+			provider: answer(200, responseOK),
+			want:     okReply,
+			wantRequests: []providerRequest{{
+				Path: "POST /responses", Authorization: "Bearer " + testKey, Model: "test-model",
+				Instructions: systemPrompt,
+				Input:        recorded([]lambdaproto.Message{{Role: "user", Content: "Hi"}, {Role: "assistant", Content: "Hello! Where to?"}}, "Plan two days in Lisbon"),
 			}},
 			wantCalls: 1,
 		},
 		"long history keeps the 20 most recent": {
 			payload:  mustJSON(t, lambdaproto.Request{Message: "next?", History: longHistory}),
-			provider: answer(200, completionOK),
-			want: lambdaproto.Response{Reply: "Day 1: Alfama and the castle.", Model: "gpt-4o-mini-2024-07-18",
-				Usage: &lambdaproto.Usage{PromptTokens: 42, CompletionTokens: 7, TotalTokens: 49}},
-			wantRequests: []chatRequest{{
-				Path: "/chat/completions", Authorization: "Bearer " + testKey, Model: "test-model",
-				Messages: recorded(longHistory[3:], "next?"),
+			provider: answer(200, responseOK),
+			want:     okReply,
+			wantRequests: []providerRequest{{
+				Path: "POST /responses", Authorization: "Bearer " + testKey, Model: "test-model",
+				Instructions: systemPrompt,
+				Input:        recorded(longHistory[3:], "next?"),
 			}},
 			wantCalls: 1,
 		},
 		"provider without usage or model": {
 			payload: `{"message":"hi"}`,
-			provider: answer(200, `{"id":"x","object":"chat.completion","created":1,"model":"",
-				"choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}]}`),
+			provider: answer(200, `{"id":"x","object":"response","created_at":1,"model":"",
+				"output":[{"type":"message","role":"assistant","content":[{"type":"output_text","text":"Hello"}]}]}`),
 			want:      lambdaproto.Response{Reply: "Hello", Model: "test-model", Usage: &lambdaproto.Usage{}},
 			wantCalls: 1,
 		},
@@ -195,10 +220,57 @@ func TestHandle(t *testing.T) {
 			want:      errorPayload(lambdaproto.ErrUpstreamError, "the model provider failed (HTTP 500)"),
 			wantCalls: 2,
 		},
-		"no choices": {
+		"reasoning item before the message": {
+			payload: `{"message":"hi"}`,
+			provider: answer(200, response("completed", "",
+				`{"type":"reasoning","id":"rs_1","summary":[]},`+message(outputText("Day 1: Alfama ")+","+outputText("and the castle.")))),
+			want:      okReply,
+			wantCalls: 1,
+		},
+		"refusal only": {
+			payload: `{"message":"hi"}`,
+			provider: answer(200, response("completed", "",
+				message(`{"type":"refusal","refusal":"I can only help with trips."}`))),
+			want: lambdaproto.Response{Reply: "I can only help with trips.", Model: "gpt-4o-mini-2024-07-18",
+				Usage: &lambdaproto.Usage{PromptTokens: 42, CompletionTokens: 7, TotalTokens: 49}},
+			wantCalls: 1,
+		},
+		"incomplete with partial text": {
+			payload: `{"message":"hi"}`,
+			provider: answer(200, response("incomplete", `"incomplete_details":{"reason":"max_output_tokens"},`,
+				message(outputText("Day 1: Alf")))),
+			want:      errorPayload(lambdaproto.ErrUpstreamError, "the model provider stopped before the reply was complete (max_output_tokens)"),
+			wantCalls: 1,
+		},
+		"incomplete for a reason that is not a code": {
 			payload:   `{"message":"hi"}`,
-			provider:  answer(200, `{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[]}`),
+			provider:  answer(200, response("incomplete", `"incomplete_details":{"reason":"key `+testKey+` over quota"},`, "")),
+			want:      errorPayload(lambdaproto.ErrUpstreamError, "the model provider stopped before the reply was complete (unnamed)"),
+			wantCalls: 1,
+		},
+		"failed": {
+			payload: `{"message":"hi"}`,
+			provider: answer(200, response("failed",
+				`"error":{"code":"server_error","message":"Failure for key `+testKey+`"},`, "")),
+			want:      errorPayload(lambdaproto.ErrUpstreamError, "the model provider failed to produce a reply (server_error)"),
+			wantCalls: 1,
+		},
+		"still in progress": {
+			payload:   `{"message":"hi"}`,
+			provider:  answer(200, response("in_progress", "", "")),
+			want:      errorPayload(lambdaproto.ErrUpstreamError, "the model provider returned an unfinished response (status in_progress)"),
+			wantCalls: 1,
+		},
+		"no message in the output": {
+			payload:   `{"message":"hi"}`,
+			provider:  answer(200, response("completed", "", `{"type":"reasoning","id":"rs_1","summary":[]}`)),
 			want:      errorPayload(lambdaproto.ErrUpstreamError, "the model provider returned no reply"),
+			wantCalls: 1,
+		},
+		"empty text": {
+			payload:   `{"message":"hi"}`,
+			provider:  answer(200, response("completed", "", message(outputText("  ")))),
+			want:      errorPayload(lambdaproto.ErrUpstreamError, "the model provider returned an empty reply"),
 			wantCalls: 1,
 		},
 		"slow provider": {
@@ -276,7 +348,7 @@ func TestHandle(t *testing.T) {
 }
 
 func TestHandleLogsRequestID(t *testing.T) {
-	provider := newFakeProvider(t, answer(200, completionOK))
+	provider := newFakeProvider(t, answer(200, responseOK))
 	var logs bytes.Buffer
 	a := &Agent{
 		Keys: NewKeyLoader(ssmHolding(testKey), "/p"),
