@@ -13,8 +13,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/packages/param"
+	"github.com/openai/openai-go/v3/responses"
 )
 
 func TestRuntimePoll(t *testing.T) {
@@ -124,7 +125,9 @@ func TestTailKeepsLastLines(t *testing.T) {
 
 // TestFakeModelSpeaksOpenAI asks the fake with the client the agent uses.
 func TestFakeModelSpeaksOpenAI(t *testing.T) {
+	var asked []string
 	fake, err := StartFakeModel(func(message string) (string, error) {
+		asked = append(asked, message)
 		if message == "fail" {
 			return "", errors.New("asked to fail")
 		}
@@ -134,11 +137,16 @@ func TestFakeModelSpeaksOpenAI(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fake.Close()
-	ask := func(key, message string) (*openai.ChatCompletion, error) {
-		client := openai.NewClient(option.WithBaseURL(fake.BaseURL), option.WithAPIKey(key), option.WithMaxRetries(0))
-		return client.Chat.Completions.New(context.Background(), openai.ChatCompletionNewParams{
-			Model:    "gpt-4o-mini",
-			Messages: []openai.ChatCompletionMessageParamUnion{openai.SystemMessage("be brief"), openai.UserMessage(message)},
+	ask := func(key, message string) (*responses.Response, error) {
+		svc := responses.NewResponseService(option.WithBaseURL(fake.BaseURL), option.WithAPIKey(key), option.WithMaxRetries(0))
+		return svc.New(context.Background(), responses.ResponseNewParams{
+			Model:        "gpt-4o-mini",
+			Instructions: param.NewOpt("be brief"),
+			Input: responses.ResponseNewParamsInputUnion{OfInputItemList: responses.ResponseInputParam{
+				responses.ResponseInputItemParamOfMessage("Hi", responses.EasyInputMessageRoleUser),
+				responses.ResponseInputItemParamOfMessage("Where to?", responses.EasyInputMessageRoleAssistant),
+				responses.ResponseInputItemParamOfMessage(message, responses.EasyInputMessageRoleUser),
+			}},
 		})
 	}
 
@@ -146,8 +154,13 @@ func TestFakeModelSpeaksOpenAI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Choices) != 1 || got.Choices[0].Message.Content != "reply to Lisbon?" || got.Usage.TotalTokens == 0 {
-		t.Errorf("completion = %+v", got)
+	// Input words: instructions 2, history 1+2, message 1; output words 3.
+	if got.Status != responses.ResponseStatusCompleted || got.OutputText() != "reply to Lisbon?" || got.Model != "gpt-4o-mini" ||
+		got.Usage.InputTokens != 6 || got.Usage.OutputTokens != 3 || got.Usage.TotalTokens != 9 {
+		t.Errorf("response = %s", got.RawJSON())
+	}
+	if diff := cmp.Diff([]string{"Lisbon?"}, asked); diff != "" {
+		t.Errorf("the fake replied to (-want +got):\n%s", diff)
 	}
 
 	for _, tc := range []struct {
@@ -155,7 +168,7 @@ func TestFakeModelSpeaksOpenAI(t *testing.T) {
 		wantStatus   int
 	}{{"sk-other", "Lisbon?", http.StatusUnauthorized}, {FakeModelKey, "fail", http.StatusInternalServerError}} {
 		_, err := ask(tc.key, tc.message)
-		var apiErr *openai.Error
+		var apiErr *responses.Error
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.wantStatus {
 			t.Errorf("ask(%q, %q) error = %v, want HTTP %d", tc.key, tc.message, err, tc.wantStatus)
 		}

@@ -32,7 +32,7 @@ type Options struct {
 	// FakeModel starts an OpenAI-compatible fake that answers every
 	// message (EchoReply), and gives the agent its key and address.
 	FakeModel bool
-	// OpenAIBaseURL is where the agent sends chat completions ("" for the
+	// OpenAIBaseURL is where the agent calls the Responses API ("" for the
 	// OpenAI API). Ignored with FakeModel.
 	OpenAIBaseURL string
 	// OpenAIKey is stored in the stack's key parameter, as an operator
