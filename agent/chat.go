@@ -29,7 +29,7 @@ const systemPrompt = `You are a trip-planning assistant. Help the user plan jour
 
 // Chat calls the Responses API (POST {base}/responses) of OpenAI or of a
 // compatible server. It uses the SDK's responses package alone: the root
-// openai package links every API of the SDK and triples the binary.
+// openai package links every API of the SDK and nearly doubles the binary.
 type Chat struct {
 	Model   string
 	BaseURL string // "" for the OpenAI API

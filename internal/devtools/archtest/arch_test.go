@@ -110,6 +110,8 @@ func TestArrows(t *testing.T) {
 				fail(dir, imp, "a kind does not import another kind; what kinds share lives in resources/internal/")
 			case kindPackage(dir) != "" && (under(rel, "resources/kinds") || under(rel, "cmd")):
 				fail(dir, imp, "kinds are wired from outside")
+			case under(dir, "agent") && imp == "github.com/openai/openai-go/v3":
+				fail(dir, imp, "the agent uses openai-go's responses package alone: the root package links every API of the SDK and nearly doubles the Lambda image")
 			}
 		}
 	}
