@@ -58,6 +58,10 @@ func (c Chat) Complete(ctx context.Context, key string, req lambdaproto.Request)
 		Model:        c.Model,
 		Instructions: param.NewOpt(systemPrompt),
 		Input:        responses.ResponseNewParamsInputUnion{OfInputItemList: input(req)},
+		// Every request carries the conversation it needs (the api sends
+		// the recent history), so OpenAI has no reason to keep it: a
+		// stored response would hold the traveller's messages for 30 days.
+		Store: param.NewOpt(false),
 	})
 	if err != nil {
 		return lambdaproto.Response{}, classify(ctx, err, budget)

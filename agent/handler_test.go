@@ -27,6 +27,7 @@ type providerRequest struct {
 	Authorization string
 	Model         string          `json:"model"`
 	Instructions  string          `json:"instructions"`
+	Store         *bool           `json:"store"`
 	Input         []recordedInput `json:"input"`
 }
 
@@ -145,8 +146,8 @@ func TestHandle(t *testing.T) {
 			want:     okReply,
 			wantRequests: []providerRequest{{
 				Path: "POST /responses", Authorization: "Bearer " + testKey, Model: "test-model",
-				Instructions: systemPrompt,
-				Input:        recorded([]lambdaproto.Message{{Role: "user", Content: "Hi"}, {Role: "assistant", Content: "Hello! Where to?"}}, "Plan two days in Lisbon"),
+				Instructions: systemPrompt, Store: new(false),
+				Input: recorded([]lambdaproto.Message{{Role: "user", Content: "Hi"}, {Role: "assistant", Content: "Hello! Where to?"}}, "Plan two days in Lisbon"),
 			}},
 			wantCalls: 1,
 		},
@@ -156,8 +157,8 @@ func TestHandle(t *testing.T) {
 			want:     okReply,
 			wantRequests: []providerRequest{{
 				Path: "POST /responses", Authorization: "Bearer " + testKey, Model: "test-model",
-				Instructions: systemPrompt,
-				Input:        recorded(longHistory[3:], "next?"),
+				Instructions: systemPrompt, Store: new(false),
+				Input: recorded(longHistory[3:], "next?"),
 			}},
 			wantCalls: 1,
 		},
