@@ -10,6 +10,7 @@ import (
 	"github.com/trip-assistant/stack/resources/iampolicy"
 	"github.com/trip-assistant/stack/resources/iamrole"
 	"github.com/trip-assistant/stack/resources/internal/iamindex"
+	"github.com/trip-assistant/stack/resources/internal/lambdapolicy"
 	"github.com/trip-assistant/stack/resources/internal/tagindex"
 	"github.com/trip-assistant/stack/resources/lambdaalias"
 	"github.com/trip-assistant/stack/resources/lambdafn"
@@ -38,7 +39,8 @@ func WithIdentity(id *awsclient.Identity) Option { return func(o *options) { o.i
 // The kinds share what is worth reading once: the caller's identity, kept
 // for as long as the kinds (it does not change with the credentials), and
 // account-wide listings. The listings (the tag index, the IAM role index,
-// the HTTP API listing, and each kind's own) last one plan: the engine
+// the HTTP API listing, the Lambda policies the function, alias and
+// permission kinds read, and each kind's own) last one plan: the engine
 // tells the kinds when a plan begins (reconcile.PlanScoped) and they drop
 // them, so one set of kinds serves every plan of a process.
 func All(cfg aws.Config, opts ...Option) map[string]reconcile.Kind {
@@ -52,6 +54,7 @@ func All(cfg aws.Config, opts ...Option) map[string]reconcile.Kind {
 	tags := tagindex.New(cfg)
 	roles := iamindex.New(cfg)
 	apis := httpapi.NewAPIListing(cfg)
+	policies := lambdapolicy.New(cfg)
 	all := []reconcile.Kind{
 		ssmparam.New(cfg, ssmparam.WithTagIndex(tags)),
 		loggroup.New(cfg, loggroup.WithTagIndex(tags)),
@@ -59,9 +62,9 @@ func All(cfg aws.Config, opts ...Option) map[string]reconcile.Kind {
 		iamrole.New(cfg, iamrole.WithIndex(roles)),
 		iampolicy.New(cfg, iampolicy.WithIndex(roles)),
 		oidcprovider.New(cfg),
-		lambdafn.New(cfg, lambdafn.WithTagIndex(tags)),
-		lambdaalias.New(cfg),
-		lambdaperm.New(cfg),
+		lambdafn.New(cfg, lambdafn.WithTagIndex(tags), lambdafn.WithPolicies(policies)),
+		lambdaalias.New(cfg, lambdaalias.WithPolicies(policies)),
+		lambdaperm.New(cfg, lambdaperm.WithPolicies(policies)),
 		httpapi.NewAPI(cfg, httpapi.WithAPIListing(apis), httpapi.WithIdentity(o.identity)),
 		httpapi.NewIntegration(cfg),
 		httpapi.NewRoute(cfg),

@@ -27,6 +27,7 @@ func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observ
 	if desired.Has("description") {
 		in.Description = aws.String(desired.String("description"))
 	}
+	defer k.policies.Forget(function)
 	out, err := k.api.CreateAlias(ctx, in)
 	if isConflict(err) {
 		return k.update(ctx, function, alias, desired)

@@ -15,6 +15,7 @@ func (k *Kind) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	defer k.policies.Forget(function)
 	_, err = k.api.DeleteAlias(ctx, &lambda.DeleteAliasInput{FunctionName: aws.String(function), Name: aws.String(alias)})
 	if err != nil && !isNotFound(err) {
 		return fmt.Errorf("cannot delete lambda alias %q of function %q: %w", alias, function, err)

@@ -8,18 +8,48 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/trip-assistant/stack/reconcile"
+	"github.com/trip-assistant/stack/resources/internal/lambdapolicy"
 )
 
 // Kind reconciles lambda.alias resources.
-type Kind struct{ api API }
+type Kind struct {
+	api API
+	// policies reads the aliases' policies, once a plan for observation
+	// (shared with lambda.function and lambda.permission through
+	// WithPolicies).
+	policies *lambdapolicy.Reader
+}
 
-var _ reconcile.Kind = (*Kind)(nil)
+var (
+	_ reconcile.Kind       = (*Kind)(nil)
+	_ reconcile.PlanScoped = (*Kind)(nil)
+)
+
+// Option adjusts a Kind.
+type Option func(*Kind)
+
+// WithPolicies makes the kind read the aliases' policies through r, which
+// the run's other Lambda kinds share: an observation reads each policy
+// once a plan. Without it the kind has a reader of its own.
+func WithPolicies(r *lambdapolicy.Reader) Option { return func(k *Kind) { k.policies = r } }
 
 // New returns the kind using a Lambda client built from cfg.
-func New(cfg aws.Config) *Kind { return NewWithAPI(lambda.NewFromConfig(cfg)) }
+func New(cfg aws.Config, opts ...Option) *Kind {
+	return NewWithAPI(lambda.NewFromConfig(cfg), opts...)
+}
 
 // NewWithAPI returns the kind calling api.
-func NewWithAPI(api API) *Kind { return &Kind{api: api} }
+func NewWithAPI(api API, opts ...Option) *Kind {
+	k := &Kind{api: api, policies: lambdapolicy.NewWithAPI(api)}
+	for _, o := range opts {
+		o(k)
+	}
+	return k
+}
+
+// BeginPlan implements reconcile.PlanScoped: the plan starting now reads
+// each alias's policy again.
+func (k *Kind) BeginPlan() { k.policies.BeginPlan() }
 
 // Type is the type name of the kind in a spec.
 const Type = "lambda.alias"

@@ -14,17 +14,19 @@ import (
 // a lambda.permission of the stack, or it is drift (anyone with
 // lambda:AddPermission can widen who may invoke the alias).
 
-// statements lists the statement ids of the alias's resource policy.
+// statements lists the statement ids of the alias's resource policy, as
+// the plan read it (shared with the permissions on the alias). Only
+// Observe asks: Create and Update report no statement or the declared ones.
 func (k *Kind) statements(ctx context.Context, function, alias string) ([]string, error) {
-	out, err := k.api.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(function), Qualifier: aws.String(alias)})
-	if isNotFound(err) {
-		return []string{}, nil // no policy: no statement
-	}
+	text, found, err := k.policies.Observed(ctx, function, alias)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the policy of lambda alias %q of function %q: %w", alias, function, err)
 	}
+	if !found {
+		return []string{}, nil // no policy: no statement
+	}
 	var doc struct{ Statement []struct{ Sid string } }
-	if err := json.Unmarshal([]byte(aws.ToString(out.Policy)), &doc); err != nil {
+	if err := json.Unmarshal([]byte(text), &doc); err != nil {
 		return nil, fmt.Errorf("cannot parse the policy of lambda alias %q of function %q: %w", alias, function, err)
 	}
 	sids := []string{}
@@ -38,6 +40,7 @@ func (k *Kind) statements(ctx context.Context, function, alias string) ([]string
 // removeUndeclared removes the statements live holds that desired does not
 // declare. A statement already gone is fine.
 func (k *Kind) removeUndeclared(ctx context.Context, function, alias string, desired, live []string) error {
+	defer k.policies.Forget(function)
 	for _, sid := range live {
 		if slices.Contains(desired, sid) {
 			continue

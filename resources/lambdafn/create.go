@@ -50,6 +50,7 @@ func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observ
 		in.Description = aws.String(desired.String("description"))
 	}
 
+	defer k.policies.Forget(name)
 	out, err := k.api.CreateFunction(ctx, in, k.waitRetry())
 	var conflict *types.ResourceConflictException
 	switch {

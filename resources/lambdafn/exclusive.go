@@ -23,13 +23,19 @@ import (
 // noURL is the only function_url value the spec may ask for.
 const noURL = "none"
 
+// policyRead reads a resource policy: the plan's shared read
+// (lambdapolicy.Reader.Observed) when observing, AWS now (Read) in Create
+// and Update, which read back what they wrote.
+type policyRead func(ctx context.Context, function, qualifier string) (doc string, found bool, err error)
+
 // attachments reads the unqualified policy's statement ids and the
-// function URL: one GetPolicy and one GetFunctionUrlConfig. (The URL is
-// read with GetFunctionUrlConfig rather than ListFunctionUrlConfigs, which
-// would also list the aliases' URLs, because moto 5 serves only the
-// former; an alias's URL is not owned yet.)
-func (k *Kind) attachments(ctx context.Context, name string) (sids []string, url string, err error) {
-	if sids, err = k.statements(ctx, name); err != nil {
+// function URL: one GetPolicy (shared in a plan with the function's
+// permissions) and one GetFunctionUrlConfig. (The URL is read with
+// GetFunctionUrlConfig rather than ListFunctionUrlConfigs, which would
+// also list the aliases' URLs, because moto 5 serves only the former; an
+// alias's URL is not owned yet.)
+func (k *Kind) attachments(ctx context.Context, name string, policy policyRead) (sids []string, url string, err error) {
+	if sids, err = k.statements(ctx, name, policy); err != nil {
 		return nil, "", err
 	}
 	if url, err = k.functionURL(ctx, name); err != nil {
@@ -39,8 +45,8 @@ func (k *Kind) attachments(ctx context.Context, name string) (sids []string, url
 }
 
 // withAttachments reads the attachments into obs.
-func (k *Kind) withAttachments(ctx context.Context, name string, props spec.Props) error {
-	sids, url, err := k.attachments(ctx, name)
+func (k *Kind) withAttachments(ctx context.Context, name string, props spec.Props, policy policyRead) error {
+	sids, url, err := k.attachments(ctx, name, policy)
 	if err != nil {
 		return err
 	}
@@ -51,13 +57,13 @@ func (k *Kind) withAttachments(ctx context.Context, name string, props spec.Prop
 
 // statements lists the statement ids of the function's unqualified
 // resource policy.
-func (k *Kind) statements(ctx context.Context, name string) ([]string, error) {
-	out, err := k.api.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(name)})
-	if isNotFound(err) {
-		return []string{}, nil // no policy: no statement
-	}
+func (k *Kind) statements(ctx context.Context, name string, policy policyRead) ([]string, error) {
+	text, found, err := policy(ctx, name, "")
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the resource policy of lambda function %q: %w", name, err)
+	}
+	if !found {
+		return []string{}, nil // no policy: no statement
 	}
 	var doc struct {
 		Statement []struct {
@@ -65,7 +71,7 @@ func (k *Kind) statements(ctx context.Context, name string) ([]string, error) {
 			Resource any
 		}
 	}
-	if err := json.Unmarshal([]byte(aws.ToString(out.Policy)), &doc); err != nil {
+	if err := json.Unmarshal([]byte(text), &doc); err != nil {
 		return nil, fmt.Errorf("cannot parse the resource policy of lambda function %q: %w", name, err)
 	}
 	sids := []string{}
@@ -109,6 +115,7 @@ func (k *Kind) functionURL(ctx context.Context, name string) (string, error) {
 // already is fine.
 func (k *Kind) removeAttachments(ctx context.Context, name string, desired, live spec.Props, changed func(string) bool) error {
 	if changed("permissions") {
+		defer k.policies.Forget(name)
 		want := desired.StringList("permissions")
 		for _, sid := range live.StringList("permissions") {
 			if slices.Contains(want, sid) {

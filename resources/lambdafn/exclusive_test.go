@@ -92,7 +92,8 @@ func TestQualifiedStatementsAreTheAliases(t *testing.T) {
 			{"Sid":"alias","Resource":"arn:aws:lambda:us-east-2:123456789012:function:fn:live"},
 			{"Sid":"other","Resource":"arn:aws:lambda:us-east-2:123456789012:function:fnx:live"}]}`)}, nil
 	}}
-	got, err := NewWithAPI(f).statements(context.Background(), "fn")
+	k := NewWithAPI(f)
+	got, err := k.statements(context.Background(), "fn", k.policies.Read)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/resources/internal/kindkit"
+	"github.com/trip-assistant/stack/resources/internal/lambdapolicy"
 )
 
 // Kind reconciles lambda.function resources.
@@ -28,6 +29,10 @@ type Kind struct {
 	// tagIndex, when set, names the owners of the functions ListStacks
 	// lists without a GetFunction each.
 	tagIndex TagIndex
+	// policies reads the resource policies, once a plan for observation
+	// (shared with lambda.alias and lambda.permission through
+	// WithPolicies).
+	policies *lambdapolicy.Reader
 }
 
 // TagIndex names the stack a resource's ownership tag names, from one
@@ -38,6 +43,11 @@ type TagIndex interface {
 
 // WithTagIndex makes ListStacks take owners from x.
 func WithTagIndex(x TagIndex) Option { return func(k *Kind) { k.tagIndex = x } }
+
+// WithPolicies makes the kind read resource policies through r, which the
+// run's other Lambda kinds share: an observation reads each policy once a
+// plan. Without it the kind has a reader of its own.
+func WithPolicies(r *lambdapolicy.Reader) Option { return func(k *Kind) { k.policies = r } }
 
 var (
 	_ reconcile.Kind        = (*Kind)(nil)
@@ -75,6 +85,7 @@ func NewWithAPI(api API, opts ...Option) *Kind {
 		retryFor:   2 * time.Minute,
 		maxBackoff: 10 * time.Second,
 		waitFor:    5 * time.Minute,
+		policies:   lambdapolicy.NewWithAPI(api),
 	}
 	for _, o := range opts {
 		o(k)

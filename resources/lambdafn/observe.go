@@ -22,7 +22,7 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 	if name == "" {
 		return reconcile.Observation{}, nil
 	}
-	obs, err := k.observe(ctx, name)
+	obs, err := k.observeVia(ctx, name, k.policies.Observed)
 	if err != nil || !obs.Exists {
 		return obs, err
 	}
@@ -51,7 +51,13 @@ func desiredPublish(desired spec.Props) bool {
 	return true
 }
 
+// observe reads the function as Create and Update report it: every call
+// asks AWS, the policy too, never the plan's read of it.
 func (k *Kind) observe(ctx context.Context, name string) (reconcile.Observation, error) {
+	return k.observeVia(ctx, name, k.policies.Read)
+}
+
+func (k *Kind) observeVia(ctx context.Context, name string, policy policyRead) (reconcile.Observation, error) {
 	out, err := k.getFunction(ctx, name)
 	if err != nil || out == nil {
 		return reconcile.Observation{}, err
@@ -61,7 +67,7 @@ func (k *Kind) observe(ctx context.Context, name string) (reconcile.Observation,
 		return reconcile.Observation{}, err
 	}
 	obs := observation(name, out, version)
-	if err := k.withAttachments(ctx, name, obs.Props); err != nil {
+	if err := k.withAttachments(ctx, name, obs.Props, policy); err != nil {
 		return reconcile.Observation{}, err
 	}
 	return obs, nil

@@ -91,7 +91,7 @@ func (k *Kind) observeBoth(ctx context.Context, name string) (reconcile.Observat
 	obs := observation(name, out, version)
 	// What the function owns exclusively (its policy, its URL): read
 	// per function whatever the strategy, so it counts in the budget.
-	if err := k.withAttachments(ctx, name, obs.Props); err != nil {
+	if err := k.withAttachments(ctx, name, obs.Props, k.policies.Observed); err != nil {
 		return reconcile.Observation{}, err
 	}
 	return obs, nil

@@ -17,8 +17,12 @@ var _ reconcile.PlanScoped = (*Kind)(nil)
 
 // BeginPlan implements reconcile.PlanScoped: the plan starting now lists
 // the account afresh, so it never reads a function made or deleted since
-// an earlier plan from that plan's listing.
-func (k *Kind) BeginPlan() { k.plan.BeginPlan() }
+// an earlier plan from that plan's listing, and reads each resource policy
+// again.
+func (k *Kind) BeginPlan() {
+	k.plan.BeginPlan()
+	k.policies.BeginPlan()
+}
 
 // listing returns the listings of the current plan. A kind that never
 // heard BeginPlan is not planning: it gets a fresh one that nobody keeps,

@@ -24,7 +24,7 @@ func (k *Kind) Create(ctx context.Context, desired spec.Props) (reconcile.Observ
 	if !errors.As(err, &conflict) {
 		return obs, err
 	}
-	live, err := k.observe(ctx, key, desired.String("principal"))
+	live, err := k.observe(ctx, key, desired.String("principal"), k.policies.Read)
 	if err != nil {
 		return reconcile.Observation{}, err
 	}
@@ -54,6 +54,7 @@ func (k *Kind) add(ctx context.Context, key key, desired spec.Props) (reconcile.
 	if s := desired.String("source_arn"); s != "" {
 		in.SourceArn = aws.String(s)
 	}
+	defer k.policies.Forget(key.function)
 	out, err := k.api.AddPermission(ctx, in)
 	var conflict *types.ResourceConflictException
 	if errors.As(err, &conflict) {

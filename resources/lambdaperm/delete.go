@@ -21,6 +21,7 @@ func (k *Kind) Delete(ctx context.Context, id string) error {
 // remove deletes the statement; one already gone (or whose function is) is
 // fine. The caller holds the function's lock.
 func (k *Kind) remove(ctx context.Context, key key) error {
+	defer k.policies.Forget(key.function)
 	_, err := k.api.RemovePermission(ctx, &lambda.RemovePermissionInput{
 		FunctionName: aws.String(key.function),
 		Qualifier:    qualifier(key.qualifier),

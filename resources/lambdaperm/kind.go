@@ -10,6 +10,7 @@ import (
 
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/lambdapolicy"
 )
 
 // Kind reconciles lambda.permission resources.
@@ -21,15 +22,44 @@ type Kind struct {
 	// reason): changes to one function take turns, others run freely.
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex
+
+	// policies reads the policies the statements live in, once a plan for
+	// observation (shared with lambda.function and lambda.alias through
+	// WithPolicies).
+	policies *lambdapolicy.Reader
 }
 
-var _ reconcile.Kind = (*Kind)(nil)
+var (
+	_ reconcile.Kind       = (*Kind)(nil)
+	_ reconcile.PlanScoped = (*Kind)(nil)
+)
+
+// Option adjusts a Kind.
+type Option func(*Kind)
+
+// WithPolicies makes the kind read policies through r, which the run's
+// other Lambda kinds share: a permission on a function or alias those
+// kinds observe costs no GetPolicy of its own in a plan. Without it the
+// kind has a reader of its own.
+func WithPolicies(r *lambdapolicy.Reader) Option { return func(k *Kind) { k.policies = r } }
 
 // New returns the kind using a Lambda client built from cfg.
-func New(cfg aws.Config) *Kind { return NewWithAPI(lambda.NewFromConfig(cfg)) }
+func New(cfg aws.Config, opts ...Option) *Kind {
+	return NewWithAPI(lambda.NewFromConfig(cfg), opts...)
+}
 
 // NewWithAPI returns the kind calling api.
-func NewWithAPI(api API) *Kind { return &Kind{api: api, locks: map[string]*sync.Mutex{}} }
+func NewWithAPI(api API, opts ...Option) *Kind {
+	k := &Kind{api: api, locks: map[string]*sync.Mutex{}, policies: lambdapolicy.NewWithAPI(api)}
+	for _, o := range opts {
+		o(k)
+	}
+	return k
+}
+
+// BeginPlan implements reconcile.PlanScoped: the plan starting now reads
+// each policy again.
+func (k *Kind) BeginPlan() { k.policies.BeginPlan() }
 
 // Type implements reconcile.Kind.
 func (k *Kind) Type() string { return "lambda.permission" }

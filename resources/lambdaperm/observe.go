@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/trip-assistant/stack/reconcile"
@@ -35,23 +33,25 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 		}
 		key.function, key.qualifier, key.sid = f, q, s
 	}
-	return k.observe(ctx, key, req.Desired.String("principal"))
+	return k.observe(ctx, key, req.Desired.String("principal"), k.policies.Observed)
 }
 
-func (k *Kind) observe(ctx context.Context, key key, desiredPrincipal string) (reconcile.Observation, error) {
-	out, err := k.api.GetPolicy(ctx, &lambda.GetPolicyInput{
-		FunctionName: aws.String(key.function),
-		Qualifier:    qualifier(key.qualifier),
-	})
-	if isNotFound(err) {
-		// No function, alias or policy: no statement either.
-		return reconcile.Observation{}, nil
-	}
+// policyRead reads a policy: the plan's shared read
+// (lambdapolicy.Reader.Observed) when observing, AWS now (Read) in Create,
+// which must see what is there after its AddPermission failed.
+type policyRead func(ctx context.Context, function, qualifier string) (doc string, found bool, err error)
+
+func (k *Kind) observe(ctx context.Context, key key, desiredPrincipal string, policy policyRead) (reconcile.Observation, error) {
+	text, found, err := policy(ctx, key.function, key.qualifier)
 	if err != nil {
 		return reconcile.Observation{}, fmt.Errorf("cannot read the policy of lambda function %q: %w", key.target(), err)
 	}
+	if !found {
+		// No function, alias or policy: no statement either.
+		return reconcile.Observation{}, nil
+	}
 	var doc struct{ Statement []json.RawMessage }
-	if err := json.Unmarshal([]byte(aws.ToString(out.Policy)), &doc); err != nil {
+	if err := json.Unmarshal([]byte(text), &doc); err != nil {
 		return reconcile.Observation{}, fmt.Errorf("cannot parse the policy of lambda function %q: %w", key.target(), err)
 	}
 	for _, raw := range doc.Statement {
