@@ -21,6 +21,9 @@ type apiKind struct {
 	// apis is the plan's listing, never nil: the kind's own unless shared
 	// with the stage kind (WithAPIListing).
 	apis *APIListing
+	// members, when shared with the member kinds (WithMemberListing),
+	// keeps what the plan's observations listed of each API's members.
+	members *MemberListing
 }
 
 // NewAPI returns the apigw.api kind.
@@ -35,7 +38,7 @@ func NewAPIWithAPI(api API, stsAPI STSAPI, region string, opts ...Option) reconc
 	if o.apis == nil {
 		o.apis = NewAPIListingWithAPI(api)
 	}
-	return &apiKind{api: api, id: &identity{caller: o.caller, region: region}, apis: o.apis}
+	return &apiKind{api: api, id: &identity{caller: o.caller, region: region}, apis: o.apis, members: o.members}
 }
 
 var (
@@ -76,8 +79,11 @@ func (k *apiKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (re
 	return k.observation(ctx, a)
 }
 
-// BeginPlan drops the listing of the previous plan.
-func (k *apiKind) BeginPlan() { k.apis.Reset() }
+// BeginPlan drops the listings of the previous plan.
+func (k *apiKind) BeginPlan() {
+	k.apis.Reset()
+	k.members.Reset()
+}
 
 // ObserveBatch reads the APIs from the plan's listing, which List reads
 // too: one GetApis for the plan rather than a GetApi per API. An API the
@@ -102,12 +108,27 @@ func (k *apiKind) observeListed(ctx context.Context, req reconcile.ObserveReques
 		if err != nil || a == nil {
 			return reconcile.Observation{}, err
 		}
-		return k.observation(ctx, a)
+		return k.planObservation(ctx, a)
 	}
 	if a, ok := k.apis.byID(ctx, req.ID); ok {
-		return k.observation(ctx, &a)
+		return k.planObservation(ctx, &a)
 	}
-	return k.observeID(ctx, req.ID)
+	a, err := k.getAPI(ctx, req.ID)
+	if err != nil || a == nil {
+		return reconcile.Observation{}, err
+	}
+	return k.planObservation(ctx, a)
+}
+
+// planObservation is observation during a plan: the members it listed are
+// kept for the member kinds' observations of the same plan.
+func (k *apiKind) planObservation(ctx context.Context, a *types.Api) (reconcile.Observation, error) {
+	obs, m, err := k.observationMembers(ctx, a)
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	k.members.record(obs.ID, m.listed)
+	return obs, nil
 }
 
 func (k *apiKind) observeID(ctx context.Context, id string) (reconcile.Observation, error) {
@@ -163,14 +184,21 @@ func (k *apiKind) listAPIs(ctx context.Context) ([]types.Api, error) { return li
 
 // observation is what the API holds: its own fields and its members.
 func (k *apiKind) observation(ctx context.Context, a *types.Api) (reconcile.Observation, error) {
+	obs, _, err := k.observationMembers(ctx, a)
+	return obs, err
+}
+
+// observationMembers is observation and the members it listed.
+func (k *apiKind) observationMembers(ctx context.Context, a *types.Api) (reconcile.Observation, apiMembers, error) {
 	obs, err := k.apiObservation(ctx, a)
 	if err != nil {
-		return obs, err
+		return obs, apiMembers{}, err
 	}
-	if err := k.withMembers(ctx, obs.ID, obs.Props); err != nil {
-		return reconcile.Observation{}, err
+	m, err := k.withMembers(ctx, obs.ID, obs.Props)
+	if err != nil {
+		return reconcile.Observation{}, apiMembers{}, err
 	}
-	return obs, nil
+	return obs, m, nil
 }
 
 // apiObservation is the API's own fields, from what GetApi or GetApis said.

@@ -14,15 +14,28 @@ import (
 
 // integrationKind reconciles apigw.integration: how an API reaches its
 // Lambda (a proxy integration to the function's alias ARN).
-type integrationKind struct{ api API }
+type integrationKind struct {
+	api API
+	// members, when shared with the api kind (WithMemberListing), gives
+	// batch observations the integrations its observations listed; nil
+	// reads each integration.
+	members *MemberListing
+}
 
 // NewIntegration returns the apigw.integration kind.
-func NewIntegration(cfg aws.Config) reconcile.Kind {
-	return NewIntegrationWithAPI(apigatewayv2.NewFromConfig(cfg))
+func NewIntegration(cfg aws.Config, opts ...Option) reconcile.Kind {
+	return NewIntegrationWithAPI(apigatewayv2.NewFromConfig(cfg), opts...)
 }
 
 // NewIntegrationWithAPI returns the apigw.integration kind talking to api.
-func NewIntegrationWithAPI(api API) reconcile.Kind { return &integrationKind{api: api} }
+func NewIntegrationWithAPI(api API, opts ...Option) reconcile.Kind {
+	return &integrationKind{api: api, members: applyOptions(opts).members}
+}
+
+var (
+	_ reconcile.BatchObserver = (*integrationKind)(nil)
+	_ reconcile.PlanScoped    = (*integrationKind)(nil)
+)
 
 func (k *integrationKind) Type() string { return "apigw.integration" }
 
@@ -43,8 +56,42 @@ func (k *integrationKind) Schema() spec.Schema {
 func (k *integrationKind) Attributes() []string { return []string{"id"} }
 
 func (k *integrationKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+	return k.observe(ctx, req, nil)
+}
+
+// BeginPlan drops the listing of the previous plan.
+func (k *integrationKind) BeginPlan() { k.members.Reset() }
+
+// ObserveBatch reads each integration from the integrations the api kind
+// listed in this plan, when it shares that listing and it holds the
+// integration; else with GetIntegration, the only read that reports a
+// recorded integration gone.
+func (k *integrationKind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
+	out := make([]reconcile.Observation, len(reqs))
+	for i, req := range reqs {
+		obs, err := k.observe(ctx, req, k.members)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = obs
+	}
+	return out, nil
+}
+
+// observe reads the integration of req; members is the plan's listing,
+// nil outside a batch.
+func (k *integrationKind) observe(ctx context.Context, req reconcile.ObserveRequest, members *MemberListing) (reconcile.Observation, error) {
 	req.Desired = spec.WithDefaults(k.Schema(), req.Desired)
 	if req.ID != "" {
+		apiID, intID, err := splitID(k.Type(), req.ID)
+		if err != nil {
+			return reconcile.Observation{}, err
+		}
+		if m, ok := members.of(apiID); ok {
+			if i, ok := m.integration(intID); ok {
+				return integrationObservation(apiID, &i), nil
+			}
+		}
 		return k.observeID(ctx, req.ID)
 	}
 	apiID, ok := knownString(req.Desired, "api_id")
@@ -52,7 +99,14 @@ func (k *integrationKind) Observe(ctx context.Context, req reconcile.ObserveRequ
 	if !ok || !ok2 {
 		return reconcile.Observation{}, nil
 	}
-	i, err := k.find(ctx, apiID, uri)
+	var i *types.Integration
+	var err error
+	if m, ok := members.of(apiID); ok {
+		// The plan's GetIntegrations of the API, which find would repeat.
+		i, err = oneIntegration(apiID, uri, m.integrationsByURI(uri))
+	} else {
+		i, err = k.find(ctx, apiID, uri)
+	}
 	if err != nil || i == nil {
 		return reconcile.Observation{}, err
 	}
@@ -101,6 +155,12 @@ func (k *integrationKind) find(ctx context.Context, apiID, uri string) (*types.I
 		}
 		in.NextToken = out.NextToken
 	}
+	return oneIntegration(apiID, uri, found)
+}
+
+// oneIntegration is the one integration of found, the API's integrations
+// with uri; more than one is an error.
+func oneIntegration(apiID, uri string, found []types.Integration) (*types.Integration, error) {
 	return kindkit.One(found, func(i types.Integration) string { return aws.ToString(i.IntegrationId) }, func(n int, ids string) error {
 		return fmt.Errorf("http api %s has %d integrations with uri %s (%s): delete the extra ones", apiID, n, uri, ids)
 	})

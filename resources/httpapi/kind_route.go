@@ -12,13 +12,28 @@ import (
 )
 
 // routeKind reconciles apigw.route: which requests go to which integration.
-type routeKind struct{ api API }
+type routeKind struct {
+	api API
+	// members, when shared with the api kind (WithMemberListing), gives
+	// batch observations the routes its observations listed; nil reads
+	// each route.
+	members *MemberListing
+}
 
 // NewRoute returns the apigw.route kind.
-func NewRoute(cfg aws.Config) reconcile.Kind { return NewRouteWithAPI(apigatewayv2.NewFromConfig(cfg)) }
+func NewRoute(cfg aws.Config, opts ...Option) reconcile.Kind {
+	return NewRouteWithAPI(apigatewayv2.NewFromConfig(cfg), opts...)
+}
 
 // NewRouteWithAPI returns the apigw.route kind talking to api.
-func NewRouteWithAPI(api API) reconcile.Kind { return &routeKind{api: api} }
+func NewRouteWithAPI(api API, opts ...Option) reconcile.Kind {
+	return &routeKind{api: api, members: applyOptions(opts).members}
+}
+
+var (
+	_ reconcile.BatchObserver = (*routeKind)(nil)
+	_ reconcile.PlanScoped    = (*routeKind)(nil)
+)
 
 func (k *routeKind) Type() string { return "apigw.route" }
 
@@ -34,8 +49,41 @@ func (k *routeKind) Schema() spec.Schema {
 func (k *routeKind) Attributes() []string { return []string{"id"} }
 
 func (k *routeKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+	return k.observe(ctx, req, nil)
+}
+
+// BeginPlan drops the listing of the previous plan.
+func (k *routeKind) BeginPlan() { k.members.Reset() }
+
+// ObserveBatch reads each route from the routes the api kind listed in
+// this plan, when it shares that listing and it holds the route; else
+// with GetRoute, the only read that reports a recorded route gone.
+func (k *routeKind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
+	out := make([]reconcile.Observation, len(reqs))
+	for i, req := range reqs {
+		obs, err := k.observe(ctx, req, k.members)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = obs
+	}
+	return out, nil
+}
+
+// observe reads the route of req; members is the plan's listing, nil
+// outside a batch.
+func (k *routeKind) observe(ctx context.Context, req reconcile.ObserveRequest, members *MemberListing) (reconcile.Observation, error) {
 	req.Desired = spec.WithDefaults(k.Schema(), req.Desired)
 	if req.ID != "" {
+		apiID, routeID, err := splitID(k.Type(), req.ID)
+		if err != nil {
+			return reconcile.Observation{}, err
+		}
+		if m, ok := members.of(apiID); ok {
+			if r, ok := m.route(routeID); ok {
+				return routeObservation(apiID, &r), nil
+			}
+		}
 		return k.observeID(ctx, req.ID)
 	}
 	apiID, ok := knownString(req.Desired, "api_id")
@@ -43,9 +91,18 @@ func (k *routeKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (
 	if !ok || !ok2 {
 		return reconcile.Observation{}, nil
 	}
-	r, err := k.find(ctx, apiID, key)
-	if err != nil || r == nil {
-		return reconcile.Observation{}, err
+	var r *types.Route
+	if m, ok := members.of(apiID); ok {
+		// The plan's GetRoutes of the API, which find would repeat.
+		r = m.routeByKey(key)
+	} else {
+		var err error
+		if r, err = k.find(ctx, apiID, key); err != nil {
+			return reconcile.Observation{}, err
+		}
+	}
+	if r == nil {
+		return reconcile.Observation{}, nil
 	}
 	return routeObservation(apiID, r), nil
 }

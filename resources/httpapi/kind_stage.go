@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
@@ -23,6 +24,10 @@ type stageKind struct {
 	// apis, when shared with the api kind (WithAPIListing), gives batch
 	// observations the APIs' endpoints; nil reads each with GetApi.
 	apis *APIListing
+	// members, when shared with the api kind (WithMemberListing), gives
+	// batch observations the stages its observations listed; nil reads
+	// each with GetStage.
+	members *MemberListing
 }
 
 // NewStage returns the apigw.stage kind.
@@ -35,7 +40,7 @@ func NewStage(cfg aws.Config, opts ...Option) reconcile.Kind {
 // WithIdentity).
 func NewStageWithAPI(api API, stsAPI STSAPI, region string, opts ...Option) reconcile.Kind {
 	o := buildOptions(stsAPI, opts)
-	return &stageKind{api: api, id: &identity{caller: o.caller, region: region}, apis: o.apis}
+	return &stageKind{api: api, id: &identity{caller: o.caller, region: region}, apis: o.apis, members: o.members}
 }
 
 var (
@@ -58,18 +63,24 @@ func (k *stageKind) Schema() spec.Schema {
 func (k *stageKind) Attributes() []string { return []string{"id", "name", "invoke_url"} }
 
 func (k *stageKind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
-	return k.observe(ctx, req, nil)
+	return k.observe(ctx, req, nil, nil)
 }
 
-// BeginPlan drops the listing of the previous plan.
-func (k *stageKind) BeginPlan() { k.apis.Reset() }
+// BeginPlan drops the listings of the previous plan.
+func (k *stageKind) BeginPlan() {
+	k.apis.Reset()
+	k.members.Reset()
+}
 
-// ObserveBatch reads each stage with GetStage, and its API's endpoint (for
-// invoke_url) from the plan's listing when the kind shares one.
+// ObserveBatch reads each stage from the stages the api kind listed in
+// this plan, when it shares that listing and it holds the stage, else with
+// GetStage (the only read that reports a stage gone); and its API's
+// endpoint (for invoke_url) from the plan's listing of APIs when the kind
+// shares one.
 func (k *stageKind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
 	out := make([]reconcile.Observation, len(reqs))
 	for i, req := range reqs {
-		obs, err := k.observe(ctx, req, k.apis)
+		obs, err := k.observe(ctx, req, k.apis, k.members)
 		if err != nil {
 			return nil, err
 		}
@@ -78,9 +89,9 @@ func (k *stageKind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRe
 	return out, nil
 }
 
-// observe reads the stage of req; apis is the plan's listing, nil outside
-// a batch.
-func (k *stageKind) observe(ctx context.Context, req reconcile.ObserveRequest, apis *APIListing) (reconcile.Observation, error) {
+// observe reads the stage of req; apis and members are the plan's
+// listings, nil outside a batch.
+func (k *stageKind) observe(ctx context.Context, req reconcile.ObserveRequest, apis *APIListing, members *MemberListing) (reconcile.Observation, error) {
 	req.Desired = spec.WithDefaults(k.Schema(), req.Desired)
 	id := req.ID
 	if id == "" {
@@ -91,6 +102,15 @@ func (k *stageKind) observe(ctx context.Context, req reconcile.ObserveRequest, a
 			return reconcile.Observation{}, nil
 		}
 		id = joinID(apiID, name)
+	}
+	apiID, name, err := splitID(k.Type(), id)
+	if err != nil {
+		return reconcile.Observation{}, err
+	}
+	if m, ok := members.of(apiID); ok {
+		if st, ok := m.stage(name); ok {
+			return k.stageObservation(ctx, apiID, name, st, apis)
+		}
 	}
 	return k.observeID(ctx, id, apis)
 }
@@ -109,21 +129,30 @@ func (k *stageKind) observeID(ctx context.Context, id string, apis *APIListing) 
 	if err != nil {
 		return reconcile.Observation{}, fmt.Errorf("cannot read stage %s: %w", id, err)
 	}
+	return k.stageObservation(ctx, apiID, name, types.Stage{
+		StageName: out.StageName, AutoDeploy: out.AutoDeploy, Description: out.Description, Tags: out.Tags,
+	}, apis)
+}
+
+// stageObservation is what GetStage or GetStages said of the stage named
+// name; apis, when not nil, may give its API's endpoint.
+func (k *stageKind) stageObservation(ctx context.Context, apiID, name string, st types.Stage, apis *APIListing) (reconcile.Observation, error) {
 	url, err := k.invokeURL(ctx, apiID, name, apis)
 	if err != nil {
 		return reconcile.Observation{}, err
 	}
+	id := joinID(apiID, name)
 	return reconcile.Observation{
 		Exists: true,
 		ID:     id,
 		Props: spec.Props{
 			"api_id":      apiID,
-			"name":        aws.ToString(out.StageName),
-			"auto_deploy": aws.ToBool(out.AutoDeploy),
-			"description": aws.ToString(out.Description),
-			"tags":        tagMap(out.Tags),
+			"name":        aws.ToString(st.StageName),
+			"auto_deploy": aws.ToBool(st.AutoDeploy),
+			"description": aws.ToString(st.Description),
+			"tags":        tagMap(st.Tags),
 		},
-		Attrs: map[string]string{"id": id, "name": aws.ToString(out.StageName), "invoke_url": url},
+		Attrs: map[string]string{"id": id, "name": aws.ToString(st.StageName), "invoke_url": url},
 	}, nil
 }
 

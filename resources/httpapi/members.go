@@ -19,6 +19,8 @@ import (
 // (reconcile.Attachment) the way the lists do: a route by its route key
 // (unique in an API, and known before the route exists), an integration
 // by its id (integrations have no other identity), a stage by its name.
+// A plan's observations of the API keep those listings (MemberListing),
+// and the member kinds observe from them.
 const (
 	fieldRoutes       = "routes"
 	fieldIntegrations = "integrations"
@@ -50,6 +52,8 @@ type apiMembers struct {
 	routes       map[string]string // route key → route id
 	integrations map[string]string // integration id → itself
 	stages       map[string]string // stage name → itself
+	// listed is the listings' items, for the member kinds (MemberListing).
+	listed listedMembers
 }
 
 // readMembers lists the API's routes, integrations and stages.
@@ -61,6 +65,7 @@ func (k *apiKind) readMembers(ctx context.Context, apiID string) (apiMembers, er
 		if err != nil {
 			return m, fmt.Errorf("cannot list the routes of http api %s: %w", apiID, err)
 		}
+		m.listed.routes = append(m.listed.routes, out.Items...)
 		for _, r := range out.Items {
 			m.routes[aws.ToString(r.RouteKey)] = aws.ToString(r.RouteId)
 		}
@@ -74,6 +79,7 @@ func (k *apiKind) readMembers(ctx context.Context, apiID string) (apiMembers, er
 		if err != nil {
 			return m, fmt.Errorf("cannot list the integrations of http api %s: %w", apiID, err)
 		}
+		m.listed.integrations = append(m.listed.integrations, out.Items...)
 		for _, i := range out.Items {
 			m.integrations[aws.ToString(i.IntegrationId)] = aws.ToString(i.IntegrationId)
 		}
@@ -87,6 +93,7 @@ func (k *apiKind) readMembers(ctx context.Context, apiID string) (apiMembers, er
 		if err != nil {
 			return m, fmt.Errorf("cannot list the stages of http api %s: %w", apiID, err)
 		}
+		m.listed.stages = append(m.listed.stages, out.Items...)
 		for _, s := range out.Items {
 			m.stages[aws.ToString(s.StageName)] = aws.ToString(s.StageName)
 		}
@@ -106,16 +113,16 @@ func keys(m map[string]string) []string {
 	return out
 }
 
-// withMembers adds the API's members to props.
-func (k *apiKind) withMembers(ctx context.Context, apiID string, props spec.Props) error {
+// withMembers adds the API's members to props and returns them.
+func (k *apiKind) withMembers(ctx context.Context, apiID string, props spec.Props) (apiMembers, error) {
 	m, err := k.readMembers(ctx, apiID)
 	if err != nil {
-		return err
+		return m, err
 	}
 	props[fieldRoutes] = spec.StringListValue(keys(m.routes))
 	props[fieldIntegrations] = spec.StringListValue(keys(m.integrations))
 	props[fieldStages] = spec.StringListValue(keys(m.stages))
-	return nil
+	return m, nil
 }
 
 // removeMembers deletes the members the stack does not declare, routes

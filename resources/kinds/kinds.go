@@ -39,10 +39,10 @@ func WithIdentity(id *awsclient.Identity) Option { return func(o *options) { o.i
 // The kinds share what is worth reading once: the caller's identity, kept
 // for as long as the kinds (it does not change with the credentials), and
 // account-wide listings. The listings (the tag index, the IAM role index,
-// the HTTP API listing, the Lambda policies the function, alias and
-// permission kinds read, and each kind's own) last one plan: the engine
-// tells the kinds when a plan begins (reconcile.PlanScoped) and they drop
-// them, so one set of kinds serves every plan of a process.
+// the HTTP API listing and its members', the Lambda policies the function,
+// alias and permission kinds read, and each kind's own) last one plan: the
+// engine tells the kinds when a plan begins (reconcile.PlanScoped) and they
+// drop them, so one set of kinds serves every plan of a process.
 func All(cfg aws.Config, opts ...Option) map[string]reconcile.Kind {
 	var o options
 	for _, opt := range opts {
@@ -55,6 +55,7 @@ func All(cfg aws.Config, opts ...Option) map[string]reconcile.Kind {
 	roles := iamindex.New(cfg)
 	apis := httpapi.NewAPIListing(cfg)
 	policies := lambdapolicy.New(cfg)
+	members := httpapi.NewMemberListing()
 	all := []reconcile.Kind{
 		ssmparam.New(cfg, ssmparam.WithTagIndex(tags)),
 		loggroup.New(cfg, loggroup.WithTagIndex(tags)),
@@ -65,10 +66,10 @@ func All(cfg aws.Config, opts ...Option) map[string]reconcile.Kind {
 		lambdafn.New(cfg, lambdafn.WithTagIndex(tags), lambdafn.WithPolicies(policies)),
 		lambdaalias.New(cfg, lambdaalias.WithPolicies(policies)),
 		lambdaperm.New(cfg, lambdaperm.WithPolicies(policies)),
-		httpapi.NewAPI(cfg, httpapi.WithAPIListing(apis), httpapi.WithIdentity(o.identity)),
-		httpapi.NewIntegration(cfg),
-		httpapi.NewRoute(cfg),
-		httpapi.NewStage(cfg, httpapi.WithAPIListing(apis), httpapi.WithIdentity(o.identity)),
+		httpapi.NewAPI(cfg, httpapi.WithAPIListing(apis), httpapi.WithMemberListing(members), httpapi.WithIdentity(o.identity)),
+		httpapi.NewIntegration(cfg, httpapi.WithMemberListing(members)),
+		httpapi.NewRoute(cfg, httpapi.WithMemberListing(members)),
+		httpapi.NewStage(cfg, httpapi.WithAPIListing(apis), httpapi.WithMemberListing(members), httpapi.WithIdentity(o.identity)),
 	}
 	out := make(map[string]reconcile.Kind, len(all))
 	for _, k := range all {
