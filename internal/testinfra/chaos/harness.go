@@ -20,7 +20,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/trip-assistant/stack/internal/awsclient"
 	"github.com/trip-assistant/stack/internal/testinfra/faultproxy"
@@ -71,9 +70,10 @@ type Report struct {
 	Unlocks             int // recoveries by `reconcile unlock` (only when a refusal names no lease)
 	Waits               int // refusals whose holder's lease the harness waited out, as the refusal says
 	Takeovers           int // runs that said they took over an expired lock
-	// LocksLeft counts the kills that left the stack's lock parameter in
-	// the emulator; TakenOver those whose lock a later run took over
-	// without an unlock.
+	// LocksLeft counts the kills that left the stack's lock held (its
+	// latest lease not a release: a run killed while releasing leaves it
+	// free); TakenOver those whose lock a later run took over without an
+	// unlock.
 	LocksLeft, TakenOver int
 	// Races are rounds where Racers runs started at once for a killed
 	// run's lock; RaceWins the runs of those rounds that got the lock
@@ -415,9 +415,11 @@ func (h *harness) race(ctx context.Context, op string) outcome {
 
 // lockLeft says whether the stack's lock parameter is in the emulator.
 func (h *harness) lockLeft(ctx context.Context) bool {
-	_, err := ssm.NewFromConfig(h.cfg).GetParameter(ctx, &ssm.GetParameterInput{
-		Name: aws.String(ssmstate.Prefix(h.c.Project, h.c.Environment) + "/lock")})
-	return err == nil
+	held, err := h.watch.Held(ctx)
+	if err != nil {
+		h.problem("cannot read the lock after a kill: %v", err)
+	}
+	return held
 }
 
 // sleep waits d or until ctx ends; it reports whether ctx is still live.

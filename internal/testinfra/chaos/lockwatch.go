@@ -185,6 +185,38 @@ func (w *LockWatch) read(ctx context.Context) (map[string]lease, error) {
 	return found, nil
 }
 
+// Held reads the lock's parameters once and reports whether a run holds
+// the lock: the latest lease of the lock parameter's epoch is not a
+// release (expired or not: a killed run's lease is held until taken over).
+func (w *LockWatch) Held(ctx context.Context) (bool, error) {
+	found, err := w.read(ctx)
+	if err != nil {
+		return false, err
+	}
+	return heldIn(found, w.lock), nil
+}
+
+// heldIn says whether the latest lease of the epoch the lock parameter
+// names, among found, is held.
+func heldIn(found map[string]lease, lock string) bool {
+	var first *lease
+	for name, l := range found {
+		if strings.HasPrefix(name, lock+"@") {
+			first = &l
+		}
+	}
+	if first == nil {
+		return false
+	}
+	latest := *first
+	for _, l := range found {
+		if l.Epoch == first.Epoch && l.N > latest.N {
+			latest = l
+		}
+	}
+	return !latest.Released
+}
+
 // LockFigures is what a watch saw.
 type LockFigures struct {
 	Polls, Errors int

@@ -68,3 +68,28 @@ func TestLockWatchCountsDoubleHolders(t *testing.T) {
 		})
 	}
 }
+
+func TestHeldIn(t *testing.T) {
+	const lock = "/reconcile/p/dev/lock"
+	first := lease{Epoch: "aaaa", ID: "aaaa"}
+	tests := map[string]struct {
+		found map[string]lease
+		want  bool
+	}{
+		"no lock parameter": {found: map[string]lease{}},
+		"the first lease":   {found: map[string]lease{lock + "@aaaa": first}, want: true},
+		"renewed":           {found: map[string]lease{lock + "@aaaa": first, lock + "/aaaa/1": {Epoch: "aaaa", N: 1, ID: "aaaa"}}, want: true},
+		"released":          {found: map[string]lease{lock + "@aaaa": first, lock + "/aaaa/1": {Epoch: "aaaa", N: 1, ID: "aaaa", Released: true}}},
+		"claimed after a release": {found: map[string]lease{lock + "@aaaa": first, lock + "/aaaa/3": {Epoch: "aaaa", N: 3, ID: "aaaa", Released: true},
+			lock + "/aaaa/4": {Epoch: "aaaa", N: 4, ID: "bbbb"}}, want: true},
+		"another epoch's leases do not count": {found: map[string]lease{lock + "@aaaa": first, lock + "/aaaa/1": {Epoch: "aaaa", N: 1, ID: "aaaa", Released: true},
+			lock + "/zzzz/5": {Epoch: "zzzz", N: 5, ID: "zzzz"}}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := heldIn(tc.found, lock); got != tc.want {
+				t.Errorf("heldIn() = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
