@@ -32,6 +32,7 @@ type fakeIAM struct {
 	untagRole                func(*iam.UntagRoleInput) (*iam.UntagRoleOutput, error)
 
 	getAccountAuthorizationDetails func(*iam.GetAccountAuthorizationDetailsInput) (*iam.GetAccountAuthorizationDetailsOutput, error)
+	getAccountSummary              func(*iam.GetAccountSummaryInput) (*iam.GetAccountSummaryOutput, error)
 	getRolePolicy                  func(*iam.GetRolePolicyInput) (*iam.GetRolePolicyOutput, error)
 }
 
@@ -101,6 +102,10 @@ func (f *fakeIAM) TagRole(_ context.Context, in *iam.TagRoleInput, _ ...func(*ia
 
 func (f *fakeIAM) UntagRole(_ context.Context, in *iam.UntagRoleInput, _ ...func(*iam.Options)) (*iam.UntagRoleOutput, error) {
 	return call(f, "UntagRole", f.untagRole, in)
+}
+
+func (f *fakeIAM) GetAccountSummary(_ context.Context, in *iam.GetAccountSummaryInput, _ ...func(*iam.Options)) (*iam.GetAccountSummaryOutput, error) {
+	return call(f, "GetAccountSummary", f.getAccountSummary, in)
 }
 
 func (f *fakeIAM) GetAccountAuthorizationDetails(_ context.Context, in *iam.GetAccountAuthorizationDetailsInput, _ ...func(*iam.Options)) (*iam.GetAccountAuthorizationDetailsOutput, error) {

@@ -121,23 +121,33 @@ func TestPlanReadsIAMThroughTheIndex(t *testing.T) {
 	cases := map[string]struct {
 		perPage   int
 		failFirst bool
+		summary   int32 // roles the account summary counts, 0: it cannot be read
 		calls     map[string]int
 	}{
-		"two listings for every role, policy and the lister": {1000, false, map[string]int{
-			"ListRoles": 1, "GetAccountAuthorizationDetails": 1}},
+		"two listings for every role, policy and the lister": {1000, false, 0, map[string]int{
+			"GetAccountSummary": 1, "ListRoles": 1, "GetAccountAuthorizationDetails": 1}},
+		// The summary counts more roles than MaxPages(3) pages hold: no
+		// bounded listing at all; List lists every role itself.
+		"the summary says the account is busy": {1, false, 5000, map[string]int{
+			"GetAccountSummary": 1, "ListRoles": 4, "GetRole": 3, "ListAttachedRolePolicies": 3, "ListRolePolicies": 3, "GetRolePolicy": 3}},
 		// MaxPages(3) is 1 page: it does not end the role listing, so the
 		// account holds more roles than the stack's budget and
 		// GetAccountAuthorizationDetails, which reads the whole account,
 		// is never called: each role and policy is read on its own, and
 		// List, which must see every role, lists all four pages itself.
-		"role listing cut short by the batch's page bound": {1, false, map[string]int{
-			"ListRoles": 1 + 4, "GetRole": 3, "ListAttachedRolePolicies": 3, "ListRolePolicies": 3, "GetRolePolicy": 3}},
-		"role listing failed": {1000, true, map[string]int{
-			"ListRoles": 1 + 1, "GetRole": 3, "ListAttachedRolePolicies": 3, "ListRolePolicies": 3, "GetRolePolicy": 3}},
+		"role listing cut short by the batch's page bound": {1, false, 0, map[string]int{
+			"GetAccountSummary": 1, "ListRoles": 1 + 4, "GetRole": 3, "ListAttachedRolePolicies": 3, "ListRolePolicies": 3, "GetRolePolicy": 3}},
+		"role listing failed": {1000, true, 0, map[string]int{
+			"GetAccountSummary": 1, "ListRoles": 1 + 1, "GetRole": 3, "ListAttachedRolePolicies": 3, "ListRolePolicies": 3, "GetRolePolicy": 3}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			f := accountIAM(tc.perPage, tc.failFirst)
+			if tc.summary > 0 {
+				f.getAccountSummary = func(*iam.GetAccountSummaryInput) (*iam.GetAccountSummaryOutput, error) {
+					return &iam.GetAccountSummaryOutput{SummaryMap: map[string]int32{"Roles": tc.summary}}, nil
+				}
+			}
 			if diff := cmp.Diff(stackRoles, plan(t, f, iamindex.NewWithAPI(f))); diff != "" {
 				t.Errorf("List() (-want +got):\n%s", diff)
 			}
@@ -153,7 +163,7 @@ func TestBeginPlanListsAgain(t *testing.T) {
 	x := iamindex.NewWithAPI(f)
 	plan(t, f, x)
 	plan(t, f, x)
-	want := map[string]int{"ListRoles": 2, "GetAccountAuthorizationDetails": 2}
+	want := map[string]int{"GetAccountSummary": 2, "ListRoles": 2, "GetAccountAuthorizationDetails": 2}
 	if diff := cmp.Diff(want, count(f.calls)); diff != "" {
 		t.Errorf("calls of two plans (-want +got):\n%s", diff)
 	}

@@ -65,10 +65,35 @@ func (x *Index) Reset() {
 
 // roleListing returns the ListRoles listing since the last Reset, made
 // within maxPages pages unless an earlier call made it.
+//
+// A bounded listing first asks GetAccountSummary how many roles the
+// account holds, one cheap call: when they are more than the bound, the
+// listing is not made at all (it could only be cut short) and every role
+// is read on its own. When the summary cannot be read (an older policy
+// without iam:GetAccountSummary), the first pages decide, as they would.
 func (x *Index) roleListing(ctx context.Context, maxPages int) *listing[types.Role] {
 	l := x.roles.Current()
-	l.once.Do(func() { l.byName, l.complete = x.listRoles(ctx, maxPages) })
+	l.once.Do(func() {
+		if maxPages < math.MaxInt/pageSize {
+			if n, ok := x.roleCount(ctx); ok && n > maxPages*pageSize {
+				l.byName = map[string]types.Role{}
+				return
+			}
+		}
+		l.byName, l.complete = x.listRoles(ctx, maxPages)
+	})
 	return l
+}
+
+// roleCount is the number of roles GetAccountSummary counts in the
+// account; ok is false when it could not be read.
+func (x *Index) roleCount(ctx context.Context) (n int, ok bool) {
+	out, err := x.api.GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
+	if err != nil || out == nil {
+		return 0, false
+	}
+	v, ok := out.SummaryMap[string(types.SummaryKeyTypeRoles)]
+	return int(v), ok
 }
 
 // detailListing returns the GetAccountAuthorizationDetails listing since

@@ -15,9 +15,11 @@ import (
 )
 
 // fakeIAM serves roles r0 .. r(n-1), perPage a page, and counts the calls;
-// failAt makes that page (1-based) of both listings fail.
+// failAt makes that page (1-based) of both listings fail. The account
+// summary counts the roles; noSummary makes it fail (access denied).
 type fakeIAM struct {
 	n, perPage, failAt int
+	noSummary          bool
 
 	mu    sync.Mutex
 	calls map[string]int
@@ -73,6 +75,16 @@ func (f *fakeIAM) GetAccountAuthorizationDetails(_ context.Context, in *iam.GetA
 	return out, nil
 }
 
+func (f *fakeIAM) GetAccountSummary(context.Context, *iam.GetAccountSummaryInput, ...func(*iam.Options)) (*iam.GetAccountSummaryOutput, error) {
+	f.mu.Lock()
+	f.calls["GetAccountSummary"]++
+	f.mu.Unlock()
+	if f.noSummary {
+		return nil, errors.New("AccessDenied")
+	}
+	return &iam.GetAccountSummaryOutput{SummaryMap: map[string]int32{"Roles": int32(f.n), "RolesQuota": 1000}}, nil
+}
+
 func newFake(n, perPage, failAt int) *fakeIAM {
 	return &fakeIAM{n: n, perPage: perPage, failAt: failAt, calls: map[string]int{}}
 }
@@ -101,7 +113,7 @@ func TestRoleCombinesBothListings(t *testing.T) {
 	if _, ok := x.InlinePolicy(context.Background(), "r2", "other", MaxPages(4)); ok {
 		t.Error("a policy not listed is in the index")
 	}
-	if diff := cmp.Diff(map[string]int{"ListRoles": 1, "GetAccountAuthorizationDetails": 1}, f.calls); diff != "" {
+	if diff := cmp.Diff(map[string]int{"GetAccountSummary": 1, "ListRoles": 1, "GetAccountAuthorizationDetails": 1}, f.calls); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
 	}
 }
@@ -115,16 +127,25 @@ func TestRoleCombinesBothListings(t *testing.T) {
 func TestStrategyFollowsTheAccountsSize(t *testing.T) {
 	cases := map[string]struct {
 		roles, perPage, bound int
+		noSummary             bool
 		inIndex               bool
 		calls                 map[string]int
 	}{
-		"small account: both listings":              {roles: 4, perPage: 2, bound: 2, inIndex: true, calls: map[string]int{"ListRoles": 2, "GetAccountAuthorizationDetails": 2}},
-		"busy account: the bound of ListRoles only": {roles: 10, perPage: 2, bound: 2, calls: map[string]int{"ListRoles": 2}},
-		"much busier: the same pages":               {roles: 5000, perPage: 2, bound: 2, calls: map[string]int{"ListRoles": 2}},
+		"small account: both listings": {roles: 4, perPage: 2, bound: 2, inIndex: true,
+			calls: map[string]int{"GetAccountSummary": 1, "ListRoles": 2, "GetAccountAuthorizationDetails": 2}},
+		// Fewer roles than the bound, in pages smaller than asked: the
+		// pages decide.
+		"busy account: the bound of ListRoles only": {roles: 10, perPage: 2, bound: 2,
+			calls: map[string]int{"GetAccountSummary": 1, "ListRoles": 2}},
+		"much busier: the summary alone": {roles: 5000, perPage: 2, bound: 2,
+			calls: map[string]int{"GetAccountSummary": 1}},
+		"much busier, no summary: the same pages": {roles: 5000, perPage: 2, bound: 2, noSummary: true,
+			calls: map[string]int{"GetAccountSummary": 1, "ListRoles": 2}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			f := newFake(tc.roles, tc.perPage, 0)
+			f.noSummary = tc.noSummary
 			x := NewWithAPI(f)
 			_, _, ok := x.Role(context.Background(), "r1", tc.bound)
 			_, okPolicy := x.InlinePolicy(context.Background(), "r1", "inline", tc.bound)
@@ -150,7 +171,7 @@ func TestFailedPageEndsTheListing(t *testing.T) {
 	if _, ok := x.InlinePolicy(context.Background(), "r5", "inline", 10); ok {
 		t.Error("r5 (after the failed page) in the index")
 	}
-	if diff := cmp.Diff(map[string]int{"ListRoles": 2}, f.calls); diff != "" {
+	if diff := cmp.Diff(map[string]int{"GetAccountSummary": 1, "ListRoles": 2}, f.calls); diff != "" {
 		t.Errorf("calls (-want +got), a failed listing is not retried:\n%s", diff)
 	}
 }
@@ -171,7 +192,7 @@ func TestListsOnceUnderConcurrency(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if diff := cmp.Diff(map[string]int{"ListRoles": 1, "GetAccountAuthorizationDetails": 1}, f.calls); diff != "" {
+	if diff := cmp.Diff(map[string]int{"GetAccountSummary": 1, "ListRoles": 1, "GetAccountAuthorizationDetails": 1}, f.calls); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
 	}
 }
@@ -224,7 +245,7 @@ func TestResetListsAgain(t *testing.T) {
 	if _, ok := x.InlinePolicy(context.Background(), "r1", "inline", 2); !ok {
 		t.Error("r1's policy not in the index after Reset")
 	}
-	if diff := cmp.Diff(map[string]int{"ListRoles": 2, "GetAccountAuthorizationDetails": 2}, f.calls); diff != "" {
+	if diff := cmp.Diff(map[string]int{"GetAccountSummary": 2, "ListRoles": 2, "GetAccountAuthorizationDetails": 2}, f.calls); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
 	}
 }

@@ -127,7 +127,8 @@ func TestIntegrationBatchesEqualPerResourceReads(t *testing.T) {
 	for op, n := range stats.Report().ByOperation {
 		count[op[strings.Index(op, ":")+1:]] += n
 	}
-	want := map[string]int{"ListRoles": 1, "GetAccountAuthorizationDetails": 1, "GetRole": 1, "ListAttachedRolePolicies": 1, "ListRolePolicies": 1, "GetRolePolicy": 1}
+	// moto counts the account's roles: few, so both listings are made.
+	want := map[string]int{"GetAccountSummary": 1, "ListRoles": 1, "GetAccountAuthorizationDetails": 1, "GetRole": 1, "ListAttachedRolePolicies": 1, "ListRolePolicies": 1, "GetRolePolicy": 1}
 	if diff := cmp.Diff(want, count); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
 	}
