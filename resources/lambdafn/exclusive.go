@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -34,12 +35,20 @@ type policyRead func(ctx context.Context, function, qualifier string) (doc strin
 // GetFunctionUrlConfig rather than ListFunctionUrlConfigs, which would
 // also list the aliases' URLs, because moto 5 serves only the former; an
 // alias's URL is not owned yet.)
+//
+// The two reads are independent and made at once: one round trip, not
+// two, on the path of every plan that observes the function.
 func (k *Kind) attachments(ctx context.Context, name string, policy policyRead) (sids []string, url string, err error) {
-	if sids, err = k.statements(ctx, name, policy); err != nil {
-		return nil, "", err
+	var polErr, urlErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { sids, polErr = k.statements(ctx, name, policy) })
+	wg.Go(func() { url, urlErr = k.functionURL(ctx, name) })
+	wg.Wait()
+	if polErr != nil {
+		return nil, "", polErr
 	}
-	if url, err = k.functionURL(ctx, name); err != nil {
-		return nil, "", err
+	if urlErr != nil {
+		return nil, "", urlErr
 	}
 	return sids, url, nil
 }
