@@ -3,6 +3,7 @@ package iamrole
 import (
 	"context"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -86,7 +87,9 @@ func TestObserveAbsent(t *testing.T) {
 		req   reconcile.ObserveRequest
 		calls []string
 	}{
-		"no such role":    {reconcile.ObserveRequest{ID: "agent"}, []string{"GetRole"}},
+		// A recorded role is expected: its three reads are made at once.
+		"recorded, gone": {reconcile.ObserveRequest{ID: "agent"}, []string{"GetRole", "ListAttachedRolePolicies", "ListRolePolicies"}},
+		// One still to be made costs only GetRole.
 		"name from spec":  {reconcile.ObserveRequest{Desired: spec.Props{"name": "agent"}}, []string{"GetRole"}},
 		"name is unknown": {reconcile.ObserveRequest{Desired: spec.Props{"name": spec.Unknown{Ref: "x.name"}}}, nil},
 	}
@@ -100,6 +103,7 @@ func TestObserveAbsent(t *testing.T) {
 			if got.Exists {
 				t.Errorf("Observe() = %+v, want absent", got)
 			}
+			slices.Sort(f.calls)
 			if diff := cmp.Diff(tc.calls, f.calls); diff != "" {
 				t.Errorf("calls (-want +got):\n%s", diff)
 			}
@@ -244,7 +248,11 @@ func TestCreateAdoptsExistingRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Same trust (written differently), description and session: untouched.
+	// The role's three reads are made at once, in any order.
 	want := []string{"CreateRole", "GetRole", "ListAttachedRolePolicies", "ListRolePolicies", "AttachRolePolicy arn:aws:iam::aws:policy/a", "TagRole"}
+	if len(f.calls) == len(want) {
+		slices.Sort(f.calls[1:4])
+	}
 	if d := cmp.Diff(want, f.calls); d != "" {
 		t.Errorf("calls (-want +got):\n%s", d)
 	}

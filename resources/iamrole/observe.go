@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -16,32 +17,47 @@ import (
 )
 
 // Observe implements reconcile.Kind. The role is read with GetRole (which
-// carries its tags), ListAttachedRolePolicies and ListRolePolicies.
+// carries its tags), ListAttachedRolePolicies and ListRolePolicies. A
+// recorded role is expected to exist, so the three reads are made at once
+// (one round trip); a role not recorded yet is read with GetRole first,
+// so a role still to be made costs one call.
 func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
 	name := requestName(req)
 	if name == "" {
 		return reconcile.Observation{}, nil
 	}
-	out, err := k.api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
-	if notFound(err) {
+	var (
+		out             *iam.GetRoleOutput
+		arns, inline    []string
+		getErr, attErr  error
+		inlErr          error
+		wg              sync.WaitGroup
+		readAttachments = func() {
+			wg.Go(func() { arns, attErr = k.attachedPolicies(ctx, name) })
+			wg.Go(func() { inline, inlErr = k.inlinePolicies(ctx, name) })
+		}
+	)
+	if req.ID != "" {
+		readAttachments()
+	}
+	out, getErr = k.api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	if req.ID == "" && getErr == nil {
+		readAttachments()
+	}
+	wg.Wait()
+	if notFound(getErr) {
 		return reconcile.Observation{}, nil
 	}
-	if err != nil {
-		return reconcile.Observation{}, fmt.Errorf("cannot read IAM role %q: %w", name, err)
+	if getErr != nil {
+		return reconcile.Observation{}, fmt.Errorf("cannot read IAM role %q: %w", name, getErr)
 	}
-	arns, err := k.attachedPolicies(ctx, name)
-	if notFound(err) {
-		return reconcile.Observation{}, nil // deleted between the two calls
-	}
-	if err != nil {
-		return reconcile.Observation{}, err
-	}
-	inline, err := k.inlinePolicies(ctx, name)
-	if notFound(err) {
-		return reconcile.Observation{}, nil
-	}
-	if err != nil {
-		return reconcile.Observation{}, err
+	for _, err := range []error{attErr, inlErr} {
+		if notFound(err) {
+			return reconcile.Observation{}, nil // deleted between the calls
+		}
+		if err != nil {
+			return reconcile.Observation{}, err
+		}
 	}
 	return observation(out.Role, arns, inline)
 }

@@ -3,6 +3,7 @@ package lambdaalias
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -29,11 +30,28 @@ func (k *Kind) Observe(ctx context.Context, req reconcile.ObserveRequest) (recon
 			return reconcile.Observation{}, nil
 		}
 	}
-	return k.observe(ctx, function, alias)
+	return k.observe(ctx, function, alias, req.ID != "")
 }
 
-func (k *Kind) observe(ctx context.Context, function, alias string) (reconcile.Observation, error) {
+// observe reads the alias and its policy's statements. A recorded alias
+// is expected to exist, so both reads are made at once (one round trip);
+// one not recorded yet is read with GetAlias first, so an alias still to
+// be made costs one call.
+func (k *Kind) observe(ctx context.Context, function, alias string, recorded bool) (reconcile.Observation, error) {
+	var (
+		sids   []string
+		sidErr error
+		wg     sync.WaitGroup
+	)
+	readStatements := func() { wg.Go(func() { sids, sidErr = k.statements(ctx, function, alias) }) }
+	if recorded {
+		readStatements()
+	}
 	out, err := k.api.GetAlias(ctx, &lambda.GetAliasInput{FunctionName: aws.String(function), Name: aws.String(alias)})
+	if !recorded && err == nil {
+		readStatements()
+	}
+	wg.Wait()
 	if isNotFound(err) {
 		return reconcile.Observation{}, nil
 	}
@@ -41,9 +59,8 @@ func (k *Kind) observe(ctx context.Context, function, alias string) (reconcile.O
 		return reconcile.Observation{}, fmt.Errorf("cannot read lambda alias %q of function %q: %w", alias, function, err)
 	}
 	ob := observation(function, out.AliasArn, out.Name, out.FunctionVersion, out.Description)
-	sids, err := k.statements(ctx, function, alias)
-	if err != nil {
-		return reconcile.Observation{}, err
+	if sidErr != nil {
+		return reconcile.Observation{}, sidErr
 	}
 	ob.Props["permissions"] = spec.StringListValue(sids)
 	return ob, nil
