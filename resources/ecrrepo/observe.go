@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
@@ -165,11 +166,40 @@ func (k *Kind) describe(ctx context.Context, names []string) (map[string]types.R
 	return out, nil
 }
 
-// readDetails reads the lifecycle policy, the repository policy and the tags of repo; the tags
-// come from the tag index when it confirms them.
+// readDetails reads the lifecycle policy, the repository policy and the
+// tags of repo, the three at once (one round trip on the plan's path); the
+// tags come from the tag index when it confirms them.
 func (k *Kind) readDetails(ctx context.Context, repo types.Repository, desired []spec.Props, readPolicy bool) (spec.Props, error) {
+	var (
+		lifecycle, policy    any
+		tags                 map[string]any
+		lcErr, polErr, tgErr error
+		wg                   sync.WaitGroup
+	)
+	wg.Go(func() { lifecycle, lcErr = k.lifecyclePolicy(ctx, repo) })
+	if readPolicy {
+		wg.Go(func() { policy, polErr = k.repositoryPolicy(ctx, repo) })
+	}
+	wg.Go(func() { tags, tgErr = k.tags(ctx, repo, desired) })
+	wg.Wait()
+	for _, err := range []error{lcErr, polErr, tgErr} {
+		if err != nil {
+			return nil, err
+		}
+	}
+	props := spec.Props{"tags": tags}
+	if lifecycle != nil {
+		props["lifecycle_policy"] = lifecycle
+	}
+	if policy != nil {
+		props["policy"] = policy
+	}
+	return props, nil
+}
+
+// lifecyclePolicy is repo's lifecycle policy, decoded; nil when it has none.
+func (k *Kind) lifecyclePolicy(ctx context.Context, repo types.Repository) (any, error) {
 	name := aws.ToString(repo.RepositoryName)
-	props := spec.Props{}
 	pol, err := k.api.GetLifecyclePolicy(ctx, &ecr.GetLifecyclePolicyInput{
 		RepositoryName: repo.RepositoryName,
 		RegistryId:     repo.RegistryId,
@@ -177,51 +207,56 @@ func (k *Kind) readDetails(ctx context.Context, repo types.Repository, desired [
 	var noPolicy *types.LifecyclePolicyNotFoundException
 	switch {
 	case errors.As(err, &noPolicy):
+		return nil, nil
 	case err != nil:
 		return nil, fmt.Errorf("cannot read the lifecycle policy of ecr repository %q: %w", name, err)
-	default:
-		doc, err := decodePolicy(aws.ToString(pol.LifecyclePolicyText))
-		if err != nil {
-			return nil, fmt.Errorf("cannot parse the lifecycle policy of ecr repository %q: %w", name, err)
-		}
-		props["lifecycle_policy"] = doc
 	}
-	var repoPolicy *ecr.GetRepositoryPolicyOutput
-	if readPolicy {
-		repoPolicy, err = k.api.GetRepositoryPolicy(ctx, &ecr.GetRepositoryPolicyInput{
-			RepositoryName: repo.RepositoryName,
-			RegistryId:     repo.RegistryId,
-		})
+	doc, err := decodePolicy(aws.ToString(pol.LifecyclePolicyText))
+	if err != nil {
+		return nil, fmt.Errorf("cannot parse the lifecycle policy of ecr repository %q: %w", name, err)
 	}
+	return doc, nil
+}
+
+// repositoryPolicy is repo's repository policy, decoded; nil when it has
+// none.
+func (k *Kind) repositoryPolicy(ctx context.Context, repo types.Repository) (any, error) {
+	name := aws.ToString(repo.RepositoryName)
+	out, err := k.api.GetRepositoryPolicy(ctx, &ecr.GetRepositoryPolicyInput{
+		RepositoryName: repo.RepositoryName,
+		RegistryId:     repo.RegistryId,
+	})
 	var noRepoPolicy *types.RepositoryPolicyNotFoundException
 	switch {
-	case !readPolicy:
 	case errors.As(err, &noRepoPolicy):
+		return nil, nil
 	case err != nil:
 		return nil, fmt.Errorf("cannot read the repository policy of ecr repository %q: %w", name, err)
-	default:
-		doc, err := policydoc.Decode(aws.ToString(repoPolicy.PolicyText))
-		if err != nil {
-			return nil, fmt.Errorf("cannot parse the repository policy of ecr repository %q: %w", name, err)
-		}
-		props["policy"] = doc
 	}
+	doc, err := policydoc.Decode(aws.ToString(out.PolicyText))
+	if err != nil {
+		return nil, fmt.Errorf("cannot parse the repository policy of ecr repository %q: %w", name, err)
+	}
+	return doc, nil
+}
+
+// tags are repo's tags: the tag index's when it confirms them, else
+// ListTagsForResource's.
+func (k *Kind) tags(ctx context.Context, repo types.Repository, desired []spec.Props) (map[string]any, error) {
 	if k.tagIndex != nil {
 		if tags, ok := k.tagIndex.Confirm(ctx, aws.ToString(repo.RepositoryArn), desired...); ok {
-			props["tags"] = spec.StringMapValue(tags)
-			return props, nil
+			return spec.StringMapValue(tags), nil
 		}
 	}
-	tags, err := k.api.ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: repo.RepositoryArn})
+	out, err := k.api.ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: repo.RepositoryArn})
 	if err != nil {
-		return nil, fmt.Errorf("cannot list tags of ecr repository %q: %w", name, err)
+		return nil, fmt.Errorf("cannot list tags of ecr repository %q: %w", aws.ToString(repo.RepositoryName), err)
 	}
-	m := make(map[string]any, len(tags.Tags))
-	for _, t := range tags.Tags {
+	m := make(map[string]any, len(out.Tags))
+	for _, t := range out.Tags {
 		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
-	props["tags"] = m
-	return props, nil
+	return m, nil
 }
 
 func observation(repo types.Repository, details spec.Props, force bool) reconcile.Observation {

@@ -3,6 +3,8 @@ package httpapi
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
@@ -15,6 +17,7 @@ import (
 // fakeAPI answers each call with the function set for it, records the
 // calls in order, and fails a call no function was set for.
 type fakeAPI struct {
+	mu                        sync.Mutex
 	calls                     []string
 	CreateApiFn               func(*apigatewayv2.CreateApiInput) (*apigatewayv2.CreateApiOutput, error)
 	GetApiFn                  func(*apigatewayv2.GetApiInput) (*apigatewayv2.GetApiOutput, error)
@@ -48,8 +51,36 @@ var (
 
 func unexpected(op string) error { return fmt.Errorf("unexpected call to %s", op) }
 
+// record notes a call; the API kind makes its member listings at once.
+func (f *fakeAPI) record(op string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, op)
+}
+
+// memberReadsInOrder returns calls with each run of the API's member
+// listings (made at once, so in any order) put in one order: GetRoutes,
+// GetIntegrations, GetStages.
+func memberReadsInOrder(calls []string) []string {
+	rank := map[string]int{"GetRoutes": 1, "GetIntegrations": 2, "GetStages": 3}
+	out := slices.Clone(calls)
+	for i := 0; i < len(out); {
+		j := i
+		for j < len(out) && rank[out[j]] > 0 {
+			j++
+		}
+		if j > i {
+			slices.SortStableFunc(out[i:j], func(a, b string) int { return rank[a] - rank[b] })
+			i = j
+		} else {
+			i++
+		}
+	}
+	return out
+}
+
 func (f *fakeAPI) CreateApi(_ context.Context, in *apigatewayv2.CreateApiInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.CreateApiOutput, error) {
-	f.calls = append(f.calls, "CreateApi")
+	f.record("CreateApi")
 	if f.CreateApiFn == nil {
 		return nil, unexpected("CreateApi")
 	}
@@ -57,7 +88,7 @@ func (f *fakeAPI) CreateApi(_ context.Context, in *apigatewayv2.CreateApiInput, 
 }
 
 func (f *fakeAPI) GetApi(_ context.Context, in *apigatewayv2.GetApiInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.GetApiOutput, error) {
-	f.calls = append(f.calls, "GetApi")
+	f.record("GetApi")
 	if f.GetApiFn == nil {
 		return nil, unexpected("GetApi")
 	}
@@ -65,7 +96,7 @@ func (f *fakeAPI) GetApi(_ context.Context, in *apigatewayv2.GetApiInput, _ ...f
 }
 
 func (f *fakeAPI) GetApis(_ context.Context, in *apigatewayv2.GetApisInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.GetApisOutput, error) {
-	f.calls = append(f.calls, "GetApis")
+	f.record("GetApis")
 	if f.GetApisFn == nil {
 		return nil, unexpected("GetApis")
 	}
@@ -73,7 +104,7 @@ func (f *fakeAPI) GetApis(_ context.Context, in *apigatewayv2.GetApisInput, _ ..
 }
 
 func (f *fakeAPI) UpdateApi(_ context.Context, in *apigatewayv2.UpdateApiInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.UpdateApiOutput, error) {
-	f.calls = append(f.calls, "UpdateApi")
+	f.record("UpdateApi")
 	if f.UpdateApiFn == nil {
 		return nil, unexpected("UpdateApi")
 	}
@@ -81,7 +112,7 @@ func (f *fakeAPI) UpdateApi(_ context.Context, in *apigatewayv2.UpdateApiInput, 
 }
 
 func (f *fakeAPI) DeleteApi(_ context.Context, in *apigatewayv2.DeleteApiInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.DeleteApiOutput, error) {
-	f.calls = append(f.calls, "DeleteApi")
+	f.record("DeleteApi")
 	if f.DeleteApiFn == nil {
 		return nil, unexpected("DeleteApi")
 	}
@@ -89,7 +120,7 @@ func (f *fakeAPI) DeleteApi(_ context.Context, in *apigatewayv2.DeleteApiInput, 
 }
 
 func (f *fakeAPI) DeleteCorsConfiguration(_ context.Context, in *apigatewayv2.DeleteCorsConfigurationInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.DeleteCorsConfigurationOutput, error) {
-	f.calls = append(f.calls, "DeleteCorsConfiguration")
+	f.record("DeleteCorsConfiguration")
 	if f.DeleteCorsConfigurationFn == nil {
 		return nil, unexpected("DeleteCorsConfiguration")
 	}
@@ -97,7 +128,7 @@ func (f *fakeAPI) DeleteCorsConfiguration(_ context.Context, in *apigatewayv2.De
 }
 
 func (f *fakeAPI) TagResource(_ context.Context, in *apigatewayv2.TagResourceInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.TagResourceOutput, error) {
-	f.calls = append(f.calls, "TagResource")
+	f.record("TagResource")
 	if f.TagResourceFn == nil {
 		return nil, unexpected("TagResource")
 	}
@@ -105,7 +136,7 @@ func (f *fakeAPI) TagResource(_ context.Context, in *apigatewayv2.TagResourceInp
 }
 
 func (f *fakeAPI) UntagResource(_ context.Context, in *apigatewayv2.UntagResourceInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.UntagResourceOutput, error) {
-	f.calls = append(f.calls, "UntagResource")
+	f.record("UntagResource")
 	if f.UntagResourceFn == nil {
 		return nil, unexpected("UntagResource")
 	}
@@ -113,7 +144,7 @@ func (f *fakeAPI) UntagResource(_ context.Context, in *apigatewayv2.UntagResourc
 }
 
 func (f *fakeAPI) CreateIntegration(_ context.Context, in *apigatewayv2.CreateIntegrationInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.CreateIntegrationOutput, error) {
-	f.calls = append(f.calls, "CreateIntegration")
+	f.record("CreateIntegration")
 	if f.CreateIntegrationFn == nil {
 		return nil, unexpected("CreateIntegration")
 	}
@@ -121,7 +152,7 @@ func (f *fakeAPI) CreateIntegration(_ context.Context, in *apigatewayv2.CreateIn
 }
 
 func (f *fakeAPI) GetIntegration(_ context.Context, in *apigatewayv2.GetIntegrationInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.GetIntegrationOutput, error) {
-	f.calls = append(f.calls, "GetIntegration")
+	f.record("GetIntegration")
 	if f.GetIntegrationFn == nil {
 		return nil, unexpected("GetIntegration")
 	}
@@ -129,7 +160,7 @@ func (f *fakeAPI) GetIntegration(_ context.Context, in *apigatewayv2.GetIntegrat
 }
 
 func (f *fakeAPI) GetIntegrations(_ context.Context, in *apigatewayv2.GetIntegrationsInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.GetIntegrationsOutput, error) {
-	f.calls = append(f.calls, "GetIntegrations")
+	f.record("GetIntegrations")
 	if f.GetIntegrationsFn == nil {
 		return &apigatewayv2.GetIntegrationsOutput{}, nil // none: an API's members are listed by every read of it
 	}
@@ -137,7 +168,7 @@ func (f *fakeAPI) GetIntegrations(_ context.Context, in *apigatewayv2.GetIntegra
 }
 
 func (f *fakeAPI) UpdateIntegration(_ context.Context, in *apigatewayv2.UpdateIntegrationInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.UpdateIntegrationOutput, error) {
-	f.calls = append(f.calls, "UpdateIntegration")
+	f.record("UpdateIntegration")
 	if f.UpdateIntegrationFn == nil {
 		return nil, unexpected("UpdateIntegration")
 	}
@@ -145,7 +176,7 @@ func (f *fakeAPI) UpdateIntegration(_ context.Context, in *apigatewayv2.UpdateIn
 }
 
 func (f *fakeAPI) DeleteIntegration(_ context.Context, in *apigatewayv2.DeleteIntegrationInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.DeleteIntegrationOutput, error) {
-	f.calls = append(f.calls, "DeleteIntegration")
+	f.record("DeleteIntegration")
 	if f.DeleteIntegrationFn == nil {
 		return nil, unexpected("DeleteIntegration")
 	}
@@ -153,7 +184,7 @@ func (f *fakeAPI) DeleteIntegration(_ context.Context, in *apigatewayv2.DeleteIn
 }
 
 func (f *fakeAPI) CreateRoute(_ context.Context, in *apigatewayv2.CreateRouteInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.CreateRouteOutput, error) {
-	f.calls = append(f.calls, "CreateRoute")
+	f.record("CreateRoute")
 	if f.CreateRouteFn == nil {
 		return nil, unexpected("CreateRoute")
 	}
@@ -161,7 +192,7 @@ func (f *fakeAPI) CreateRoute(_ context.Context, in *apigatewayv2.CreateRouteInp
 }
 
 func (f *fakeAPI) GetRoute(_ context.Context, in *apigatewayv2.GetRouteInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.GetRouteOutput, error) {
-	f.calls = append(f.calls, "GetRoute")
+	f.record("GetRoute")
 	if f.GetRouteFn == nil {
 		return nil, unexpected("GetRoute")
 	}
@@ -169,7 +200,7 @@ func (f *fakeAPI) GetRoute(_ context.Context, in *apigatewayv2.GetRouteInput, _ 
 }
 
 func (f *fakeAPI) GetRoutes(_ context.Context, in *apigatewayv2.GetRoutesInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.GetRoutesOutput, error) {
-	f.calls = append(f.calls, "GetRoutes")
+	f.record("GetRoutes")
 	if f.GetRoutesFn == nil {
 		return &apigatewayv2.GetRoutesOutput{}, nil // none: an API's members are listed by every read of it
 	}
@@ -177,7 +208,7 @@ func (f *fakeAPI) GetRoutes(_ context.Context, in *apigatewayv2.GetRoutesInput, 
 }
 
 func (f *fakeAPI) UpdateRoute(_ context.Context, in *apigatewayv2.UpdateRouteInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.UpdateRouteOutput, error) {
-	f.calls = append(f.calls, "UpdateRoute")
+	f.record("UpdateRoute")
 	if f.UpdateRouteFn == nil {
 		return nil, unexpected("UpdateRoute")
 	}
@@ -185,7 +216,7 @@ func (f *fakeAPI) UpdateRoute(_ context.Context, in *apigatewayv2.UpdateRouteInp
 }
 
 func (f *fakeAPI) DeleteRoute(_ context.Context, in *apigatewayv2.DeleteRouteInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.DeleteRouteOutput, error) {
-	f.calls = append(f.calls, "DeleteRoute")
+	f.record("DeleteRoute")
 	if f.DeleteRouteFn == nil {
 		return nil, unexpected("DeleteRoute")
 	}
@@ -193,7 +224,7 @@ func (f *fakeAPI) DeleteRoute(_ context.Context, in *apigatewayv2.DeleteRouteInp
 }
 
 func (f *fakeAPI) CreateStage(_ context.Context, in *apigatewayv2.CreateStageInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.CreateStageOutput, error) {
-	f.calls = append(f.calls, "CreateStage")
+	f.record("CreateStage")
 	if f.CreateStageFn == nil {
 		return nil, unexpected("CreateStage")
 	}
@@ -201,7 +232,7 @@ func (f *fakeAPI) CreateStage(_ context.Context, in *apigatewayv2.CreateStageInp
 }
 
 func (f *fakeAPI) GetStages(_ context.Context, in *apigatewayv2.GetStagesInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.GetStagesOutput, error) {
-	f.calls = append(f.calls, "GetStages")
+	f.record("GetStages")
 	if f.GetStagesFn == nil {
 		return &apigatewayv2.GetStagesOutput{}, nil // none: an API's members are listed by every read of it
 	}
@@ -209,7 +240,7 @@ func (f *fakeAPI) GetStages(_ context.Context, in *apigatewayv2.GetStagesInput, 
 }
 
 func (f *fakeAPI) GetStage(_ context.Context, in *apigatewayv2.GetStageInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.GetStageOutput, error) {
-	f.calls = append(f.calls, "GetStage")
+	f.record("GetStage")
 	if f.GetStageFn == nil {
 		return nil, unexpected("GetStage")
 	}
@@ -217,7 +248,7 @@ func (f *fakeAPI) GetStage(_ context.Context, in *apigatewayv2.GetStageInput, _ 
 }
 
 func (f *fakeAPI) UpdateStage(_ context.Context, in *apigatewayv2.UpdateStageInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.UpdateStageOutput, error) {
-	f.calls = append(f.calls, "UpdateStage")
+	f.record("UpdateStage")
 	if f.UpdateStageFn == nil {
 		return nil, unexpected("UpdateStage")
 	}
@@ -225,7 +256,7 @@ func (f *fakeAPI) UpdateStage(_ context.Context, in *apigatewayv2.UpdateStageInp
 }
 
 func (f *fakeAPI) DeleteStage(_ context.Context, in *apigatewayv2.DeleteStageInput, _ ...func(*apigatewayv2.Options)) (*apigatewayv2.DeleteStageOutput, error) {
-	f.calls = append(f.calls, "DeleteStage")
+	f.record("DeleteStage")
 	if f.DeleteStageFn == nil {
 		return nil, unexpected("DeleteStage")
 	}
