@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/batch"
 	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
@@ -90,15 +91,7 @@ func (k *apiKind) BeginPlan() {
 // listing lacks (made since, or gone) is read with GetApi, the only read
 // that reports one absent.
 func (k *apiKind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
-	out := make([]reconcile.Observation, len(reqs))
-	for i, req := range reqs {
-		obs, err := k.observeListed(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = obs
-	}
-	return out, nil
+	return batch.Each(ctx, reqs, k.observeListed)
 }
 
 func (k *apiKind) observeListed(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {

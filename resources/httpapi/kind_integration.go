@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/batch"
 	"github.com/trip-assistant/stack/resources/internal/kindkit"
 )
 
@@ -67,15 +68,9 @@ func (k *integrationKind) BeginPlan() { k.members.Reset() }
 // integration; else with GetIntegration, the only read that reports a
 // recorded integration gone.
 func (k *integrationKind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
-	out := make([]reconcile.Observation, len(reqs))
-	for i, req := range reqs {
-		obs, err := k.observe(ctx, req, k.members)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = obs
-	}
-	return out, nil
+	return batch.Each(ctx, reqs, func(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+		return k.observe(ctx, req, k.members)
+	})
 }
 
 // observe reads the integration of req; members is the plan's listing,

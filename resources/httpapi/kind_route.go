@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/batch"
 )
 
 // routeKind reconciles apigw.route: which requests go to which integration.
@@ -59,15 +60,9 @@ func (k *routeKind) BeginPlan() { k.members.Reset() }
 // this plan, when it shares that listing and it holds the route; else
 // with GetRoute, the only read that reports a recorded route gone.
 func (k *routeKind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
-	out := make([]reconcile.Observation, len(reqs))
-	for i, req := range reqs {
-		obs, err := k.observe(ctx, req, k.members)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = obs
-	}
-	return out, nil
+	return batch.Each(ctx, reqs, func(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+		return k.observe(ctx, req, k.members)
+	})
 }
 
 // observe reads the route of req; members is the plan's listing, nil

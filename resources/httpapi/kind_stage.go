@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/trip-assistant/stack/reconcile"
 	"github.com/trip-assistant/stack/reconcile/spec"
+	"github.com/trip-assistant/stack/resources/internal/batch"
 )
 
 // defaultStage serves the API at its root URL.
@@ -78,15 +79,9 @@ func (k *stageKind) BeginPlan() {
 // endpoint (for invoke_url) from the plan's listing of APIs when the kind
 // shares one.
 func (k *stageKind) ObserveBatch(ctx context.Context, reqs []reconcile.ObserveRequest) ([]reconcile.Observation, error) {
-	out := make([]reconcile.Observation, len(reqs))
-	for i, req := range reqs {
-		obs, err := k.observe(ctx, req, k.apis, k.members)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = obs
-	}
-	return out, nil
+	return batch.Each(ctx, reqs, func(ctx context.Context, req reconcile.ObserveRequest) (reconcile.Observation, error) {
+		return k.observe(ctx, req, k.apis, k.members)
+	})
 }
 
 // observe reads the stage of req; apis and members are the plan's

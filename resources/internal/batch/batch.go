@@ -44,3 +44,18 @@ func One(ctx context.Context, b reconcile.BatchObserver, req reconcile.ObserveRe
 	}
 	return obs[0], nil
 }
+
+// Each observes the requests one after the other with observe, stopping at
+// the first error: the batch of a kind whose reads come from listings it
+// shares, where a request read on its own is the exception.
+func Each(ctx context.Context, reqs []reconcile.ObserveRequest, observe func(context.Context, reconcile.ObserveRequest) (reconcile.Observation, error)) ([]reconcile.Observation, error) {
+	out := make([]reconcile.Observation, len(reqs))
+	for i, req := range reqs {
+		obs, err := observe(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = obs
+	}
+	return out, nil
+}
