@@ -51,6 +51,13 @@ func lockParams(m *memSSM) []string {
 	return out
 }
 
+// held is the lock s holds, nil when none.
+func held(s *Store) *holding {
+	s.lockMu.Lock()
+	defer s.lockMu.Unlock()
+	return s.held
+}
+
 // stopRenewals ends s's renewals as a killed run's end: the lock stays.
 func stopRenewals(s *Store) {
 	s.lockMu.Lock()
@@ -98,9 +105,7 @@ func TestLockExpiredLeaseIsTakenOver(t *testing.T) {
 
 	// The old holder, back from its stall, cannot renew, save or unlock.
 	holderClock.add(2 * time.Hour)
-	holder.lockMu.Lock()
-	h := holder.held
-	holder.lockMu.Unlock()
+	h := held(holder)
 	if lost := holder.renew(ctx, h); !lost {
 		t.Errorf("the old holder renewed a lease that was taken over")
 	}
@@ -137,9 +142,7 @@ func TestLockRenewedLeaseIsNeverTaken(t *testing.T) {
 	}
 	for i := range 6 {
 		c.add(20 * time.Minute)
-		holder.lockMu.Lock()
-		h := holder.held
-		holder.lockMu.Unlock()
+		h := held(holder)
 		if lost := holder.renew(ctx, h); lost {
 			t.Fatalf("renewal %d lost the lock: %v", i+1, h.lost)
 		}
@@ -191,9 +194,7 @@ func TestLockRenewalRacingATakeover(t *testing.T) {
 	c := &clock{t: t0}
 	holder := expiredHolder(t, f, c)
 	onTakeoverClaim(f, func(ctx context.Context) {
-		holder.lockMu.Lock()
-		h := holder.held
-		holder.lockMu.Unlock()
+		h := held(holder)
 		if lost := holder.renew(ctx, h); lost {
 			t.Errorf("the holder's renewal lost: %v", h.lost)
 		}
@@ -244,6 +245,31 @@ func TestLockStaleClaimOfACleanedLease(t *testing.T) {
 	}
 }
 
+// abandonRelease locks as "aaaa" on f, renews once, and unlocks as a run
+// killed between writing its release and deleting its old leases does:
+// the release is written, leases 0 and 1 are left.
+func abandonRelease(t *testing.T, f *fakeSSM, c *clock) *Store {
+	t.Helper()
+	ctx := context.Background()
+	holder := leaseStore(f, c)
+	if err := holder.Lock(ctx, run("aaaa", c)); err != nil {
+		t.Fatal(err)
+	}
+	h := held(holder)
+	if lost := holder.renew(ctx, h); lost {
+		t.Fatal(h.lost)
+	}
+	del := f.deleteParameters
+	f.deleteParameters = func(context.Context, *ssm.DeleteParametersInput) (*ssm.DeleteParametersOutput, error) {
+		return nil, errors.New("killed")
+	}
+	if err := holder.Unlock(ctx, "aaaa"); err == nil || !strings.Contains(err.Error(), "is released") {
+		t.Fatalf("Unlock() whose clean-up failed = %v, want an error saying the lock is released", err)
+	}
+	f.deleteParameters = del
+	return holder
+}
+
 // A run that died between writing its release and deleting its old leases
 // leaves a released lock: the next run claims it at once, without waiting
 // for any lease, and its unlock deletes what the dead run left.
@@ -251,24 +277,7 @@ func TestLockAbandonedRelease(t *testing.T) {
 	ctx := context.Background()
 	f, m := newMemSSM()
 	c := &clock{t: t0}
-	holder := leaseStore(f, c)
-	if err := holder.Lock(ctx, run("aaaa", c)); err != nil {
-		t.Fatal(err)
-	}
-	holder.lockMu.Lock()
-	h := holder.held
-	holder.lockMu.Unlock()
-	if lost := holder.renew(ctx, h); lost {
-		t.Fatal(h.lost)
-	}
-	del := f.deleteParameters
-	f.deleteParameters = func(ctx context.Context, in *ssm.DeleteParametersInput) (*ssm.DeleteParametersOutput, error) {
-		return nil, errors.New("killed")
-	}
-	if err := holder.Unlock(ctx, "aaaa"); err == nil || !strings.Contains(err.Error(), "is released") {
-		t.Fatalf("Unlock() whose clean-up failed = %v, want an error saying the lock is released", err)
-	}
-	f.deleteParameters = del
+	holder := abandonRelease(t, f, c)
 	if got, err := holder.ReadLock(ctx); err != nil || got != nil {
 		t.Errorf("ReadLock() of a released lock = %v, %v; want nil", got, err)
 	}
@@ -380,9 +389,7 @@ func TestLockLostAnswers(t *testing.T) {
 	if got := holder.TakenFrom(); got != "" {
 		t.Errorf("TakenFrom() of a free lock = %q", got)
 	}
-	holder.lockMu.Lock()
-	h := holder.held
-	holder.lockMu.Unlock()
+	h := held(holder)
 	c.add(30 * time.Minute)
 	if lost := holder.renew(ctx, h); lost {
 		t.Fatalf("a renewal whose answer was lost lost the lock: %v", h.lost)
@@ -415,24 +422,7 @@ func TestUnlockFinishesAnAbandonedRelease(t *testing.T) {
 			ctx := context.Background()
 			f, m := newMemSSM()
 			c := &clock{t: t0}
-			holder := leaseStore(f, c)
-			if err := holder.Lock(ctx, run("aaaa", c)); err != nil {
-				t.Fatal(err)
-			}
-			holder.lockMu.Lock()
-			h := holder.held
-			holder.lockMu.Unlock()
-			if lost := holder.renew(ctx, h); lost {
-				t.Fatal(h.lost)
-			}
-			del := f.deleteParameters
-			f.deleteParameters = func(context.Context, *ssm.DeleteParametersInput) (*ssm.DeleteParametersOutput, error) {
-				return nil, errors.New("killed")
-			}
-			if err := holder.Unlock(ctx, "aaaa"); err == nil {
-				t.Fatal("Unlock() succeeded without deleting the old leases")
-			}
-			f.deleteParameters = del
+			abandonRelease(t, f, c)
 			c.add(wait)
 			if err := leaseStore(f, c).Unlock(ctx, "bbbb"); !errors.Is(err, reconcile.ErrNoLock) {
 				t.Errorf("Unlock() by another id = %v, want ErrNoLock", err)
