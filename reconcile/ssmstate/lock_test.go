@@ -440,3 +440,60 @@ func TestUnlockFinishesAnAbandonedRelease(t *testing.T) {
 		})
 	}
 }
+
+// A holder stalled past its lease whose renewal is carried out after a
+// takeover, a release and its clean-up lands on a number used before: the
+// create succeeds, but the lease is not the latest, so the holder must
+// count its lock lost and refuse to save.
+func TestLockRenewalOnACleanedLeaseIsLost(t *testing.T) {
+	ctx := context.Background()
+	f, _ := newMemSSM()
+	c := &clock{t: t0}
+	holder := expiredHolder(t, f, c)
+	taker := leaseStore(f, c)
+	if err := taker.Lock(ctx, run("bbbb", c)); err != nil {
+		t.Fatal(err)
+	}
+	if err := taker.Unlock(ctx, "bbbb"); err != nil {
+		t.Fatal(err)
+	}
+	h := held(holder)
+	if lost := holder.renew(ctx, h); !lost {
+		t.Fatal("a renewal that landed below the latest lease kept the lock")
+	}
+	if err := holder.Save(ctx, realisticState(1)); err == nil || !strings.Contains(err.Error(), "before its renewal was carried out") {
+		t.Errorf("Save() after a late renewal = %v, want a refusal saying the lock moved on", err)
+	}
+}
+
+// A claim whose check that it is the latest lease cannot be read fails,
+// saying when the lease just written expires (the next run takes it over
+// then), and holds nothing.
+func TestLockClaimUncheckedIsNotHeld(t *testing.T) {
+	ctx := context.Background()
+	f, _ := newMemSSM()
+	c := &clock{t: t0}
+	expiredHolder(t, f, c)
+	byPath := f.getByPath
+	created := false
+	put := f.putParameter
+	f.putParameter = func(ctx context.Context, in *ssm.PutParameterInput) (*ssm.PutParameterOutput, error) {
+		out, err := put(ctx, in)
+		created = created || (err == nil && aws.ToString(in.Name) == lockName+"/aaaa/1")
+		return out, err
+	}
+	f.getByPath = func(ctx context.Context, in *ssm.GetParametersByPathInput) (*ssm.GetParametersByPathOutput, error) {
+		if created {
+			return nil, errors.New("ThrottlingException")
+		}
+		return byPath(ctx, in)
+	}
+	taker := leaseStore(f, c)
+	err := taker.Lock(ctx, run("bbbb", c))
+	if err == nil || !strings.Contains(err.Error(), "just written expires at") {
+		t.Fatalf("Lock() whose check failed = %v, want an error naming when the lease expires", err)
+	}
+	if taker.holder() != nil {
+		t.Errorf("the taker holds %v after a failed check", taker.holder())
+	}
+}
