@@ -130,27 +130,14 @@ func (k *integrationKind) observeID(ctx context.Context, id string) (reconcile.O
 // find returns the API's integration with the given target URI: one API
 // integrates each Lambda alias once.
 func (k *integrationKind) find(ctx context.Context, apiID, uri string) (*types.Integration, error) {
-	var found []types.Integration
-	in := &apigatewayv2.GetIntegrationsInput{ApiId: aws.String(apiID)}
-	for {
-		out, err := k.api.GetIntegrations(ctx, in)
-		if isNotFound(err) {
-			return nil, nil // the API itself is gone
-		}
-		if err != nil {
-			return nil, fmt.Errorf("cannot list the integrations of http api %s: %w", apiID, err)
-		}
-		for _, i := range out.Items {
-			if aws.ToString(i.IntegrationUri) == uri {
-				found = append(found, i)
-			}
-		}
-		if aws.ToString(out.NextToken) == "" {
-			break
-		}
-		in.NextToken = out.NextToken
+	integrations, err := listIntegrations(ctx, k.api, apiID)
+	if isNotFound(err) {
+		return nil, nil // the API itself is gone
 	}
-	return oneIntegration(apiID, uri, found)
+	if err != nil {
+		return nil, err
+	}
+	return oneIntegration(apiID, uri, listedMembers{integrations: integrations}.integrationsByURI(uri))
 }
 
 // oneIntegration is the one integration of found, the API's integrations

@@ -121,25 +121,14 @@ func (k *routeKind) observeID(ctx context.Context, id string) (reconcile.Observa
 
 // find returns the API's route with the given key; AWS keeps keys unique.
 func (k *routeKind) find(ctx context.Context, apiID, key string) (*types.Route, error) {
-	in := &apigatewayv2.GetRoutesInput{ApiId: aws.String(apiID)}
-	for {
-		out, err := k.api.GetRoutes(ctx, in)
-		if isNotFound(err) {
-			return nil, nil // the API itself is gone
-		}
-		if err != nil {
-			return nil, fmt.Errorf("cannot list the routes of http api %s: %w", apiID, err)
-		}
-		for _, r := range out.Items {
-			if aws.ToString(r.RouteKey) == key {
-				return &r, nil
-			}
-		}
-		if aws.ToString(out.NextToken) == "" {
-			return nil, nil
-		}
-		in.NextToken = out.NextToken
+	routes, err := listRoutes(ctx, k.api, apiID)
+	if isNotFound(err) {
+		return nil, nil // the API itself is gone
 	}
+	if err != nil {
+		return nil, err
+	}
+	return listedMembers{routes: routes}.routeByKey(key), nil
 }
 
 func routeObservation(apiID string, r *types.Route) reconcile.Observation {

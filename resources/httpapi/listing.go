@@ -93,17 +93,15 @@ func (l *APIListing) snapshot(ctx context.Context) *apiSnapshot {
 
 // listAPIs pages through every HTTP API of the account.
 func listAPIs(ctx context.Context, api API) ([]types.Api, error) {
-	var all []types.Api
-	in := &apigatewayv2.GetApisInput{}
-	for {
-		out, err := api.GetApis(ctx, in)
+	apis, err := allPages(func(token *string) ([]types.Api, *string, error) {
+		out, err := api.GetApis(ctx, &apigatewayv2.GetApisInput{NextToken: token})
 		if err != nil {
-			return nil, fmt.Errorf("cannot list http apis: %w", err)
+			return nil, nil, err
 		}
-		all = append(all, out.Items...)
-		if aws.ToString(out.NextToken) == "" {
-			return all, nil
-		}
-		in.NextToken = out.NextToken
+		return out.Items, out.NextToken, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cannot list http apis: %w", err)
 	}
+	return apis, nil
 }

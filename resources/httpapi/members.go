@@ -63,62 +63,23 @@ func (k *apiKind) readMembers(ctx context.Context, apiID string) (apiMembers, er
 	m := apiMembers{routes: map[string]string{}, integrations: map[string]string{}, stages: map[string]string{}}
 	var routeErr, intErr, stageErr error
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		in := &apigatewayv2.GetRoutesInput{ApiId: aws.String(apiID)}
-		for {
-			out, err := k.api.GetRoutes(ctx, in)
-			if err != nil {
-				routeErr = fmt.Errorf("cannot list the routes of http api %s: %w", apiID, err)
-				return
-			}
-			m.listed.routes = append(m.listed.routes, out.Items...)
-			for _, r := range out.Items {
-				m.routes[aws.ToString(r.RouteKey)] = aws.ToString(r.RouteId)
-			}
-			if in.NextToken = out.NextToken; aws.ToString(in.NextToken) == "" {
-				return
-			}
-		}
-	})
-	wg.Go(func() {
-		in := &apigatewayv2.GetIntegrationsInput{ApiId: aws.String(apiID)}
-		for {
-			out, err := k.api.GetIntegrations(ctx, in)
-			if err != nil {
-				intErr = fmt.Errorf("cannot list the integrations of http api %s: %w", apiID, err)
-				return
-			}
-			m.listed.integrations = append(m.listed.integrations, out.Items...)
-			for _, i := range out.Items {
-				m.integrations[aws.ToString(i.IntegrationId)] = aws.ToString(i.IntegrationId)
-			}
-			if in.NextToken = out.NextToken; aws.ToString(in.NextToken) == "" {
-				return
-			}
-		}
-	})
-	wg.Go(func() {
-		in := &apigatewayv2.GetStagesInput{ApiId: aws.String(apiID)}
-		for {
-			out, err := k.api.GetStages(ctx, in)
-			if err != nil {
-				stageErr = fmt.Errorf("cannot list the stages of http api %s: %w", apiID, err)
-				return
-			}
-			m.listed.stages = append(m.listed.stages, out.Items...)
-			for _, s := range out.Items {
-				m.stages[aws.ToString(s.StageName)] = aws.ToString(s.StageName)
-			}
-			if in.NextToken = out.NextToken; aws.ToString(in.NextToken) == "" {
-				return
-			}
-		}
-	})
+	wg.Go(func() { m.listed.routes, routeErr = listRoutes(ctx, k.api, apiID) })
+	wg.Go(func() { m.listed.integrations, intErr = listIntegrations(ctx, k.api, apiID) })
+	wg.Go(func() { m.listed.stages, stageErr = listStages(ctx, k.api, apiID) })
 	wg.Wait()
 	for _, err := range []error{routeErr, intErr, stageErr} {
 		if err != nil {
 			return m, err
 		}
+	}
+	for _, r := range m.listed.routes {
+		m.routes[aws.ToString(r.RouteKey)] = aws.ToString(r.RouteId)
+	}
+	for _, i := range m.listed.integrations {
+		m.integrations[aws.ToString(i.IntegrationId)] = aws.ToString(i.IntegrationId)
+	}
+	for _, st := range m.listed.stages {
+		m.stages[aws.ToString(st.StageName)] = aws.ToString(st.StageName)
 	}
 	return m, nil
 }
