@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -25,10 +26,10 @@ type Result struct {
 // Err joins every failure, nil when all went well.
 func (r *Result) Err() error {
 	var errs []error
-	for _, name := range sortedKeys(r.Failed) {
+	for _, name := range slices.Sorted(maps.Keys(r.Failed)) {
 		errs = append(errs, fmt.Errorf("%s: %w", name, r.Failed[name]))
 	}
-	for _, name := range sortedKeys(r.Skipped) {
+	for _, name := range slices.Sorted(maps.Keys(r.Skipped)) {
 		errs = append(errs, fmt.Errorf("%s: not applied: %s", name, r.Skipped[name]))
 	}
 	return errors.Join(errs...)

@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -37,7 +38,7 @@ func computeDiff(schema spec.Schema, desired, live spec.Props, o diffOptions) Di
 }
 
 func diffObject(schema spec.Schema, desired, live spec.Props, prefix string, o diffOptions, out *Diff) {
-	for _, name := range sortedKeys(schema) {
+	for _, name := range slices.Sorted(maps.Keys(schema)) {
 		f := schema[name]
 		path := join(prefix, name)
 		if slices.Contains(o.Ignore, path) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -370,7 +371,7 @@ func TestFailureSkipsDependents(t *testing.T) {
 		t.Errorf("Result.Failed[role] = %v, want %v", r.Failed["role"], boom)
 	}
 	wantSkipped := []string{"fn", "live"}
-	if diff := cmp.Diff(wantSkipped, sortedKeys(r.Skipped)); diff != "" {
+	if diff := cmp.Diff(wantSkipped, slices.Sorted(maps.Keys(r.Skipped))); diff != "" {
 		t.Errorf("skipped mismatch (-want +got):\n%s", diff)
 	}
 	msg := fmt.Sprint(r.Err())
@@ -463,7 +464,7 @@ func TestInterruptedApply(t *testing.T) {
 	}
 	mu.Lock()
 	slices.Sort(skipped)
-	if diff := cmp.Diff(sortedKeys(r.Skipped), skipped); diff != "" {
+	if diff := cmp.Diff(slices.Sorted(maps.Keys(r.Skipped)), skipped); diff != "" {
 		t.Errorf("skipped events mismatch (-want +got):\n%s", diff)
 	}
 	mu.Unlock()
@@ -536,15 +537,6 @@ func TestSecretsStayOut(t *testing.T) {
 	if !strings.Contains(string(planJSON), reconcile.Sensitive) {
 		t.Errorf("plan JSON does not say %s: %s", reconcile.Sensitive, planJSON)
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // TestTypeChange: a resource that keeps its name but changes type has the

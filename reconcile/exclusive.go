@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -29,7 +30,7 @@ type Attachment interface {
 // parent). The result is by resource name, then field.
 func declaredSets(sp *spec.Spec, nodes map[string]*node) map[string]map[string][]string {
 	out := map[string]map[string][]string{}
-	for _, name := range sortedKeys(nodes) {
+	for _, name := range slices.Sorted(maps.Keys(nodes)) {
 		m := nodes[name]
 		att, ok := m.kind.(Attachment)
 		if !ok {

@@ -26,7 +26,7 @@ func (n NotCompared) String() string { return fmt.Sprintf("not compared (%s)", n
 // that is not set, with the variables they wait for.
 func unsetInputs(sp *spec.Spec, schema spec.Schema, props spec.Props, prefix string) []NotCompared {
 	var out []NotCompared
-	for _, k := range sortedKeys(props) {
+	for _, k := range slices.Sorted(maps.Keys(props)) {
 		v, f, path := props[k], schema[k], join(prefix, k)
 		if m, ok := v.(map[string]any); ok && f.Type == spec.Object {
 			out = append(out, unsetInputs(sp, f.Fields, spec.Props(m), path)...)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -35,7 +37,7 @@ func (e *Engine) observe(ctx context.Context, kinds map[string]Kind, reqs map[st
 			out[typed{t, r.Name}] = obs[i]
 		}
 	}
-	for _, t := range sortedKeys(reqs) {
+	for _, t := range slices.Sorted(maps.Keys(reqs)) {
 		k, rs := kinds[t], reqs[t]
 		if b, ok := k.(BatchObserver); ok {
 			wg.Add(1)
@@ -71,7 +73,7 @@ func (e *Engine) observe(ctx context.Context, kinds map[string]Kind, reqs map[st
 
 // beginPlan tells every kind that a new plan starts.
 func (e *Engine) beginPlan() {
-	for _, name := range sortedKeys(e.Kinds) {
+	for _, name := range slices.Sorted(maps.Keys(e.Kinds)) {
 		if ps, ok := e.Kinds[name].(PlanScoped); ok {
 			ps.BeginPlan()
 		}

@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 
@@ -27,7 +28,7 @@ func (pl *planner) scope() error {
 	}
 	edges := pl.edges()
 	dependents := map[string][]string{}
-	for _, name := range sortedKeys(edges) {
+	for _, name := range slices.Sorted(maps.Keys(edges)) {
 		for _, d := range edges[name] {
 			dependents[d] = append(dependents[d], name)
 		}
@@ -46,7 +47,7 @@ func (pl *planner) scope() error {
 	for _, t := range pl.o.Targets {
 		names := byLogical[t]
 		if len(names) == 0 {
-			return fmt.Errorf("--target %s: no resource of the spec or the state is named %s%s", t, t, suggest(t, sortedKeys(byLogical)))
+			return fmt.Errorf("--target %s: no resource of the spec or the state is named %s%s", t, t, suggest(t, slices.Sorted(maps.Keys(byLogical))))
 		}
 		for _, name := range names {
 			switch {
@@ -60,7 +61,7 @@ func (pl *planner) scope() error {
 			}
 		}
 	}
-	for _, name := range sortedKeys(pl.nodes) {
+	for _, name := range slices.Sorted(maps.Keys(pl.nodes)) {
 		if !in[name] {
 			if !slices.Contains(pl.p.Excluded, logicalName(name)) {
 				pl.p.Excluded = append(pl.p.Excluded, logicalName(name))

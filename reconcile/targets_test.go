@@ -1,6 +1,8 @@
 package reconcile_test
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,7 +18,7 @@ func planNames(p *reconcile.Plan) []string {
 	for _, c := range p.Changes {
 		out = append(out, c.Name)
 	}
-	return sortedKeys(setOf(out))
+	return slices.Sorted(maps.Keys(setOf(out)))
 }
 
 func setOf(names []string) map[string]bool {
@@ -97,7 +99,7 @@ func TestTargetScope(t *testing.T) {
 				t.Errorf("a targeted apply gave outputs %v; it sees part of the stack", r.Outputs)
 			}
 			// What was left out is still to do; what was in is done.
-			if diff := cmp.Diff(tc.wantNext, sortedKeys(changes(h.Plan(ctx, t, sp, tc.destroy))), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tc.wantNext, slices.Sorted(maps.Keys(changes(h.Plan(ctx, t, sp, tc.destroy)))), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("changes left after the targeted apply mismatch (-want +got):\n%s", diff)
 			}
 		})

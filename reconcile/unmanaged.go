@@ -3,6 +3,8 @@ package reconcile
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -47,8 +49,8 @@ func (e *Engine) unmanaged(ctx context.Context, sp *spec.Spec, changes []*Change
 		err         error
 	}
 	var listings []*listing
-	for _, t := range sortedKeys(prefixes) {
-		for _, prefix := range sortedKeys(prefixes[t]) {
+	for _, t := range slices.Sorted(maps.Keys(prefixes)) {
+		for _, prefix := range slices.Sorted(maps.Keys(prefixes[t])) {
 			listings = append(listings, &listing{typ: t, prefix: prefix})
 		}
 	}

@@ -1,16 +1,5 @@
 package reconcile
 
-import "sort"
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func join(path, key string) string {
 	if path == "" {
 		return key

@@ -6,7 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -171,7 +172,7 @@ func (f *File) staticMoves(sp *spec.Spec, st *reconcile.State, resources map[str
 		moved = append(moved, specMove(sp.File, b.Resources, resources))
 	}
 	now := inputDigests(sp)
-	for _, name := range sortedKeys(union(b.Inputs, now)) {
+	for _, name := range slices.Sorted(maps.Keys(union(b.Inputs, now))) {
 		was, is := b.Inputs[name], now[name]
 		if was == is {
 			continue
@@ -202,7 +203,7 @@ func (f *File) staticMoves(sp *spec.Spec, st *reconcile.State, resources map[str
 // specMove names the resources whose spec changed.
 func specMove(file string, planned, now map[string]string) string {
 	var changed, added, removed []string
-	for _, name := range sortedKeys(union(planned, now)) {
+	for _, name := range slices.Sorted(maps.Keys(union(planned, now))) {
 		p, inPlan := planned[name]
 		n, inNow := now[name]
 		switch {
@@ -253,7 +254,7 @@ func (f *File) liveMoves(obs map[string]reconcile.Observation) []string {
 			continue
 		}
 		var fields []string
-		for _, k := range sortedKeys(union(was, is)) {
+		for _, k := range slices.Sorted(maps.Keys(union(was, is))) {
 			if was[k] != is[k] {
 				fields = append(fields, strings.TrimPrefix(strings.Replace(k, "attrs.", "attribute ", 1), "props."))
 			}
@@ -273,14 +274,5 @@ func union(a, b map[string]string) map[string]string {
 	for k, v := range b {
 		out[k] = v
 	}
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -203,7 +202,7 @@ func fieldLines(c *reconcile.Change, d reconcile.FieldDiff) []string {
 		keys[k] = true
 	}
 	var lines []string
-	for _, k := range sortedKeys(keys) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		b, inB := before[k]
 		a, inA := after[k]
 		if inB == inA && b == a {
@@ -239,7 +238,7 @@ func documentLines(c *reconcile.Change, d reconcile.FieldDiff) []string {
 	}
 	live, sp := sideLabels(c)
 	var lines []string
-	for _, k := range sortedKeys(keys) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		b, a := before[k], after[k]
 		if jsonLine(b) == jsonLine(a) {
 			continue
@@ -311,15 +310,6 @@ func flatMap(v any) (map[string]any, bool) {
 		}
 	}
 	return m, true
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func fieldLine(c *reconcile.Change, d reconcile.FieldDiff) string {

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -417,21 +418,12 @@ func (l *loader) loadResources(n *yaml.Node, section string) {
 }
 
 func (l *loader) checkRequired(r *Resource, schema Schema, props Props, path string, pos Pos) {
-	for _, name := range sortedKeys(schema) {
+	for _, name := range slices.Sorted(maps.Keys(schema)) {
 		f := schema[name]
 		if f.Required && f.Default == nil && !props.Has(name) {
 			l.errs = append(l.errs, &Error{File: l.file, Pos: pos, Path: join(path, name), Msg: "required field is missing"})
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func (l *loader) decodeObject(n *yaml.Node, schema Schema, path string, r *Resource) map[string]any {
@@ -445,10 +437,10 @@ func (l *loader) decodeObject(n *yaml.Node, schema Schema, path string, r *Resou
 		f, ok := schema[k.Value]
 		if !ok {
 			hint := ""
-			if c := closest(k.Value, sortedKeys(schema)); c != "" {
+			if c := closest(k.Value, slices.Sorted(maps.Keys(schema))); c != "" {
 				hint = fmt.Sprintf(" (did you mean %s?)", c)
 			}
-			l.errf(k, fp, "unknown field%s; %s has: %s", hint, r.Type, strings.Join(sortedKeys(schema), ", "))
+			l.errf(k, fp, "unknown field%s; %s has: %s", hint, r.Type, strings.Join(slices.Sorted(maps.Keys(schema)), ", "))
 			continue
 		}
 		if f.DeclaredBy != "" {

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -25,16 +26,17 @@ func (l *loader) checkRefs() {
 		}
 		l.checkProps(r, l.o.Types[r.Type].Schema(), r.Props, "", deps)
 		delete(deps, name)
-		r.Deps = sortedKeys(deps)
+		r.Deps = slices.AppendSeq([]string{}, maps.Keys(deps)) // [] for none, as recorded in the state
+		slices.Sort(r.Deps)
 	}
-	for _, name := range sortedKeys(s.Outputs) {
+	for _, name := range slices.Sorted(maps.Keys(s.Outputs)) {
 		o := s.Outputs[name]
 		l.checkTemplate(o.Template, "outputs."+name, o.Pos, nil, false)
 	}
 }
 
 func (l *loader) checkProps(r *Resource, schema Schema, props Props, prefix string, deps map[string]bool) {
-	for _, key := range sortedKeys(props) {
+	for _, key := range slices.Sorted(maps.Keys(props)) {
 		f := schema[key]
 		rel := join(prefix, key)
 		path := r.section + "." + r.Name + ".properties." + rel
@@ -131,7 +133,7 @@ func (l *loader) checkTemplate(str, path string, pos Pos, deps map[string]bool, 
 			in, found := l.s.Inputs[name]
 			switch {
 			case !found:
-				l.errs = append(l.errs, &Error{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("unknown input ${%s}%s", rf.Expr, hint("input.", name, sortedKeys(l.s.Inputs)))})
+				l.errs = append(l.errs, &Error{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("unknown input ${%s}%s", rf.Expr, hint("input.", name, slices.Sorted(maps.Keys(l.s.Inputs))))})
 			case !in.Set && !l.o.AllowUnsetInputs:
 				l.errs = append(l.errs, &Error{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf("${%s} needs the environment variable %s, which is not set", rf.Expr, in.Env)})
 			case in.Sensitive && !allowInputs:

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"maps"
+	"slices"
 	"sort"
 )
 
@@ -37,7 +39,7 @@ func Cycles(g map[string][]string) [][]string {
 		stack = stack[:len(stack)-1]
 		color[n] = black
 	}
-	for _, n := range sortedKeys(g) {
+	for _, n := range slices.Sorted(maps.Keys(g)) {
 		if color[n] == white {
 			visit(n)
 		}
@@ -66,7 +68,7 @@ func Levels(g map[string][]string) [][]string {
 		return m
 	}
 	var out [][]string
-	for _, n := range sortedKeys(g) {
+	for _, n := range slices.Sorted(maps.Keys(g)) {
 		l := d(n)
 		for len(out) <= l {
 			out = append(out, nil)
@@ -76,14 +78,5 @@ func Levels(g map[string][]string) [][]string {
 	for _, l := range out {
 		sort.Strings(l)
 	}
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sync"
 )
 
@@ -66,7 +68,7 @@ func Walk(ctx context.Context, g map[string][]string, o Options, visit func(node
 		sem = make(chan struct{}, o.Limit)
 	}
 	var wg sync.WaitGroup
-	for _, n := range sortedKeys(g) {
+	for _, n := range slices.Sorted(maps.Keys(g)) {
 		wg.Go(func() {
 			result := Skipped
 			defer func() {
@@ -119,7 +121,7 @@ func Walk(ctx context.Context, g map[string][]string, o Options, visit func(node
 // dependents inverts g: node → the nodes of g that depend on it.
 func dependents(g map[string][]string) map[string][]string {
 	out := make(map[string][]string, len(g))
-	for _, n := range sortedKeys(g) {
+	for _, n := range slices.Sorted(maps.Keys(g)) {
 		if _, ok := out[n]; !ok {
 			out[n] = nil
 		}

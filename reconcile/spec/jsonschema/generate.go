@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -178,7 +180,7 @@ func environment() object {
 // exclusive set fills (DeclaredBy) cannot be set: the loader refuses them.
 func properties(s spec.Schema, where string) (object, error) {
 	props := object{}
-	for _, name := range sortedKeys(s) {
+	for _, name := range slices.Sorted(maps.Keys(s)) {
 		p, err := field(s[name], where+"."+name)
 		if err != nil {
 			return nil, err
@@ -192,7 +194,7 @@ func properties(s spec.Schema, where string) (object, error) {
 // loader's checkRequired does.
 func required(s spec.Schema) []string {
 	var out []string
-	for _, name := range sortedKeys(s) {
+	for _, name := range slices.Sorted(maps.Keys(s)) {
 		if f := s[name]; f.Required && f.Default == nil {
 			out = append(out, name)
 		}
@@ -257,13 +259,4 @@ func field(f spec.Field, where string) (object, error) {
 		o["default"] = f.Default
 	}
 	return o, nil
-}
-
-func sortedKeys(s spec.Schema) []string {
-	out := make([]string, 0, len(s))
-	for k := range s {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
