@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 
@@ -84,24 +85,15 @@ func (k *apiKind) readMembers(ctx context.Context, apiID string) (apiMembers, er
 	return m, nil
 }
 
-func keys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // withMembers adds the API's members to props and returns them.
 func (k *apiKind) withMembers(ctx context.Context, apiID string, props spec.Props) (apiMembers, error) {
 	m, err := k.readMembers(ctx, apiID)
 	if err != nil {
 		return m, err
 	}
-	props[fieldRoutes] = spec.StringListValue(keys(m.routes))
-	props[fieldIntegrations] = spec.StringListValue(keys(m.integrations))
-	props[fieldStages] = spec.StringListValue(keys(m.stages))
+	props[fieldRoutes] = spec.StringListValue(slices.Sorted(maps.Keys(m.routes)))
+	props[fieldIntegrations] = spec.StringListValue(slices.Sorted(maps.Keys(m.integrations)))
+	props[fieldStages] = spec.StringListValue(slices.Sorted(maps.Keys(m.stages)))
 	return m, nil
 }
 
@@ -122,7 +114,7 @@ func (k *apiKind) removeMembers(ctx context.Context, apiID string, desired spec.
 		}
 		want := desired.StringList(field)
 		var out []string
-		for _, key := range keys(live) {
+		for _, key := range slices.Sorted(maps.Keys(live)) {
 			if !slices.Contains(want, key) {
 				out = append(out, key)
 			}
