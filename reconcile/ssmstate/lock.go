@@ -327,12 +327,17 @@ func (s *Store) renew(ctx context.Context, h *holding) bool {
 	return false
 }
 
+// current is the lock this store holds, nil when none.
+func (s *Store) current() *holding {
+	s.lockMu.Lock()
+	defer s.lockMu.Unlock()
+	return s.held
+}
+
 // checkLease fails when this store took the lock and no longer holds it:
 // a state write then could overwrite what the run that took over wrote.
 func (s *Store) checkLease() error {
-	s.lockMu.Lock()
-	h := s.held
-	s.lockMu.Unlock()
+	h := s.current()
 	if h == nil {
 		return nil
 	}
@@ -349,9 +354,7 @@ func (s *Store) checkLease() error {
 
 // holder is the lock this store holds, nil when none.
 func (s *Store) holder() *reconcile.LockInfo {
-	s.lockMu.Lock()
-	h := s.held
-	s.lockMu.Unlock()
+	h := s.current()
 	if h == nil {
 		return nil
 	}
@@ -367,9 +370,7 @@ func (s *Store) Takeovers() int { return int(s.takeovers.Load()) }
 // TakenFrom names the run whose expired lease the lock this store holds
 // was taken over from; "" when the lock was free or none is held.
 func (s *Store) TakenFrom() string {
-	s.lockMu.Lock()
-	h := s.held
-	s.lockMu.Unlock()
+	h := s.current()
 	if h == nil {
 		return ""
 	}

@@ -51,13 +51,6 @@ func lockParams(m *memSSM) []string {
 	return out
 }
 
-// held is the lock s holds, nil when none.
-func held(s *Store) *holding {
-	s.lockMu.Lock()
-	defer s.lockMu.Unlock()
-	return s.held
-}
-
 // stopRenewals ends s's renewals as a killed run's end: the lock stays.
 func stopRenewals(s *Store) {
 	s.lockMu.Lock()
@@ -105,7 +98,7 @@ func TestLockExpiredLeaseIsTakenOver(t *testing.T) {
 
 	// The old holder, back from its stall, cannot renew, save or unlock.
 	holderClock.add(2 * time.Hour)
-	h := held(holder)
+	h := holder.current()
 	if lost := holder.renew(ctx, h); !lost {
 		t.Errorf("the old holder renewed a lease that was taken over")
 	}
@@ -142,7 +135,7 @@ func TestLockRenewedLeaseIsNeverTaken(t *testing.T) {
 	}
 	for i := range 6 {
 		c.add(20 * time.Minute)
-		h := held(holder)
+		h := holder.current()
 		if lost := holder.renew(ctx, h); lost {
 			t.Fatalf("renewal %d lost the lock: %v", i+1, h.lost)
 		}
@@ -194,7 +187,7 @@ func TestLockRenewalRacingATakeover(t *testing.T) {
 	c := &clock{t: t0}
 	holder := expiredHolder(t, f, c)
 	onTakeoverClaim(f, func(ctx context.Context) {
-		h := held(holder)
+		h := holder.current()
 		if lost := holder.renew(ctx, h); lost {
 			t.Errorf("the holder's renewal lost: %v", h.lost)
 		}
@@ -255,7 +248,7 @@ func abandonRelease(t *testing.T, f *fakeSSM, c *clock) *Store {
 	if err := holder.Lock(ctx, run("aaaa", c)); err != nil {
 		t.Fatal(err)
 	}
-	h := held(holder)
+	h := holder.current()
 	if lost := holder.renew(ctx, h); lost {
 		t.Fatal(h.lost)
 	}
@@ -389,7 +382,7 @@ func TestLockLostAnswers(t *testing.T) {
 	if got := holder.TakenFrom(); got != "" {
 		t.Errorf("TakenFrom() of a free lock = %q", got)
 	}
-	h := held(holder)
+	h := holder.current()
 	c.add(30 * time.Minute)
 	if lost := holder.renew(ctx, h); lost {
 		t.Fatalf("a renewal whose answer was lost lost the lock: %v", h.lost)
@@ -457,7 +450,7 @@ func TestLockRenewalOnACleanedLeaseIsLost(t *testing.T) {
 	if err := taker.Unlock(ctx, "bbbb"); err != nil {
 		t.Fatal(err)
 	}
-	h := held(holder)
+	h := holder.current()
 	if lost := holder.renew(ctx, h); !lost {
 		t.Fatal("a renewal that landed below the latest lease kept the lock")
 	}
